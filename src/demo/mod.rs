@@ -1,0 +1,1 @@
+//! Demo inbox (being written).

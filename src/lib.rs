@@ -1,0 +1,23 @@
+//! guichet: a terminal unified social inbox.
+//!
+//! Module map (see README for the long version):
+//! - [`model`]: items, ids, statuses: the domain.
+//! - [`store`]: the `Store` trait and its sled implementation (the truth).
+//! - [`filter`]: filters and saved views, shared by the TUI and the CLI.
+//! - [`action`]: the registry of named, bindable actions.
+//! - [`keymap`], [`theme`]: embedded defaults merged with the user's files.
+//! - [`config`]: `config.toml`, paths, errors naming file, line and key.
+//! - [`text`]: sanitizing hostile text and measuring it by display width.
+//! - [`tui`]: terminal guard, event loop, pure update, views.
+//! - [`demo`]: the deterministic demo inbox and the scale generator.
+//! - [`cli`]: the scriptable commands (`list`, `show`, `done`, `tag`, `doctor`…).
+
+pub mod action;
+pub mod config;
+pub mod demo;
+pub mod keymap;
+pub mod model;
+pub mod theme;
+pub mod change;
+pub mod store;
+pub mod text;

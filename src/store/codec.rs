@@ -1,0 +1,130 @@
+//! Key and value encoding for the sled trees.
+//!
+//! Keys are built so that sled's byte order is the order we want: integers
+//! big-endian, signed times with the sign bit flipped, strings followed by a
+//! 0x00 separator. Values carry a one-byte format version before their
+//! postcard body, so a future format can be read next to the old one.
+
+use serde::{Serialize, de::DeserializeOwned};
+
+use super::StoreError;
+
+/// Current value format. Bump it with a migration in `migrate.rs`.
+pub const VALUE_FORMAT: u8 = 1;
+
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
+    let mut out = vec![VALUE_FORMAT];
+    let body = postcard::to_stdvec(value).map_err(|e| StoreError::Encode(e.to_string()))?;
+    out.extend_from_slice(&body);
+    Ok(out)
+}
+
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
+    match bytes.split_first() {
+        Some((&VALUE_FORMAT, body)) => {
+            postcard::from_bytes(body).map_err(|e| StoreError::Decode(e.to_string()))
+        }
+        Some((v, _)) => Err(StoreError::Decode(format!("unknown value format {v}"))),
+        None => Err(StoreError::Decode("empty value".to_string())),
+    }
+}
+
+pub fn seq_key(seq: u32) -> [u8; 4] {
+    seq.to_be_bytes()
+}
+
+pub fn seq_from(bytes: &[u8]) -> Option<u32> {
+    let arr: [u8; 4] = bytes.get(..4)?.try_into().ok()?;
+    Some(u32::from_be_bytes(arr))
+}
+
+/// Order-preserving encoding of a signed time.
+pub fn time_bytes(t: i64) -> [u8; 8] {
+    ((t as u64) ^ (1 << 63)).to_be_bytes()
+}
+
+pub fn time_from(bytes: &[u8]) -> Option<i64> {
+    let arr: [u8; 8] = bytes.get(..8)?.try_into().ok()?;
+    Some((u64::from_be_bytes(arr) ^ (1 << 63)) as i64)
+}
+
+/// `queue` index key: status bucket, creation time, seq.
+pub fn queue_key(status: u8, created: i64, seq: u32) -> [u8; 13] {
+    let mut k = [0u8; 13];
+    k[0] = status;
+    k[1..9].copy_from_slice(&time_bytes(created));
+    k[9..13].copy_from_slice(&seq_key(seq));
+    k
+}
+
+/// Seq at the end of any index key built by this module.
+pub fn trailing_seq(key: &[u8]) -> Option<u32> {
+    let start = key.len().checked_sub(4)?;
+    seq_from(&key[start..])
+}
+
+/// Secondary index key: a string group (thread, author), then time, then seq.
+pub fn group_key(group: &str, created: i64, seq: u32) -> Vec<u8> {
+    let mut k = group_prefix(group);
+    k.extend_from_slice(&time_bytes(created));
+    k.extend_from_slice(&seq_key(seq));
+    k
+}
+
+pub fn group_prefix(group: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(group.len() + 13);
+    k.extend_from_slice(group.as_bytes());
+    k.push(0);
+    k
+}
+
+/// `tags` tree key: seq, then the tag name.
+pub fn tag_key(seq: u32, tag: &str) -> Vec<u8> {
+    let mut k = seq_key(seq).to_vec();
+    k.extend_from_slice(tag.as_bytes());
+    k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_keys_sort_like_times() {
+        let times = [-5_000_000_000i64, -1, 0, 1, 1_700_000_000, i64::MAX];
+        for w in times.windows(2) {
+            assert!(time_bytes(w[0]) < time_bytes(w[1]));
+        }
+        for t in times {
+            assert_eq!(time_from(&time_bytes(t)), Some(t));
+        }
+    }
+
+    #[test]
+    fn queue_keys_order_by_status_then_time_then_seq() {
+        let a = queue_key(0, 100, 9);
+        let b = queue_key(0, 200, 1);
+        let c = queue_key(1, 50, 0);
+        assert!(a < b && b < c);
+        assert_eq!(trailing_seq(&a), Some(9));
+    }
+
+    #[test]
+    fn group_keys_do_not_bleed_into_longer_groups() {
+        let short = group_key("x:a", 10, 1);
+        let long = group_key("x:ab", 0, 2);
+        assert!(!long.starts_with(&group_prefix("x:a")));
+        assert!(short.starts_with(&group_prefix("x:a")));
+    }
+
+    #[test]
+    fn values_round_trip_and_reject_unknown_formats() {
+        let v = vec!["a".to_string(), "é".to_string()];
+        let bytes = encode(&v).unwrap();
+        assert_eq!(decode::<Vec<String>>(&bytes).unwrap(), v);
+        let mut future = bytes.clone();
+        future[0] = 99;
+        assert!(decode::<Vec<String>>(&future).is_err());
+        assert!(decode::<Vec<String>>(&[]).is_err());
+    }
+}

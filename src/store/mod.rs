@@ -1,0 +1,138 @@
+//! The store is the truth: everything the user sees is read from it, sync
+//! writes into it, local actions change it and leave an audit line.
+//!
+//! [`Store`] is the interface; [`SledStore`] is the embedded implementation
+//! (one machine). A server-backed store for teams would implement the same
+//! trait. Upserts replace an item's remote half and never its local half.
+//!
+//! Layout (sled trees):
+//! | tree        | key                                | value                        |
+//! |-------------|------------------------------------|------------------------------|
+//! | `items`     | seq (u32 BE)                       | [`Item`]                     |
+//! | `ids`       | item id (`network:account:native`) | seq                          |
+//! | `queue`     | status, created, seq               | [`rows::RowRecord`]          |
+//! | `by_thread` | thread key, 0, created, seq        | ()                           |
+//! | `by_author` | author key, 0, created, seq        | ()                           |
+//! | `search`    | seq                                | folded searchable text       |
+//! | `tags`      | seq, tag                           | [`TagRecord`] (who/when/why) |
+//! | `assignments` | seq                              | [`Assignment`]               |
+//! | `audit`     | time (ns), sequence                | [`AuditEntry`]               |
+//! | `meta`      | `schema`, `next_seq`, `dirty`      | numbers                      |
+//!
+//! Items are keyed by a dense internal sequence number rather than by their
+//! id string: the in-memory queue rows then carry 4 bytes instead of a
+//! string, which is what keeps a million-item queue under budget.
+
+pub mod codec;
+pub mod migrate;
+pub mod rows;
+mod sled_store;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::change::LocalChange;
+use crate::model::{Item, ItemId};
+
+pub use rows::{Row, RowRecord, RowSet};
+pub use sled_store::SledStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("store transaction: {0}")]
+    Transaction(String),
+    #[error("store value could not be read: {0}")]
+    Decode(String),
+    #[error("store value could not be written: {0}")]
+    Encode(String),
+    #[error(
+        "the store at {path} has schema version {found}, newer than this guichet understands ({supported}); upgrade guichet"
+    )]
+    TooNew { path: String, found: u32, supported: u32 },
+    #[error("no item {0}")]
+    NotFound(String),
+}
+
+/// One line of the audit log: who did what to which item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub item: ItemId,
+    pub what: String,
+}
+
+/// Who added a tag, when and why (the `tags` tree).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagRecord {
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub why: Option<String>,
+}
+
+/// Current assignment of an item (the `assignments` tree).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub assignee: String,
+    pub by: String,
+    pub since: DateTime<Utc>,
+}
+
+/// What an ingest did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct IngestSummary {
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+/// An item and its internal sequence number.
+pub type Stored = (u32, Item);
+
+pub trait Store: Send + Sync {
+    /// Writes items. A new item is stored as given (local state included);
+    /// an existing one gets its remote half replaced and keeps its local
+    /// half. Returns the seqs in input order with the summary.
+    fn ingest(&self, items: Vec<Item>) -> Result<(Vec<u32>, IngestSummary), StoreError>;
+
+    fn get(&self, seq: u32) -> Result<Option<Item>, StoreError>;
+
+    fn find(&self, id: &ItemId) -> Result<Option<Stored>, StoreError>;
+
+    /// Applies one change to several items in one transaction, with one
+    /// audit line per item that actually changed. Returns the items after.
+    fn change(&self, seqs: &[u32], change: &LocalChange, who: &str) -> Result<Vec<Stored>, StoreError>;
+
+    /// Every row of the queue index (for filtering and sorting in memory).
+    fn rows(&self) -> Result<RowSet, StoreError>;
+
+    /// The first `limit` unanswered rows, oldest first: enough to draw the
+    /// first screen before [`Store::rows`] has finished.
+    fn first_rows(&self, limit: usize) -> Result<RowSet, StoreError>;
+
+    /// Items of the same thread, oldest first.
+    fn thread(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError>;
+
+    /// The author's items on this network, newest first.
+    fn by_author(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError>;
+
+    /// Seqs whose text, author handle or name contain every word of `query`
+    /// (case and accent insensitive), ascending.
+    fn search(&self, query: &str) -> Result<Vec<u32>, StoreError>;
+
+    /// Tag records of an item: tag name, who, when, why.
+    fn tag_records(&self, seq: u32) -> Result<Vec<(String, TagRecord)>, StoreError>;
+
+    /// The latest `limit` audit lines, newest first.
+    fn audit(&self, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
+
+    fn len(&self) -> usize;
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn flush(&self) -> Result<(), StoreError>;
+}

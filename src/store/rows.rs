@@ -1,0 +1,272 @@
+//! Compact queue rows: what the queue needs to filter and sort a million
+//! items in memory without loading them.
+//!
+//! Each stored item has a [`RowRecord`] as the value of its `queue` index
+//! entry. Loading turns records into [`Row`]s (about 40 bytes each) whose
+//! strings (account, tags, assignee) are interned in an [`Interner`]. The
+//! full text stays in the store; the queue reads it only for visible rows.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::change::LocalChange;
+use crate::model::{Item, Kind, Network, Priority, Status, StatusKind};
+
+/// Stored as the value of the item's `queue` index entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowRecord {
+    pub network: u8,
+    pub kind: u8,
+    pub status: u8,
+    pub priority: u8,
+    pub read: bool,
+    pub snooze_until: i64,
+    pub account: String,
+    pub assignee: Option<String>,
+    pub tags: Vec<String>,
+}
+
+impl RowRecord {
+    pub fn of(item: &Item) -> RowRecord {
+        let snooze_until = match item.local.status {
+            Status::Snoozed { until } => until.timestamp(),
+            _ => 0,
+        };
+        RowRecord {
+            network: item.remote.network.index(),
+            kind: item.remote.kind.index(),
+            status: item.local.status.kind().index(),
+            priority: item.local.priority.index(),
+            read: item.local.read,
+            snooze_until,
+            account: item.remote.account.clone(),
+            assignee: item.local.assignee.clone(),
+            tags: item.local.tags.clone(),
+        }
+    }
+}
+
+/// One queue row in memory. Strings are indexes into the [`Interner`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub seq: u32,
+    pub created: i64,
+    pub snooze_until: i64,
+    pub tags: Box<[u16]>,
+    pub account: u16,
+    /// 0 means unassigned; otherwise an interned assignee + 1.
+    pub assignee: u16,
+    pub network: Network,
+    pub kind: Kind,
+    pub status: StatusKind,
+    pub priority: Priority,
+    pub read: bool,
+}
+
+impl Row {
+    /// Status at `now` (an expired snooze is open again).
+    pub fn effective_status(&self, now: i64) -> StatusKind {
+        if self.status == StatusKind::Snoozed && self.snooze_until <= now {
+            StatusKind::Open
+        } else {
+            self.status
+        }
+    }
+
+    pub fn has_tag(&self, tag: u16) -> bool {
+        self.tags.contains(&tag)
+    }
+}
+
+/// Interned strings for rows. Index order is first-seen order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Interner {
+    pub accounts: Vec<String>,
+    pub tags: Vec<String>,
+    pub assignees: Vec<String>,
+    account_ix: HashMap<String, u16>,
+    tag_ix: HashMap<String, u16>,
+    assignee_ix: HashMap<String, u16>,
+}
+
+fn intern(list: &mut Vec<String>, ix: &mut HashMap<String, u16>, s: &str) -> u16 {
+    if let Some(i) = ix.get(s) {
+        return *i;
+    }
+    // More than 65,535 distinct accounts or tags would be a data problem;
+    // saturating keeps the queue working (filters on the overflow merge).
+    let i = u16::try_from(list.len()).unwrap_or(u16::MAX);
+    list.push(s.to_string());
+    ix.insert(s.to_string(), i);
+    i
+}
+
+impl Interner {
+    pub fn account(&mut self, s: &str) -> u16 {
+        intern(&mut self.accounts, &mut self.account_ix, s)
+    }
+
+    pub fn tag(&mut self, s: &str) -> u16 {
+        intern(&mut self.tags, &mut self.tag_ix, s)
+    }
+
+    /// 0 is "nobody"; a name gets its index + 1.
+    pub fn assignee(&mut self, s: Option<&str>) -> u16 {
+        match s {
+            None => 0,
+            Some(name) => intern(&mut self.assignees, &mut self.assignee_ix, name).saturating_add(1),
+        }
+    }
+
+    pub fn find_tag(&self, s: &str) -> Option<u16> {
+        self.tag_ix.get(s).copied()
+    }
+
+    pub fn find_account(&self, s: &str) -> Option<u16> {
+        self.account_ix.get(s).copied()
+    }
+
+    pub fn find_assignee(&self, s: &str) -> Option<u16> {
+        self.assignee_ix.get(s).map(|i| i.saturating_add(1))
+    }
+
+    pub fn tag_name(&self, i: u16) -> &str {
+        self.tags.get(usize::from(i)).map_or("?", String::as_str)
+    }
+
+    pub fn account_name(&self, i: u16) -> &str {
+        self.accounts.get(usize::from(i)).map_or("?", String::as_str)
+    }
+
+    pub fn assignee_name(&self, i: u16) -> Option<&str> {
+        let ix = usize::from(i.checked_sub(1)?);
+        self.assignees.get(ix).map(String::as_str)
+    }
+}
+
+/// All rows plus their interned strings.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowSet {
+    pub rows: Vec<Row>,
+    pub names: Interner,
+}
+
+impl RowSet {
+    pub fn push_record(&mut self, seq: u32, created: i64, rec: &RowRecord) {
+        let row = self.make_row(seq, created, rec);
+        self.rows.push(row);
+    }
+
+    pub fn make_row(&mut self, seq: u32, created: i64, rec: &RowRecord) -> Row {
+        let tags: Box<[u16]> = rec.tags.iter().map(|t| self.names.tag(t)).collect();
+        Row {
+            seq,
+            created,
+            snooze_until: rec.snooze_until,
+            tags,
+            account: self.names.account(&rec.account),
+            assignee: self.names.assignee(rec.assignee.as_deref()),
+            network: Network::from_index(rec.network).unwrap_or(Network::Facebook),
+            kind: Kind::from_index(rec.kind).unwrap_or(Kind::Comment),
+            status: StatusKind::from_index(rec.status).unwrap_or(StatusKind::New),
+            priority: Priority::from_index(rec.priority).unwrap_or_default(),
+            read: rec.read,
+        }
+    }
+
+    pub fn row_of(&mut self, seq: u32, item: &Item) -> Row {
+        self.make_row(seq, item.remote.created_at.timestamp(), &RowRecord::of(item))
+    }
+
+    /// Applies a local change to a row in memory, as the store will.
+    pub fn apply(&mut self, row_ix: usize, change: &LocalChange) {
+        let tag_ix = match change {
+            LocalChange::AddTag { tag, .. } | LocalChange::RemoveTag(tag) => Some(self.names.tag(tag)),
+            _ => None,
+        };
+        let assignee_ix = match change {
+            LocalChange::Assign(who) => Some(self.names.assignee(who.as_deref())),
+            _ => None,
+        };
+        let Some(row) = self.rows.get_mut(row_ix) else { return };
+        match change {
+            LocalChange::SetStatus(s) => {
+                row.status = s.kind();
+                row.snooze_until = match s {
+                    Status::Snoozed { until } => until.timestamp(),
+                    _ => 0,
+                };
+            }
+            LocalChange::SetRead(r) => row.read = *r,
+            LocalChange::SetPriority(p) => row.priority = *p,
+            LocalChange::AddTag { .. } => {
+                if let Some(t) = tag_ix.filter(|t| !row.tags.contains(t)) {
+                    let mut tags = row.tags.to_vec();
+                    tags.push(t);
+                    row.tags = tags.into_boxed_slice();
+                }
+            }
+            LocalChange::RemoveTag(_) => {
+                if let Some(t) = tag_ix {
+                    row.tags = row.tags.iter().copied().filter(|x| *x != t).collect();
+                }
+            }
+            LocalChange::Assign(_) => row.assignee = assignee_ix.unwrap_or(0),
+            LocalChange::AddNote(_) => {}
+        }
+    }
+}
+
+/// Seconds since the epoch for a time, used for row comparisons.
+pub fn ts(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec() -> RowRecord {
+        RowRecord {
+            network: Network::X.index(),
+            kind: Kind::Mention.index(),
+            status: StatusKind::New.index(),
+            priority: Priority::Normal.index(),
+            read: false,
+            snooze_until: 0,
+            account: "brand".into(),
+            assignee: None,
+            tags: vec!["refund".into()],
+        }
+    }
+
+    #[test]
+    fn rows_intern_and_apply_changes() {
+        let mut set = RowSet::default();
+        set.push_record(7, 100, &rec());
+        set.push_record(8, 200, &rec());
+        assert_eq!(set.names.tags, vec!["refund"]);
+        assert_eq!(set.rows[0].network, Network::X);
+        set.apply(0, &LocalChange::AddTag { tag: "urgent".into(), why: None });
+        set.apply(0, &LocalChange::RemoveTag("refund".into()));
+        let urgent = set.names.find_tag("urgent").unwrap();
+        assert_eq!(&*set.rows[0].tags, &[urgent]);
+        set.apply(1, &LocalChange::Assign(Some("camille".into())));
+        assert_eq!(set.names.assignee_name(set.rows[1].assignee), Some("camille"));
+        set.apply(1, &LocalChange::Assign(None));
+        assert_eq!(set.rows[1].assignee, 0);
+    }
+
+    #[test]
+    fn expired_snooze_is_open() {
+        let mut set = RowSet::default();
+        let mut r = rec();
+        r.status = StatusKind::Snoozed.index();
+        r.snooze_until = 1000;
+        set.push_record(1, 0, &r);
+        assert_eq!(set.rows[0].effective_status(999), StatusKind::Snoozed);
+        assert_eq!(set.rows[0].effective_status(1000), StatusKind::Open);
+    }
+}
