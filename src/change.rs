@@ -58,12 +58,20 @@ impl LocalChange {
             }
             LocalChange::Assign(who) => replace(&mut local.assignee, who.clone()),
             LocalChange::AddNote(text) => {
-                local.notes.push(Note { by: who.to_string(), at: now, text: text.clone() });
+                local.notes.push(Note {
+                    by: who.to_string(),
+                    at: now,
+                    text: text.clone(),
+                });
                 true
             }
         };
         if changed && !matches!(self, LocalChange::SetRead(_)) {
-            local.last_action = Some(LastAction { what: self.describe(), by: who.to_string(), at: now });
+            local.last_action = Some(LastAction {
+                what: self.describe(),
+                by: who.to_string(),
+                at: now,
+            });
         }
         changed
     }
@@ -85,11 +93,17 @@ mod tests {
     fn apply_reports_real_changes_only() {
         let now = Utc::now();
         let mut local = Local::default();
-        let tag = LocalChange::AddTag { tag: "refund".into(), why: None };
+        let tag = LocalChange::AddTag {
+            tag: "refund".into(),
+            why: None,
+        };
         assert!(tag.apply(&mut local, "me", now));
         assert!(!tag.apply(&mut local, "me", now));
         assert_eq!(local.tags, vec!["refund"]);
-        assert_eq!(local.last_action.as_ref().map(|a| a.what.as_str()), Some("tag +refund"));
+        assert_eq!(
+            local.last_action.as_ref().map(|a| a.what.as_str()),
+            Some("tag +refund")
+        );
         assert!(LocalChange::SetRead(true).apply(&mut local, "me", now));
         assert!(!LocalChange::SetRead(true).apply(&mut local, "me", now));
         assert!(LocalChange::RemoveTag("refund".into()).apply(&mut local, "me", now));

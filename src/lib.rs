@@ -13,11 +13,16 @@
 //! - [`cli`]: the scriptable commands (`list`, `show`, `done`, `tag`, `doctor`…).
 
 pub mod action;
+pub mod change;
+pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod filter;
 pub mod keymap;
+pub mod logging;
 pub mod model;
-pub mod theme;
-pub mod change;
 pub mod store;
 pub mod text;
+pub mod theme;
+pub mod tui;
+pub mod when;

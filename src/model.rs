@@ -278,13 +278,17 @@ impl Status {
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Status::Snoozed { until } => write!(f, "snoozed until {}", until.format("%Y-%m-%d %H:%M")),
+            Status::Snoozed { until } => {
+                write!(f, "snoozed until {}", until.format("%Y-%m-%d %H:%M"))
+            }
             other => f.write_str(other.kind().as_str()),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 pub enum Priority {
     Low,
     #[default]
@@ -294,7 +298,12 @@ pub enum Priority {
 }
 
 impl Priority {
-    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent];
+    pub const ALL: [Priority; 4] = [
+        Priority::Low,
+        Priority::Normal,
+        Priority::High,
+        Priority::Urgent,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -360,12 +369,17 @@ impl FromStr for ItemId {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let mut parts = s.splitn(3, ':');
-        let (Some(net), Some(account), Some(native)) = (parts.next(), parts.next(), parts.next()) else {
-            return Err(format!("'{s}' is not an item id (expected network:account:native_id)"));
+        let (Some(net), Some(account), Some(native)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Err(format!(
+                "'{s}' is not an item id (expected network:account:native_id)"
+            ));
         };
         let network: Network = net.parse()?;
         if account.is_empty() || native.is_empty() {
-            return Err(format!("'{s}' is not an item id (empty account or native id)"));
+            return Err(format!(
+                "'{s}' is not an item id (empty account or native id)"
+            ));
         }
         Ok(ItemId::new(network, account, native))
     }
@@ -474,14 +488,27 @@ pub struct Item {
 impl Item {
     pub fn new(remote: Remote) -> Item {
         let id = remote.id();
-        Item { id, remote, local: Local::default() }
+        Item {
+            id,
+            remote,
+            local: Local::default(),
+        }
     }
 
     /// The thread key used by the `by_thread` index: the declared thread, or
     /// the item itself when it starts one.
     pub fn thread_key(&self) -> String {
-        let thread = self.remote.thread_id.as_deref().unwrap_or(&self.remote.native_id);
-        format!("{}:{}:{}", self.remote.network.as_str(), self.remote.account, thread)
+        let thread = self
+            .remote
+            .thread_id
+            .as_deref()
+            .unwrap_or(&self.remote.native_id);
+        format!(
+            "{}:{}:{}",
+            self.remote.network.as_str(),
+            self.remote.account,
+            thread
+        )
     }
 
     /// The author key used by the `by_author` index.
@@ -500,7 +527,10 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(id.network(), Some(Network::Bluesky));
-        assert_eq!(id.as_str(), "bluesky:brand.bsky.social:at://did:plc:x/app.bsky.feed.post/1");
+        assert_eq!(
+            id.as_str(),
+            "bluesky:brand.bsky.social:at://did:plc:x/app.bsky.feed.post/1"
+        );
     }
 
     #[test]
@@ -528,8 +558,12 @@ mod tests {
     #[test]
     fn expired_snooze_counts_as_open() {
         let now = Utc::now();
-        let past = Status::Snoozed { until: now - chrono::Duration::minutes(1) };
-        let future = Status::Snoozed { until: now + chrono::Duration::minutes(1) };
+        let past = Status::Snoozed {
+            until: now - chrono::Duration::minutes(1),
+        };
+        let future = Status::Snoozed {
+            until: now + chrono::Duration::minutes(1),
+        };
         assert_eq!(past.effective(now), StatusKind::Open);
         assert_eq!(future.effective(now), StatusKind::Snoozed);
     }

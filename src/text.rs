@@ -24,9 +24,9 @@ fn is_deceptive(c: char) -> bool {
 /// characters and bidi controls. Newlines survive when `keep_newlines` is set;
 /// tabs become a space. Zero-width joiners are kept (emoji families need them).
 pub fn sanitize(input: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let clean = input.chars().all(|c| {
-        !(c.is_control() || is_deceptive(c)) || (keep_newlines && c == '\n')
-    });
+    let clean = input
+        .chars()
+        .all(|c| !(c.is_control() || is_deceptive(c)) || (keep_newlines && c == '\n'));
     if clean {
         return Cow::Borrowed(input);
     }

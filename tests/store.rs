@@ -11,13 +11,38 @@ use guichet::store::{SledStore, Store};
 #[test]
 fn resync_updates_remote_fields_and_keeps_local_state() {
     let store = SledStore::temporary().unwrap();
-    let (seqs, s) = store.ingest(vec![item(Network::X, "1", "first text", 10)]).unwrap();
+    let (seqs, s) = store
+        .ingest(vec![item(Network::X, "1", "first text", 10)])
+        .unwrap();
     assert_eq!(s.new, 1);
     let seq = seqs[0];
-    store.change(&[seq], &LocalChange::AddTag { tag: "refund".into(), why: Some("asked twice".into()) }, "camille").unwrap();
-    store.change(&[seq], &LocalChange::SetStatus(Status::Done), "camille").unwrap();
-    store.change(&[seq], &LocalChange::AddNote("call back monday".into()), "camille").unwrap();
-    store.change(&[seq], &LocalChange::Assign(Some("support".into())), "camille").unwrap();
+    store
+        .change(
+            &[seq],
+            &LocalChange::AddTag {
+                tag: "refund".into(),
+                why: Some("asked twice".into()),
+            },
+            "camille",
+        )
+        .unwrap();
+    store
+        .change(&[seq], &LocalChange::SetStatus(Status::Done), "camille")
+        .unwrap();
+    store
+        .change(
+            &[seq],
+            &LocalChange::AddNote("call back monday".into()),
+            "camille",
+        )
+        .unwrap();
+    store
+        .change(
+            &[seq],
+            &LocalChange::Assign(Some("support".into())),
+            "camille",
+        )
+        .unwrap();
 
     let mut edited = item(Network::X, "1", "edited text", 10);
     edited.remote.engagement.likes = Some(4);
@@ -49,7 +74,10 @@ fn resync_updates_remote_fields_and_keeps_local_state() {
 fn duplicate_ids_in_one_batch_become_one_item() {
     let store = SledStore::temporary().unwrap();
     let (seqs, s) = store
-        .ingest(vec![item(Network::X, "1", "a", 1), item(Network::X, "1", "b", 1)])
+        .ingest(vec![
+            item(Network::X, "1", "a", 1),
+            item(Network::X, "1", "b", 1),
+        ])
         .unwrap();
     assert_eq!(seqs[0], seqs[1]);
     assert_eq!(s.new, 1);
@@ -67,13 +95,24 @@ fn queue_index_orders_unanswered_oldest_first() {
         item(Network::Bluesky, "b", "middle", 200),
     ];
     let (seqs, _) = store.ingest(items).unwrap();
-    store.change(&[seqs[2]], &LocalChange::SetRead(true), "me").unwrap();
+    store
+        .change(&[seqs[2]], &LocalChange::SetRead(true), "me")
+        .unwrap();
     let rows = store.rows().unwrap();
     let created: Vec<i64> = rows.rows.iter().map(|r| r.created).collect();
-    assert_eq!(created, vec![at(100).timestamp(), at(200).timestamp(), at(300).timestamp()]);
+    assert_eq!(
+        created,
+        vec![
+            at(100).timestamp(),
+            at(200).timestamp(),
+            at(300).timestamp()
+        ]
+    );
 
     // Done items leave the unanswered buckets read by the first screen.
-    store.change(&[seqs[1]], &LocalChange::SetStatus(Status::Done), "me").unwrap();
+    store
+        .change(&[seqs[1]], &LocalChange::SetStatus(Status::Done), "me")
+        .unwrap();
     let first = store.first_rows(10).unwrap();
     let texts: Vec<String> = first
         .rows
@@ -89,12 +128,26 @@ fn thread_and_author_indexes_and_search() {
     let mut other_thread = item(Network::X, "zz", "Livraison en RETARD", 50);
     other_thread.remote.thread_id = Some("post2".into());
     let (seqs, _) = store
-        .ingest(vec![item(Network::X, "1", "premier", 10), item(Network::X, "22", "deuxième", 20), other_thread])
+        .ingest(vec![
+            item(Network::X, "1", "premier", 10),
+            item(Network::X, "22", "deuxième", 20),
+            other_thread,
+        ])
         .unwrap();
     let first = store.get(seqs[0]).unwrap().unwrap();
-    let thread: Vec<u32> = store.thread(&first, 10).unwrap().into_iter().map(|(s, _)| s).collect();
+    let thread: Vec<u32> = store
+        .thread(&first, 10)
+        .unwrap()
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
     assert_eq!(thread, vec![seqs[0], seqs[1]]);
-    let by_author: Vec<u32> = store.by_author(&first, 10).unwrap().into_iter().map(|(s, _)| s).collect();
+    let by_author: Vec<u32> = store
+        .by_author(&first, 10)
+        .unwrap()
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
     // "1" has author-1; "zz" and "22" share author-2.
     assert_eq!(by_author, vec![seqs[0]]);
     assert_eq!(store.search("retard livraison").unwrap(), vec![seqs[2]]);
@@ -105,11 +158,37 @@ fn thread_and_author_indexes_and_search() {
 #[test]
 fn audit_and_tag_records_say_who_when_why() {
     let store = SledStore::temporary().unwrap();
-    let (seqs, _) = store.ingest(vec![item(Network::Instagram, "1", "x", 1), item(Network::Instagram, "2", "y", 2)]).unwrap();
-    store.change(&seqs, &LocalChange::SetPriority(Priority::Urgent), "camille").unwrap();
-    store.change(&seqs[..1], &LocalChange::AddTag { tag: "legal".into(), why: Some("allergy".into()) }, "lea").unwrap();
+    let (seqs, _) = store
+        .ingest(vec![
+            item(Network::Instagram, "1", "x", 1),
+            item(Network::Instagram, "2", "y", 2),
+        ])
+        .unwrap();
+    store
+        .change(
+            &seqs,
+            &LocalChange::SetPriority(Priority::Urgent),
+            "camille",
+        )
+        .unwrap();
+    store
+        .change(
+            &seqs[..1],
+            &LocalChange::AddTag {
+                tag: "legal".into(),
+                why: Some("allergy".into()),
+            },
+            "lea",
+        )
+        .unwrap();
     // A no-op change writes nothing.
-    store.change(&seqs[..1], &LocalChange::SetPriority(Priority::Urgent), "lea").unwrap();
+    store
+        .change(
+            &seqs[..1],
+            &LocalChange::SetPriority(Priority::Urgent),
+            "lea",
+        )
+        .unwrap();
     let audit = store.audit(10).unwrap();
     assert_eq!(audit.len(), 3);
     assert_eq!(audit[0].who, "lea");
@@ -120,7 +199,9 @@ fn audit_and_tag_records_say_who_when_why() {
     assert_eq!(tags[0].0, "legal");
     assert_eq!(tags[0].1.by, "lea");
     assert_eq!(tags[0].1.why.as_deref(), Some("allergy"));
-    store.change(&seqs[..1], &LocalChange::RemoveTag("legal".into()), "lea").unwrap();
+    store
+        .change(&seqs[..1], &LocalChange::RemoveTag("legal".into()), "lea")
+        .unwrap();
     assert!(store.tag_records(seqs[0]).unwrap().is_empty());
     assert_eq!(store.audit(1).unwrap()[0].what, "tag -legal");
 }
@@ -130,8 +211,12 @@ fn reopening_after_restart_keeps_everything() {
     let dir = tempfile::tempdir().unwrap();
     let seq = {
         let store = SledStore::open(dir.path()).unwrap();
-        let (seqs, _) = store.ingest(vec![item(Network::Mastodon, "9", "persist me", 5)]).unwrap();
-        store.change(&seqs, &LocalChange::SetStatus(Status::Escalated), "me").unwrap();
+        let (seqs, _) = store
+            .ingest(vec![item(Network::Mastodon, "9", "persist me", 5)])
+            .unwrap();
+        store
+            .change(&seqs, &LocalChange::SetStatus(Status::Escalated), "me")
+            .unwrap();
         store.flush().unwrap();
         seqs[0]
     };
@@ -140,7 +225,9 @@ fn reopening_after_restart_keeps_everything() {
     assert_eq!(got.local.status, Status::Escalated);
     assert_eq!(store.audit(5).unwrap().len(), 1);
     // New items continue the sequence instead of overwriting.
-    let (seqs, _) = store.ingest(vec![item(Network::Mastodon, "10", "second", 6)]).unwrap();
+    let (seqs, _) = store
+        .ingest(vec![item(Network::Mastodon, "10", "second", 6)])
+        .unwrap();
     assert_ne!(seqs[0], seq);
     assert_eq!(store.len(), 2);
 }
@@ -150,12 +237,20 @@ fn interrupted_ingest_is_repaired_on_open() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = SledStore::open(dir.path()).unwrap();
-        store.ingest(vec![item(Network::X, "1", "a", 1), item(Network::X, "2", "b", 2)]).unwrap();
+        store
+            .ingest(vec![
+                item(Network::X, "1", "a", 1),
+                item(Network::X, "2", "b", 2),
+            ])
+            .unwrap();
         // Simulate a crash between the items write and the index writes.
         let db = store.db();
         db.open_tree("queue").unwrap().clear().unwrap();
         db.open_tree("search").unwrap().clear().unwrap();
-        db.open_tree("meta").unwrap().insert(b"dirty", &[1]).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert(b"dirty", &[1])
+            .unwrap();
         store.flush().unwrap();
     }
     let store = SledStore::open(dir.path()).unwrap();
@@ -168,7 +263,9 @@ fn migrates_an_unversioned_store_and_refuses_a_newer_one() {
     let dir = tempfile::tempdir().unwrap();
     {
         let store = SledStore::open(dir.path()).unwrap();
-        store.ingest(vec![item(Network::X, "1", "old layout", 1)]).unwrap();
+        store
+            .ingest(vec![item(Network::X, "1", "old layout", 1)])
+            .unwrap();
         let db = store.db();
         // Version 0: items only, no schema key, no indexes.
         for tree in ["queue", "ids", "search", "by_thread", "by_author"] {
@@ -183,10 +280,16 @@ fn migrates_an_unversioned_store_and_refuses_a_newer_one() {
         let id = "x:brand:1".parse().unwrap();
         assert!(store.find(&id).unwrap().is_some());
         let meta = store.db().open_tree("meta").unwrap();
-        assert_eq!(guichet::store::migrate::stored_version(&meta).unwrap(), Some(guichet::store::migrate::SCHEMA_VERSION));
+        assert_eq!(
+            guichet::store::migrate::stored_version(&meta).unwrap(),
+            Some(guichet::store::migrate::SCHEMA_VERSION)
+        );
         meta.insert(b"schema", &99u32.to_be_bytes()).unwrap();
         store.flush().unwrap();
     }
-    let err = SledStore::open(dir.path()).err().map(|e| e.to_string()).unwrap_or_default();
+    let err = SledStore::open(dir.path())
+        .err()
+        .map(|e| e.to_string())
+        .unwrap_or_default();
     assert!(err.contains("schema version 99"), "{err}");
 }

@@ -23,7 +23,13 @@ const fn bindable(
     desc: &'static str,
     modes: &'static [Mode],
 ) -> ActionSpec {
-    ActionSpec { name, action, desc, modes, palette_only: false }
+    ActionSpec {
+        name,
+        action,
+        desc,
+        modes,
+        palette_only: false,
+    }
 }
 
 const fn palette(
@@ -32,7 +38,13 @@ const fn palette(
     desc: &'static str,
     modes: &'static [Mode],
 ) -> ActionSpec {
-    ActionSpec { name, action, desc, modes, palette_only: true }
+    ActionSpec {
+        name,
+        action,
+        desc,
+        modes,
+        palette_only: true,
+    }
 }
 
 const LIST: &[Mode] = &[M::Queue, M::Detail];
@@ -42,66 +54,271 @@ const G: &[Mode] = &[M::Global];
 
 pub const ACTIONS: &[ActionSpec] = &[
     bindable("app.quit", A::AppQuit, "Quit guichet", G),
-    bindable("app.help", A::AppHelp, "Show every key for the current mode", G),
-    bindable("app.command_palette", A::AppPalette, "Run any action by name", G),
-    bindable("app.cancel", A::AppCancel, "Close the popup or cancel the prompt", G),
+    bindable(
+        "app.help",
+        A::AppHelp,
+        "Show every key for the current mode",
+        G,
+    ),
+    bindable(
+        "app.command_palette",
+        A::AppPalette,
+        "Run any action by name",
+        G,
+    ),
+    bindable(
+        "app.cancel",
+        A::AppCancel,
+        "Close the popup or cancel the prompt",
+        G,
+    ),
     bindable("queue.next", A::QueueNext, "Select the next item", Q),
     bindable("queue.prev", A::QueuePrev, "Select the previous item", Q),
     bindable("queue.first", A::QueueFirst, "Jump to the first item", Q),
     bindable("queue.last", A::QueueLast, "Jump to the last item", Q),
-    bindable("queue.page_down", A::QueuePageDown, "Move one screen down", Q),
+    bindable(
+        "queue.page_down",
+        A::QueuePageDown,
+        "Move one screen down",
+        Q,
+    ),
     bindable("queue.page_up", A::QueuePageUp, "Move one screen up", Q),
-    bindable("queue.open", A::QueueOpen, "Open the item with its thread and author", Q),
-    bindable("queue.toggle_mark", A::QueueToggleMark, "Mark or unmark the item for a bulk action", Q),
-    bindable("queue.visual", A::QueueVisual, "Start or end a visual range selection", Q),
-    bindable("queue.mark_all", A::QueueMarkAll, "Mark every item in the view", Q),
-    bindable("queue.clear_marks", A::QueueClearMarks, "Unmark everything", Q),
-    bindable("queue.search", A::QueueSearch, "Search text, authors and handles", Q),
-    bindable("queue.sort_next", A::QueueSortNext, "Cycle the sort order", Q),
+    bindable(
+        "queue.open",
+        A::QueueOpen,
+        "Open the item with its thread and author",
+        Q,
+    ),
+    bindable(
+        "queue.toggle_mark",
+        A::QueueToggleMark,
+        "Mark or unmark the item for a bulk action",
+        Q,
+    ),
+    bindable(
+        "queue.visual",
+        A::QueueVisual,
+        "Start or end a visual range selection",
+        Q,
+    ),
+    bindable(
+        "queue.mark_all",
+        A::QueueMarkAll,
+        "Mark every item in the view",
+        Q,
+    ),
+    bindable(
+        "queue.clear_marks",
+        A::QueueClearMarks,
+        "Unmark everything",
+        Q,
+    ),
+    bindable(
+        "queue.search",
+        A::QueueSearch,
+        "Search text, authors and handles",
+        Q,
+    ),
+    bindable(
+        "queue.sort_next",
+        A::QueueSortNext,
+        "Cycle the sort order",
+        Q,
+    ),
     bindable("queue.view_next", A::QueueViewNext, "Next saved view", Q),
-    bindable("queue.view_prev", A::QueueViewPrev, "Previous saved view", Q),
-    bindable("queue.toggle_sidebar", A::QueueToggleSidebar, "Show or hide the views sidebar", Q),
+    bindable(
+        "queue.view_prev",
+        A::QueueViewPrev,
+        "Previous saved view",
+        Q,
+    ),
+    bindable(
+        "queue.toggle_sidebar",
+        A::QueueToggleSidebar,
+        "Show or hide the views sidebar",
+        Q,
+    ),
     bindable("filter.network", A::FilterNetwork, "Filter by network", Q),
     bindable("filter.account", A::FilterAccount, "Filter by account", Q),
     bindable("filter.kind", A::FilterKind, "Filter by kind", Q),
     bindable("filter.status", A::FilterStatus, "Filter by status", Q),
     bindable("filter.tag", A::FilterTag, "Filter by tag", Q),
-    bindable("filter.assignee", A::FilterAssignee, "Filter by assignee", Q),
-    bindable("filter.clear", A::FilterClear, "Clear filters and search", Q),
-    bindable("item.done", A::ItemDone, "Mark done and go to the next item", LIST),
-    bindable("item.reopen", A::ItemReopen, "Reopen (back to the queue)", LIST),
-    bindable("item.toggle_read", A::ItemToggleRead, "Mark read or unread", LIST),
-    bindable("item.snooze_1h", A::ItemSnooze1h, "Snooze for one hour", LIST),
-    bindable("item.snooze_3h", A::ItemSnooze3h, "Snooze for three hours", LIST),
-    bindable("item.snooze_tomorrow", A::ItemSnoozeTomorrow, "Snooze until tomorrow 09:00", LIST),
-    bindable("item.snooze_next_week", A::ItemSnoozeNextWeek, "Snooze until Monday 09:00", LIST),
-    bindable("item.snooze_custom", A::ItemSnoozeCustom, "Snooze until a time you type", LIST),
-    bindable("item.priority_urgent", A::ItemPriorityUrgent, "Set priority: urgent", LIST),
-    bindable("item.priority_high", A::ItemPriorityHigh, "Set priority: high", LIST),
-    bindable("item.priority_normal", A::ItemPriorityNormal, "Set priority: normal", LIST),
-    bindable("item.priority_low", A::ItemPriorityLow, "Set priority: low", LIST),
+    bindable(
+        "filter.assignee",
+        A::FilterAssignee,
+        "Filter by assignee",
+        Q,
+    ),
+    bindable(
+        "filter.clear",
+        A::FilterClear,
+        "Clear filters and search",
+        Q,
+    ),
+    bindable(
+        "item.done",
+        A::ItemDone,
+        "Mark done and go to the next item",
+        LIST,
+    ),
+    bindable(
+        "item.reopen",
+        A::ItemReopen,
+        "Reopen (back to the queue)",
+        LIST,
+    ),
+    bindable(
+        "item.toggle_read",
+        A::ItemToggleRead,
+        "Mark read or unread",
+        LIST,
+    ),
+    bindable(
+        "item.snooze_1h",
+        A::ItemSnooze1h,
+        "Snooze for one hour",
+        LIST,
+    ),
+    bindable(
+        "item.snooze_3h",
+        A::ItemSnooze3h,
+        "Snooze for three hours",
+        LIST,
+    ),
+    bindable(
+        "item.snooze_tomorrow",
+        A::ItemSnoozeTomorrow,
+        "Snooze until tomorrow 09:00",
+        LIST,
+    ),
+    bindable(
+        "item.snooze_next_week",
+        A::ItemSnoozeNextWeek,
+        "Snooze until Monday 09:00",
+        LIST,
+    ),
+    bindable(
+        "item.snooze_custom",
+        A::ItemSnoozeCustom,
+        "Snooze until a time you type",
+        LIST,
+    ),
+    bindable(
+        "item.priority_urgent",
+        A::ItemPriorityUrgent,
+        "Set priority: urgent",
+        LIST,
+    ),
+    bindable(
+        "item.priority_high",
+        A::ItemPriorityHigh,
+        "Set priority: high",
+        LIST,
+    ),
+    bindable(
+        "item.priority_normal",
+        A::ItemPriorityNormal,
+        "Set priority: normal",
+        LIST,
+    ),
+    bindable(
+        "item.priority_low",
+        A::ItemPriorityLow,
+        "Set priority: low",
+        LIST,
+    ),
     bindable("item.tag", A::ItemTag, "Add a tag", LIST),
     bindable("item.untag", A::ItemUntag, "Remove a tag", LIST),
     bindable("item.assign", A::ItemAssign, "Assign to a colleague", LIST),
     bindable("item.note", A::ItemNote, "Add an internal note", LIST),
-    palette("item.copy_link", A::ItemCopyLink, "Show the item's link in the status bar", LIST),
+    palette(
+        "item.copy_link",
+        A::ItemCopyLink,
+        "Show the item's link in the status bar",
+        LIST,
+    ),
     bindable("detail.close", A::DetailClose, "Back to the queue", D),
-    bindable("detail.scroll_down", A::DetailScrollDown, "Scroll the thread down", D),
-    bindable("detail.scroll_up", A::DetailScrollUp, "Scroll the thread up", D),
-    bindable("detail.next_item", A::DetailNextItem, "Open the next item in the queue", D),
-    bindable("detail.prev_item", A::DetailPrevItem, "Open the previous item in the queue", D),
+    bindable(
+        "detail.scroll_down",
+        A::DetailScrollDown,
+        "Scroll the thread down",
+        D,
+    ),
+    bindable(
+        "detail.scroll_up",
+        A::DetailScrollUp,
+        "Scroll the thread up",
+        D,
+    ),
+    bindable(
+        "detail.next_item",
+        A::DetailNextItem,
+        "Open the next item in the queue",
+        D,
+    ),
+    bindable(
+        "detail.prev_item",
+        A::DetailPrevItem,
+        "Open the previous item in the queue",
+        D,
+    ),
     bindable("picker.next", A::PickerNext, "Next choice", &[M::Picker]),
-    bindable("picker.prev", A::PickerPrev, "Previous choice", &[M::Picker]),
-    bindable("picker.toggle", A::PickerToggle, "Add or remove the choice", &[M::Picker]),
-    bindable("picker.accept", A::PickerAccept, "Apply the choices", &[M::Picker]),
+    bindable(
+        "picker.prev",
+        A::PickerPrev,
+        "Previous choice",
+        &[M::Picker],
+    ),
+    bindable(
+        "picker.toggle",
+        A::PickerToggle,
+        "Add or remove the choice",
+        &[M::Picker],
+    ),
+    bindable(
+        "picker.accept",
+        A::PickerAccept,
+        "Apply the choices",
+        &[M::Picker],
+    ),
     bindable("input.submit", A::InputSubmit, "Confirm", &[M::Input]),
-    bindable("input.complete", A::InputComplete, "Complete from known values", &[M::Input]),
-    bindable("input.delete_word", A::InputDeleteWord, "Delete the word before the cursor", &[M::Input, M::Palette, M::Picker]),
-    bindable("input.clear", A::InputClear, "Clear the line", &[M::Input, M::Palette, M::Picker]),
+    bindable(
+        "input.complete",
+        A::InputComplete,
+        "Complete from known values",
+        &[M::Input],
+    ),
+    bindable(
+        "input.delete_word",
+        A::InputDeleteWord,
+        "Delete the word before the cursor",
+        &[M::Input, M::Palette, M::Picker],
+    ),
+    bindable(
+        "input.clear",
+        A::InputClear,
+        "Clear the line",
+        &[M::Input, M::Palette, M::Picker],
+    ),
     bindable("palette.next", A::PaletteNext, "Next match", &[M::Palette]),
-    bindable("palette.prev", A::PalettePrev, "Previous match", &[M::Palette]),
-    bindable("palette.accept", A::PaletteAccept, "Run the selected action", &[M::Palette]),
-    bindable("help.scroll_down", A::HelpScrollDown, "Scroll down", &[M::Help]),
+    bindable(
+        "palette.prev",
+        A::PalettePrev,
+        "Previous match",
+        &[M::Palette],
+    ),
+    bindable(
+        "palette.accept",
+        A::PaletteAccept,
+        "Run the selected action",
+        &[M::Palette],
+    ),
+    bindable(
+        "help.scroll_down",
+        A::HelpScrollDown,
+        "Scroll down",
+        &[M::Help],
+    ),
     bindable("help.scroll_up", A::HelpScrollUp, "Scroll up", &[M::Help]),
 ];
 
@@ -124,7 +341,11 @@ mod tests {
         let mut actions = HashSet::new();
         for s in ACTIONS {
             assert!(names.insert(s.name), "duplicate name {}", s.name);
-            assert!(actions.insert(s.action), "action {:?} listed twice", s.action);
+            assert!(
+                actions.insert(s.action),
+                "action {:?} listed twice",
+                s.action
+            );
             assert!(s.name.contains('.'), "{} is not dotted", s.name);
             assert_eq!(Action::from_name(s.name), Some(s.action));
             assert_eq!(s.action.name(), s.name);

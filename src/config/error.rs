@@ -28,10 +28,21 @@ impl fmt::Display for ConfigError {
 
 impl ConfigError {
     pub fn new(file: &Path, reason: impl Into<String>) -> ConfigError {
-        ConfigError { file: file.to_path_buf(), line: None, key: None, reason: reason.into() }
+        ConfigError {
+            file: file.to_path_buf(),
+            line: None,
+            key: None,
+            reason: reason.into(),
+        }
     }
 
-    pub fn at_key(file: &Path, source: &str, section: Option<&str>, key: &str, reason: impl Into<String>) -> ConfigError {
+    pub fn at_key(
+        file: &Path,
+        source: &str,
+        section: Option<&str>,
+        key: &str,
+        reason: impl Into<String>,
+    ) -> ConfigError {
         let shown = match section {
             Some(s) => format!("{s}.{key}"),
             None => key.to_string(),
@@ -64,7 +75,11 @@ impl ConfigError {
 /// 1-based line number of a byte offset.
 pub fn line_of(source: &str, offset: usize) -> usize {
     let end = offset.min(source.len());
-    source.as_bytes()[..end].iter().filter(|b| **b == b'\n').count() + 1
+    source.as_bytes()[..end]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// Finds the line where `key` is defined, inside `[section]` when given.
@@ -74,14 +89,20 @@ pub fn locate(source: &str, section: Option<&str>, key: &str) -> Option<usize> {
     for (i, raw) in source.lines().enumerate() {
         let line = raw.trim();
         if line.starts_with('[') {
-            let name = line.trim_start_matches('[').trim_end_matches(']').trim().trim_matches('"');
+            let name = line
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .trim()
+                .trim_matches('"');
             in_section = section.is_some_and(|s| s == name);
             continue;
         }
         if !in_section {
             continue;
         }
-        let Some((lhs, _)) = line.split_once('=') else { continue };
+        let Some((lhs, _)) = line.split_once('=') else {
+            continue;
+        };
         let lhs = lhs.trim();
         let unquoted = lhs.trim_matches('"').trim_matches('\'');
         if unquoted == key {

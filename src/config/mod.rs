@@ -1,6 +1,357 @@
-//! Configuration: where files live and how they are read. Every error names
-//! the file, the line and the key (see [`error`]).
+//! Configuration: `config.toml`, where files live, and how they are read.
+//! Every error names the file, the line and the key (see [`error`]).
+//!
+//! Lookup order for the directory: `--config FILE` (its folder holds
+//! `keymap.toml` and `themes/`), then `$GUICHET_CONFIG_DIR`, then the
+//! platform config dir (`~/.config/guichet` on Linux). A missing
+//! `config.toml` is not an error: the defaults apply. To add a setting, add
+//! it to [`RawConfig`] and [`Config`] and document it in `example.toml`.
 
 pub mod error;
 
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
 pub use error::{ConfigError, ConfigErrors};
+
+use crate::filter::{Filter, SavedView, Sort, builtin_views};
+use crate::model::{Kind, Network, Priority, StatusKind};
+
+/// The example configuration shipped with guichet (also used by `demo`).
+pub const EXAMPLE: &str = include_str!("example.toml");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    agent: Option<String>,
+    keymap: Option<String>,
+    theme: Option<String>,
+    auto_advance: Option<bool>,
+    store: Option<PathBuf>,
+    #[serde(default)]
+    views: Vec<RawView>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawView {
+    name: String,
+    #[serde(default)]
+    networks: Vec<String>,
+    #[serde(default)]
+    accounts: Vec<String>,
+    #[serde(default)]
+    kinds: Vec<String>,
+    #[serde(default)]
+    statuses: Vec<String>,
+    #[serde(default)]
+    priorities: Vec<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    assignees: Vec<String>,
+    #[serde(default)]
+    langs: Vec<String>,
+    #[serde(default)]
+    unread: bool,
+    search: Option<String>,
+    sort: Option<String>,
+}
+
+/// Settings after loading, with defaults filled in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Who you are in the audit log and on notes.
+    pub agent: String,
+    /// Base keymap: `default` (vim-like) or `arrows`.
+    pub keymap: String,
+    pub theme: String,
+    /// After done/snooze, move to the next item.
+    pub auto_advance: bool,
+    /// Store directory override.
+    pub store: Option<PathBuf>,
+    /// Built-in views followed by the user's.
+    pub views: Vec<SavedView>,
+    /// Folder holding `config.toml`, `keymap.toml` and `themes/`.
+    pub dir: PathBuf,
+    /// The file read, when there was one.
+    pub file: Option<PathBuf>,
+}
+
+fn default_agent() -> String {
+    std::env::var("GUICHET_AGENT")
+        .or_else(|_| std::env::var("USER"))
+        .unwrap_or_else(|_| "me".to_string())
+}
+
+/// The platform directories guichet uses.
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "guichet")
+}
+
+/// The configuration folder, before any `--config` override.
+pub fn default_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("GUICHET_CONFIG_DIR") {
+        return PathBuf::from(dir);
+    }
+    project_dirs().map_or_else(
+        || PathBuf::from(".guichet"),
+        |d| d.config_dir().to_path_buf(),
+    )
+}
+
+/// Where the store lives when neither `--store` nor `store =` says.
+pub fn default_store_dir() -> PathBuf {
+    project_dirs().map_or_else(
+        || PathBuf::from(".guichet/store"),
+        |d| d.data_dir().join("store"),
+    )
+}
+
+/// Where logs go.
+pub fn log_dir() -> PathBuf {
+    project_dirs().map_or_else(
+        || PathBuf::from(".guichet"),
+        |d| d.state_dir().unwrap_or_else(|| d.cache_dir()).to_path_buf(),
+    )
+}
+
+impl Config {
+    /// Loads `file`, or `config.toml` in the default folder if it exists.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigErrors> {
+        let (dir, path) = match file {
+            Some(f) => (
+                f.parent()
+                    .map_or_else(|| PathBuf::from("."), Path::to_path_buf),
+                f.to_path_buf(),
+            ),
+            None => {
+                let dir = default_dir();
+                let path = dir.join("config.toml");
+                (dir, path)
+            }
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(src) => Config::parse(&src, &path, dir),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && file.is_none() => {
+                Ok(Config::defaults(dir))
+            }
+            Err(e) => Err(ConfigErrors(vec![ConfigError::new(
+                &path,
+                format!("cannot read: {e}"),
+            )])),
+        }
+    }
+
+    pub fn defaults(dir: PathBuf) -> Config {
+        Config {
+            agent: default_agent(),
+            keymap: "default".to_string(),
+            theme: "default".to_string(),
+            auto_advance: true,
+            store: None,
+            views: builtin_views(),
+            dir,
+            file: None,
+        }
+    }
+
+    /// Parses a config file's text. `path` is only used in messages.
+    pub fn parse(src: &str, path: &Path, dir: PathBuf) -> Result<Config, ConfigErrors> {
+        let raw: RawConfig = toml::from_str(src)
+            .map_err(|e| ConfigErrors(vec![ConfigError::from_toml(path, src, &e)]))?;
+        let mut errors = Vec::new();
+        let mut cfg = Config::defaults(dir);
+        cfg.file = Some(path.to_path_buf());
+        if let Some(agent) = raw.agent {
+            if agent.trim().is_empty() {
+                errors.push(ConfigError::at_key(
+                    path,
+                    src,
+                    None,
+                    "agent",
+                    "must not be empty",
+                ));
+            }
+            cfg.agent = agent;
+        }
+        if let Some(k) = raw.keymap {
+            if !matches!(k.as_str(), "default" | "arrows") {
+                errors.push(ConfigError::at_key(
+                    path,
+                    src,
+                    None,
+                    "keymap",
+                    format!("unknown keymap '{k}' (expected default or arrows)"),
+                ));
+            }
+            cfg.keymap = k;
+        }
+        if let Some(t) = raw.theme {
+            cfg.theme = t;
+        }
+        if let Some(a) = raw.auto_advance {
+            cfg.auto_advance = a;
+        }
+        cfg.store = raw.store;
+        for v in raw.views {
+            if v.name.trim().is_empty() {
+                errors.push(ConfigError::at_key(
+                    path,
+                    src,
+                    Some("views"),
+                    "name",
+                    "a view needs a name",
+                ));
+                continue;
+            }
+            if cfg.views.iter().any(|x| x.name == v.name) {
+                let line = src
+                    .lines()
+                    .position(|l| l.contains(&format!("\"{}\"", v.name)))
+                    .map(|i| i + 1);
+                errors.push(ConfigError {
+                    file: path.to_path_buf(),
+                    line,
+                    key: Some("views.name".to_string()),
+                    reason: format!("a view named '{}' already exists", v.name),
+                });
+                continue;
+            }
+            let mut bad = |key: &str, e: String| {
+                let line = find_value_line(src, &v.name, key);
+                errors.push(ConfigError {
+                    file: path.to_path_buf(),
+                    line,
+                    key: Some(format!("views.{key}")),
+                    reason: e,
+                });
+            };
+            let networks = parse_all::<Network>(&v.networks).unwrap_or_else(|e| {
+                bad("networks", e);
+                Vec::new()
+            });
+            let kinds = parse_all::<Kind>(&v.kinds).unwrap_or_else(|e| {
+                bad("kinds", e);
+                Vec::new()
+            });
+            let statuses = parse_all::<StatusKind>(&v.statuses).unwrap_or_else(|e| {
+                bad("statuses", e);
+                Vec::new()
+            });
+            let priorities = parse_all::<Priority>(&v.priorities).unwrap_or_else(|e| {
+                bad("priorities", e);
+                Vec::new()
+            });
+            let sort = match v.sort.as_deref().map(str::parse::<Sort>) {
+                None => Sort::default(),
+                Some(Ok(s)) => s,
+                Some(Err(e)) => {
+                    bad("sort", e);
+                    Sort::default()
+                }
+            };
+            let filter = Filter {
+                networks,
+                accounts: v.accounts,
+                kinds,
+                statuses,
+                priorities,
+                tags: v.tags,
+                assignees: v.assignees,
+                langs: v.langs,
+                unread: v.unread,
+                search: v.search,
+            };
+            cfg.views.push(SavedView {
+                name: v.name,
+                filter,
+                sort,
+            });
+        }
+        if errors.is_empty() {
+            Ok(cfg)
+        } else {
+            Err(ConfigErrors(errors))
+        }
+    }
+
+    /// The user's keymap file, if present: (path, text).
+    pub fn user_keymap(&self) -> Result<Option<(PathBuf, String)>, ConfigErrors> {
+        read_optional(&self.dir.join("keymap.toml"))
+    }
+
+    /// Folder for user themes.
+    pub fn themes_dir(&self) -> PathBuf {
+        self.dir.join("themes")
+    }
+}
+
+fn parse_all<T: std::str::FromStr<Err = String>>(vals: &[String]) -> Result<Vec<T>, String> {
+    vals.iter().map(|v| v.parse()).collect()
+}
+
+/// Line of `key = …` inside the `[[views]]` block named `view`.
+fn find_value_line(src: &str, view: &str, key: &str) -> Option<usize> {
+    let start = src
+        .lines()
+        .position(|l| l.contains(&format!("\"{view}\"")))?;
+    src.lines()
+        .enumerate()
+        .skip(start)
+        .take_while(|(i, l)| *i == start || !l.trim_start().starts_with("[["))
+        .find(|(_, l)| l.trim_start().starts_with(key))
+        .map(|(i, _)| i + 1)
+}
+
+fn read_optional(path: &Path) -> Result<Option<(PathBuf, String)>, ConfigErrors> {
+    match std::fs::read_to_string(path) {
+        Ok(src) => Ok(Some((path.to_path_buf(), src))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(ConfigErrors(vec![ConfigError::new(
+            path,
+            format!("cannot read: {e}"),
+        )])),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Result<Config, ConfigErrors> {
+        Config::parse(src, Path::new("config.toml"), PathBuf::from("."))
+    }
+
+    #[test]
+    fn example_config_parses_with_its_views() {
+        let cfg = parse(EXAMPLE).unwrap();
+        assert!(cfg.views.iter().any(|v| v.name == "Complaints FR"));
+        assert!(cfg.views.iter().any(|v| v.name == "Instagram DMs"));
+        assert_eq!(cfg.views[0].name, "Inbox");
+    }
+
+    #[test]
+    fn errors_name_file_line_and_key() {
+        let err = parse("agent = \"x\"\nthemee = \"light\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("config.toml:2"), "{err}");
+        assert!(err.contains("themee"), "{err}");
+        let err = parse("[[views]]\nname = \"A\"\nnetworks = [\"myspace\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("config.toml:3"), "{err}");
+        assert!(err.contains("myspace"), "{err}");
+        let err = parse("keymap = \"emacs\"\n").unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "config.toml:1: key 'keymap': unknown keymap 'emacs' (expected default or arrows)"
+        );
+        let err = parse("[[views]]\nname = \"Inbox\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("already exists"), "{err}");
+    }
+}

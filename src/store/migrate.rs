@@ -47,10 +47,16 @@ pub fn run(db: &sled::Db, meta: &sled::Tree, path: &str) -> Result<(), StoreErro
         None => SCHEMA_VERSION,
     };
     if version > SCHEMA_VERSION {
-        return Err(StoreError::TooNew { path: path.to_string(), found: version, supported: SCHEMA_VERSION });
+        return Err(StoreError::TooNew {
+            path: path.to_string(),
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
     }
     while version < SCHEMA_VERSION {
-        let Some(step) = MIGRATIONS.get(version as usize) else { break };
+        let Some(step) = MIGRATIONS.get(version as usize) else {
+            break;
+        };
         tracing::info!(from = version, to = version + 1, "migrating store");
         step(db, meta)?;
         version += 1;

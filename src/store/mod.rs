@@ -50,7 +50,11 @@ pub enum StoreError {
     #[error(
         "the store at {path} has schema version {found}, newer than this guichet understands ({supported}); upgrade guichet"
     )]
-    TooNew { path: String, found: u32, supported: u32 },
+    TooNew {
+        path: String,
+        found: u32,
+        supported: u32,
+    },
     #[error("no item {0}")]
     NotFound(String),
 }
@@ -103,7 +107,12 @@ pub trait Store: Send + Sync {
 
     /// Applies one change to several items in one transaction, with one
     /// audit line per item that actually changed. Returns the items after.
-    fn change(&self, seqs: &[u32], change: &LocalChange, who: &str) -> Result<Vec<Stored>, StoreError>;
+    fn change(
+        &self,
+        seqs: &[u32],
+        change: &LocalChange,
+        who: &str,
+    ) -> Result<Vec<Stored>, StoreError>;
 
     /// Every row of the queue index (for filtering and sorting in memory).
     fn rows(&self) -> Result<RowSet, StoreError>;

@@ -26,6 +26,7 @@ pub struct RowRecord {
     pub account: String,
     pub assignee: Option<String>,
     pub tags: Vec<String>,
+    pub lang: Option<String>,
 }
 
 impl RowRecord {
@@ -44,6 +45,7 @@ impl RowRecord {
             account: item.remote.account.clone(),
             assignee: item.local.assignee.clone(),
             tags: item.local.tags.clone(),
+            lang: item.remote.lang.clone(),
         }
     }
 }
@@ -58,6 +60,8 @@ pub struct Row {
     pub account: u16,
     /// 0 means unassigned; otherwise an interned assignee + 1.
     pub assignee: u16,
+    /// 0 means unknown; otherwise an interned language + 1.
+    pub lang: u16,
     pub network: Network,
     pub kind: Kind,
     pub status: StatusKind,
@@ -86,9 +90,11 @@ pub struct Interner {
     pub accounts: Vec<String>,
     pub tags: Vec<String>,
     pub assignees: Vec<String>,
+    pub langs: Vec<String>,
     account_ix: HashMap<String, u16>,
     tag_ix: HashMap<String, u16>,
     assignee_ix: HashMap<String, u16>,
+    lang_ix: HashMap<String, u16>,
 }
 
 fn intern(list: &mut Vec<String>, ix: &mut HashMap<String, u16>, s: &str) -> u16 {
@@ -116,8 +122,21 @@ impl Interner {
     pub fn assignee(&mut self, s: Option<&str>) -> u16 {
         match s {
             None => 0,
-            Some(name) => intern(&mut self.assignees, &mut self.assignee_ix, name).saturating_add(1),
+            Some(name) => {
+                intern(&mut self.assignees, &mut self.assignee_ix, name).saturating_add(1)
+            }
         }
+    }
+
+    pub fn lang(&mut self, s: Option<&str>) -> u16 {
+        match s {
+            None => 0,
+            Some(l) => intern(&mut self.langs, &mut self.lang_ix, l).saturating_add(1),
+        }
+    }
+
+    pub fn find_lang(&self, s: &str) -> Option<u16> {
+        self.lang_ix.get(s).map(|i| i.saturating_add(1))
     }
 
     pub fn find_tag(&self, s: &str) -> Option<u16> {
@@ -137,7 +156,9 @@ impl Interner {
     }
 
     pub fn account_name(&self, i: u16) -> &str {
-        self.accounts.get(usize::from(i)).map_or("?", String::as_str)
+        self.accounts
+            .get(usize::from(i))
+            .map_or("?", String::as_str)
     }
 
     pub fn assignee_name(&self, i: u16) -> Option<&str> {
@@ -168,6 +189,7 @@ impl RowSet {
             tags,
             account: self.names.account(&rec.account),
             assignee: self.names.assignee(rec.assignee.as_deref()),
+            lang: self.names.lang(rec.lang.as_deref()),
             network: Network::from_index(rec.network).unwrap_or(Network::Facebook),
             kind: Kind::from_index(rec.kind).unwrap_or(Kind::Comment),
             status: StatusKind::from_index(rec.status).unwrap_or(StatusKind::New),
@@ -177,20 +199,28 @@ impl RowSet {
     }
 
     pub fn row_of(&mut self, seq: u32, item: &Item) -> Row {
-        self.make_row(seq, item.remote.created_at.timestamp(), &RowRecord::of(item))
+        self.make_row(
+            seq,
+            item.remote.created_at.timestamp(),
+            &RowRecord::of(item),
+        )
     }
 
     /// Applies a local change to a row in memory, as the store will.
     pub fn apply(&mut self, row_ix: usize, change: &LocalChange) {
         let tag_ix = match change {
-            LocalChange::AddTag { tag, .. } | LocalChange::RemoveTag(tag) => Some(self.names.tag(tag)),
+            LocalChange::AddTag { tag, .. } | LocalChange::RemoveTag(tag) => {
+                Some(self.names.tag(tag))
+            }
             _ => None,
         };
         let assignee_ix = match change {
             LocalChange::Assign(who) => Some(self.names.assignee(who.as_deref())),
             _ => None,
         };
-        let Some(row) = self.rows.get_mut(row_ix) else { return };
+        let Some(row) = self.rows.get_mut(row_ix) else {
+            return;
+        };
         match change {
             LocalChange::SetStatus(s) => {
                 row.status = s.kind();
@@ -239,6 +269,7 @@ mod tests {
             account: "brand".into(),
             assignee: None,
             tags: vec!["refund".into()],
+            lang: Some("fr".into()),
         }
     }
 
@@ -249,12 +280,21 @@ mod tests {
         set.push_record(8, 200, &rec());
         assert_eq!(set.names.tags, vec!["refund"]);
         assert_eq!(set.rows[0].network, Network::X);
-        set.apply(0, &LocalChange::AddTag { tag: "urgent".into(), why: None });
+        set.apply(
+            0,
+            &LocalChange::AddTag {
+                tag: "urgent".into(),
+                why: None,
+            },
+        );
         set.apply(0, &LocalChange::RemoveTag("refund".into()));
         let urgent = set.names.find_tag("urgent").unwrap();
         assert_eq!(&*set.rows[0].tags, &[urgent]);
         set.apply(1, &LocalChange::Assign(Some("camille".into())));
-        assert_eq!(set.names.assignee_name(set.rows[1].assignee), Some("camille"));
+        assert_eq!(
+            set.names.assignee_name(set.rows[1].assignee),
+            Some("camille")
+        );
         set.apply(1, &LocalChange::Assign(None));
         assert_eq!(set.rows[1].assignee, 0);
     }

@@ -15,7 +15,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::codec::{self, decode, encode, group_key, group_prefix, queue_key, seq_key, tag_key};
 use super::rows::{RowRecord, RowSet};
-use super::{AuditEntry, Assignment, IngestSummary, Store, StoreError, Stored, TagRecord, migrate};
+use super::{Assignment, AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, migrate};
 use crate::change::LocalChange;
 use crate::model::{Item, ItemId, StatusKind};
 use crate::text::fold;
@@ -48,13 +48,19 @@ const CACHE_BYTES: u64 = 48 * 1024 * 1024;
 impl SledStore {
     /// Opens (or creates) the store in `path`, running migrations.
     pub fn open(path: &Path) -> Result<SledStore, StoreError> {
-        let db = sled::Config::new().path(path).cache_capacity(CACHE_BYTES).open()?;
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()?;
         SledStore::from_db(db, path.to_path_buf())
     }
 
     /// A store that disappears when dropped (demo, tests).
     pub fn temporary() -> Result<SledStore, StoreError> {
-        let db = sled::Config::new().temporary(true).cache_capacity(CACHE_BYTES).open()?;
+        let db = sled::Config::new()
+            .temporary(true)
+            .cache_capacity(CACHE_BYTES)
+            .open()?;
         SledStore::from_db(db, PathBuf::from("(temporary)"))
     }
 
@@ -92,25 +98,39 @@ impl SledStore {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.write_lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.write_lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn next_seq(&self) -> Result<u32, StoreError> {
-        Ok(self.meta.get(NEXT_SEQ)?.and_then(|v| codec::seq_from(&v)).unwrap_or(0))
+        Ok(self
+            .meta
+            .get(NEXT_SEQ)?
+            .and_then(|v| codec::seq_from(&v))
+            .unwrap_or(0))
     }
 
     /// Recomputes every derived tree from `items`.
     pub fn rebuild_indexes(&self) -> Result<(), StoreError> {
         let _guard = self.lock();
         self.meta.insert(DIRTY, &[1])?;
-        for tree in [&self.ids, &self.queue, &self.by_thread, &self.by_author, &self.search] {
+        for tree in [
+            &self.ids,
+            &self.queue,
+            &self.by_thread,
+            &self.by_author,
+            &self.search,
+        ] {
             tree.clear()?;
         }
         let mut next = 0u32;
         let mut batch = Batches::default();
         for entry in self.items.iter() {
             let (k, v) = entry?;
-            let Some(seq) = codec::seq_from(&k) else { continue };
+            let Some(seq) = codec::seq_from(&k) else {
+                continue;
+            };
             let item: Item = match decode(&v) {
                 Ok(item) => item,
                 Err(e) => {
@@ -173,7 +193,8 @@ impl Batches {
         self.queue.insert(&q, encode(&RowRecord::of(item))?);
         self.by_thread.insert(t, &[]);
         self.by_author.insert(a, &[]);
-        self.search.insert(&seq_key(seq), searchable(item).as_bytes());
+        self.search
+            .insert(&seq_key(seq), searchable(item).as_bytes());
         Ok(())
     }
 }
@@ -189,7 +210,10 @@ fn index_keys(seq: u32, item: &Item) -> ([u8; 13], Vec<u8>, Vec<u8>) {
 
 fn searchable(item: &Item) -> String {
     let a = &item.remote.author;
-    fold(&format!("{} {} {}", a.handle, a.display_name, item.remote.text))
+    fold(&format!(
+        "{} {} {}",
+        a.handle, a.display_name, item.remote.text
+    ))
 }
 
 fn abort(e: StoreError) -> ConflictableTransactionError<StoreError> {
@@ -209,12 +233,17 @@ impl Store for SledStore {
             item.id = item.remote.id();
             let known = match fresh.get(item.id.as_str()) {
                 Some(seq) => Some(*seq),
-                None => self.ids.get(item.id.as_str().as_bytes())?.and_then(|v| codec::seq_from(&v)),
+                None => self
+                    .ids
+                    .get(item.id.as_str().as_bytes())?
+                    .and_then(|v| codec::seq_from(&v)),
             };
             let seq = match known {
                 Some(seq) => {
                     let old = match self.items.get(seq_key(seq))? {
-                        Some(v) if !fresh.contains_key(item.id.as_str()) => Some(decode::<Item>(&v)?),
+                        Some(v) if !fresh.contains_key(item.id.as_str()) => {
+                            Some(decode::<Item>(&v)?)
+                        }
                         _ => None,
                     };
                     if let Some(old) = old {
@@ -234,7 +263,9 @@ impl Store for SledStore {
                 }
                 None => {
                     let seq = next;
-                    next = next.checked_add(1).ok_or_else(|| StoreError::Encode("store is full".into()))?;
+                    next = next
+                        .checked_add(1)
+                        .ok_or_else(|| StoreError::Encode("store is full".into()))?;
                     fresh.insert(item.id.as_str().to_string(), seq);
                     batch.ids.insert(item.id.as_str().as_bytes(), &seq_key(seq));
                     batch.index(seq, &item, None)?;
@@ -259,16 +290,31 @@ impl Store for SledStore {
     }
 
     fn find(&self, id: &ItemId) -> Result<Option<Stored>, StoreError> {
-        let Some(seq) = self.ids.get(id.as_str().as_bytes())?.and_then(|v| codec::seq_from(&v)) else {
+        let Some(seq) = self
+            .ids
+            .get(id.as_str().as_bytes())?
+            .and_then(|v| codec::seq_from(&v))
+        else {
             return Ok(None);
         };
         Ok(self.get(seq)?.map(|item| (seq, item)))
     }
 
-    fn change(&self, seqs: &[u32], change: &LocalChange, who: &str) -> Result<Vec<Stored>, StoreError> {
+    fn change(
+        &self,
+        seqs: &[u32],
+        change: &LocalChange,
+        who: &str,
+    ) -> Result<Vec<Stored>, StoreError> {
         let _guard = self.lock();
         let now = Utc::now();
-        let trees = (&self.items, &self.queue, &self.audit, &self.tags, &self.assignments);
+        let trees = (
+            &self.items,
+            &self.queue,
+            &self.audit,
+            &self.tags,
+            &self.assignments,
+        );
         let result = trees.transaction(|(items, queue, audit, tags, assignments)| {
             let mut out = Vec::with_capacity(seqs.len());
             for &seq in seqs {
@@ -285,17 +331,28 @@ impl Store for SledStore {
                 let created = item.remote.created_at.timestamp();
                 queue.remove(&queue_key(before.local.status.kind().index(), created, seq))?;
                 let rec = encode(&RowRecord::of(&item)).map_err(abort)?;
-                queue.insert(&queue_key(item.local.status.kind().index(), created, seq), rec)?;
+                queue.insert(
+                    &queue_key(item.local.status.kind().index(), created, seq),
+                    rec,
+                )?;
                 match change {
                     LocalChange::AddTag { tag, why } => {
-                        let rec = TagRecord { by: who.to_string(), at: now, why: why.clone() };
+                        let rec = TagRecord {
+                            by: who.to_string(),
+                            at: now,
+                            why: why.clone(),
+                        };
                         tags.insert(tag_key(seq, tag), encode(&rec).map_err(abort)?)?;
                     }
                     LocalChange::RemoveTag(tag) => {
                         tags.remove(tag_key(seq, tag))?;
                     }
                     LocalChange::Assign(Some(name)) => {
-                        let rec = Assignment { assignee: name.clone(), by: who.to_string(), since: now };
+                        let rec = Assignment {
+                            assignee: name.clone(),
+                            by: who.to_string(),
+                            since: now,
+                        };
                         assignments.insert(&seq_key(seq), encode(&rec).map_err(abort)?)?;
                     }
                     LocalChange::Assign(None) => {
@@ -303,8 +360,14 @@ impl Store for SledStore {
                     }
                     _ => {}
                 }
-                let entry = AuditEntry { at: now, who: who.to_string(), item: item.id.clone(), what: change.describe() };
-                let mut key = codec::time_bytes(now.timestamp_nanos_opt().unwrap_or(i64::MAX)).to_vec();
+                let entry = AuditEntry {
+                    at: now,
+                    who: who.to_string(),
+                    item: item.id.clone(),
+                    what: change.describe(),
+                };
+                let mut key =
+                    codec::time_bytes(now.timestamp_nanos_opt().unwrap_or(i64::MAX)).to_vec();
                 key.extend_from_slice(&audit.generate_id()?.to_be_bytes());
                 audit.insert(key, encode(&entry).map_err(abort)?)?;
                 out.push((seq, item));
@@ -322,7 +385,10 @@ impl Store for SledStore {
         set.rows.reserve(self.queue.len());
         for entry in self.queue.iter() {
             let (k, v) = entry?;
-            let (Some(seq), Some(created)) = (codec::trailing_seq(&k), k.get(1..9).and_then(codec::time_from)) else {
+            let (Some(seq), Some(created)) = (
+                codec::trailing_seq(&k),
+                k.get(1..9).and_then(codec::time_from),
+            ) else {
                 continue;
             };
             match decode::<RowRecord>(&v) {
@@ -338,7 +404,10 @@ impl Store for SledStore {
         for status in [StatusKind::New, StatusKind::Open] {
             for entry in self.queue.scan_prefix([status.index()]).take(limit) {
                 let (k, v) = entry?;
-                let (Some(seq), Some(created)) = (codec::trailing_seq(&k), k.get(1..9).and_then(codec::time_from)) else {
+                let (Some(seq), Some(created)) = (
+                    codec::trailing_seq(&k),
+                    k.get(1..9).and_then(codec::time_from),
+                ) else {
                     continue;
                 };
                 if let Ok(rec) = decode::<RowRecord>(&v) {

@@ -5,7 +5,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use guichet::model::{Author, Engagement, Item, Kind, Network, Remote};
 
 pub fn at(secs: i64) -> DateTime<Utc> {
-    Utc.timestamp_opt(1_760_000_000 + secs, 0).single().unwrap_or_default()
+    Utc.timestamp_opt(1_760_000_000 + secs, 0)
+        .single()
+        .unwrap_or_default()
 }
 
 pub fn remote(network: Network, native: &str, text: &str, created: i64) -> Remote {

@@ -1,0 +1,228 @@
+//! Command-line arguments (clap derive). Only the shape of the command line
+//! lives here; each subcommand's behaviour is in its own module of `cli`.
+//! To add a command: a variant of [`Command`], its arguments struct, and an
+//! arm in `cli::run`.
+
+use std::path::PathBuf;
+
+use clap::{Args as ClapArgs, Parser, Subcommand, ValueEnum};
+
+use crate::filter::Sort;
+
+/// A terminal unified social inbox: every comment, mention and DM in one
+/// keyboard-driven queue.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "guichet", version, about, propagate_version = true)]
+pub struct Args {
+    /// Configuration file (its folder also holds keymap.toml and themes/).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Store directory (overrides `store =` in config.toml).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+
+    /// Log at debug level (to the log file, whose path is printed).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Open the inbox in the terminal (the default).
+    Tui,
+    /// Open the TUI on a throw-away demo inbox (never touches your store).
+    Demo(DemoArgs),
+    /// Print items matching a view and filter words.
+    List(ListArgs),
+    /// Print one item with its local state, tags, thread and author history.
+    Show(ShowArgs),
+    /// Mark items done.
+    Done(IdsArgs),
+    /// Reopen items (status open).
+    Reopen(IdsArgs),
+    /// Add a tag to an item.
+    Tag(TagArgs),
+    /// Remove a tag from an item.
+    Untag(UntagArgs),
+    /// Assign an item to someone, or to nobody.
+    Assign(AssignArgs),
+    /// Snooze an item until a time.
+    Snooze(SnoozeArgs),
+    /// Add a note to an item.
+    Note(NoteArgs),
+    /// Fill a store with synthetic items (for benchmarks and scale tests).
+    Gen(GenArgs),
+    /// Check configuration, keymap, theme and store; report every problem.
+    Doctor,
+    /// Print recent audit lines: who changed what, when.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct DemoArgs {
+    /// Keep the demo store in DIR instead of a temporary one.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ListArgs {
+    /// Saved view to start from (default: Inbox, or All when a status word is given).
+    #[arg(long, value_name = "NAME")]
+    pub view: Option<String>,
+
+    /// Order: oldest, newest, priority or network (default: the view's).
+    #[arg(long, value_parser = parse_sort)]
+    pub sort: Option<Sort>,
+
+    /// Print at most N items.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+
+    /// Filter words: `network:x,bluesky status:new tag:refund unread some text`.
+    #[arg(value_name = "FILTER")]
+    pub words: Vec<String>,
+}
+
+fn parse_sort(s: &str) -> Result<Sort, String> {
+    s.parse()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ShowArgs {
+    /// Item id (`network:account:native_id`).
+    pub id: String,
+
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct IdsArgs {
+    /// Item ids; if one is unknown, nothing changes.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct TagArgs {
+    pub id: String,
+    pub tag: String,
+    /// Why the tag applies (kept in the tag record).
+    #[arg(long, value_name = "TEXT")]
+    pub why: Option<String>,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct UntagArgs {
+    pub id: String,
+    pub tag: String,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["name", "nobody"])))]
+pub struct AssignArgs {
+    pub id: String,
+    /// Who takes the item.
+    pub name: Option<String>,
+    /// Unassign the item.
+    #[arg(long)]
+    pub nobody: bool,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct SnoozeArgs {
+    pub id: String,
+    /// `30m`, `2h`, `3d`, `tomorrow` (09:00 local), `14:00`, `monday`,
+    /// `2026-12-01 09:00` or an RFC 3339 time.
+    #[arg(long, value_name = "WHEN")]
+    pub until: String,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct NoteArgs {
+    pub id: String,
+    /// The note (several words are joined with spaces).
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: Vec<String>,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct GenArgs {
+    /// How many items to generate.
+    #[arg(long, value_name = "N")]
+    pub items: usize,
+
+    /// Seed of the generator (same seed, same items).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct AuditArgs {
+    /// How many lines, newest first.
+    #[arg(long, default_value_t = 20, value_name = "N")]
+    pub limit: usize,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Args::command().debug_assert();
+    }
+
+    #[test]
+    fn global_store_after_subcommand() {
+        let a =
+            Args::try_parse_from(["guichet", "gen", "--items", "5", "--store", "/tmp/x"]).unwrap();
+        assert_eq!(a.store, Some(PathBuf::from("/tmp/x")));
+        assert!(matches!(
+            a.command,
+            Some(Command::Gen(GenArgs { items: 5, seed: 42 }))
+        ));
+    }
+
+    #[test]
+    fn assign_needs_a_name_or_nobody() {
+        assert!(Args::try_parse_from(["guichet", "assign", "x:a:1"]).is_err());
+        assert!(Args::try_parse_from(["guichet", "assign", "x:a:1", "bob", "--nobody"]).is_err());
+        assert!(Args::try_parse_from(["guichet", "assign", "x:a:1", "--nobody"]).is_ok());
+    }
+
+    #[test]
+    fn list_takes_sort_and_words() {
+        let a = Args::try_parse_from(["guichet", "list", "--sort", "newest", "network:x", "colis"])
+            .unwrap();
+        let Some(Command::List(l)) = a.command else {
+            panic!("not list")
+        };
+        assert_eq!(l.sort, Some(Sort::NewestFirst));
+        assert_eq!(l.words, vec!["network:x", "colis"]);
+        assert!(Args::try_parse_from(["guichet", "list", "--sort", "random"]).is_err());
+    }
+}

@@ -1,0 +1,73 @@
+//! `guichet gen --items N --store DIR`: fills a store with synthetic items
+//! for scale tests and benchmarks, through the normal `Store::ingest` path
+//! in batches. It insists on an explicit `--store` that is not the user's
+//! real store: synthetic customers do not belong in a real inbox.
+
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use chrono::Utc;
+
+use super::args::{Args, GenArgs};
+use super::open_store;
+use super::session::is_users_store;
+use crate::model::Item;
+use crate::store::Store;
+
+/// Items per `ingest` call: large enough to amortize, small enough to show
+/// progress and keep memory flat.
+const BATCH: usize = 10_000;
+
+pub fn run(args: &Args, gen_args: &GenArgs) -> anyhow::Result<ExitCode> {
+    let Some(path) = &args.store else {
+        anyhow::bail!(
+            "gen needs an explicit --store DIR (it will not write synthetic items into your real store)"
+        );
+    };
+    if is_users_store(args, path) {
+        anyhow::bail!(
+            "{} is your real store; gen only writes to a store made for it",
+            path.display()
+        );
+    }
+    let store = open_store(path)?;
+    let total = gen_args.items;
+    let start = Instant::now();
+    let mut items = crate::demo::synthetic(total, gen_args.seed, Utc::now());
+    let tty = std::io::stderr().is_terminal();
+    let mut written = 0usize;
+    loop {
+        let batch: Vec<Item> = items.by_ref().take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        written += batch.len();
+        store
+            .ingest(batch)
+            .with_context(|| format!("cannot write items to {}", path.display()))?;
+        progress(written, total, tty);
+    }
+    store.flush()?;
+    if tty && written > 0 {
+        eprintln!();
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let rate = written as f64 / secs.max(1e-9);
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "generated {written} items in {secs:.2}s ({rate:.0} items/s)"
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress(written: usize, total: usize, tty: bool) {
+    let pct = written.saturating_mul(100) / total.max(1);
+    if tty {
+        eprint!("\rgenerating: {written}/{total} items ({pct}%)");
+    } else {
+        eprintln!("generating: {written}/{total} items ({pct}%)");
+    }
+}

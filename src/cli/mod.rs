@@ -1,0 +1,208 @@
+//! The scriptable side of guichet: every subcommand, dispatched by [`run`].
+//!
+//! Commands read the same store through the same [`Store`] trait as the TUI,
+//! and local changes go through `Store::change` exactly as a key press would,
+//! so the audit log cannot tell them apart. Output goes to stdout (tests and
+//! scripts parse it); errors come back as `anyhow` errors that [`report`]
+//! prints and maps to an exit code (2 for configuration errors).
+//!
+//! To add a command: its arguments in [`args`], a module here with a
+//! `run(…) -> anyhow::Result<ExitCode>`, and an arm in [`run`].
+
+pub mod args;
+mod audit;
+mod csv;
+mod doctor;
+mod edit;
+mod generate;
+mod list;
+mod session;
+mod show;
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+
+pub use args::Args;
+use args::Command;
+
+use crate::config::{self, Config, ConfigErrors};
+use crate::model::{Item, ItemId};
+use crate::store::{SledStore, Store, StoreError, Stored};
+
+/// Runs the command `args` asks for. `Ok` carries the exit code of a command
+/// that ran (doctor fails with 1 without being an error).
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let command = args.command.clone().unwrap_or(Command::Tui);
+    match command {
+        Command::Tui => session::tui(&args),
+        Command::Demo(demo) => session::demo(&args, &demo),
+        Command::Gen(gen_args) => generate::run(&args, &gen_args),
+        Command::Doctor => doctor::run(&args),
+        Command::List(list_args) => list::run(&Context::open(&args)?, &list_args),
+        Command::Show(show_args) => show::run(&Context::open(&args)?, &show_args),
+        Command::Audit(audit_args) => audit::run(&Context::open(&args)?, &audit_args),
+        other => edit::run(&Context::open(&args)?, &other),
+    }
+}
+
+/// Prints an error as `guichet: …` (one line per line of the message, the
+/// cause chain joined with `: `) and picks the exit code: 2 for
+/// configuration errors, 1 otherwise. A closed stdout (`guichet list | head`)
+/// is not an error.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    let broken_pipe = err
+        .chain()
+        .filter_map(|e| e.downcast_ref::<io::Error>())
+        .any(|e| e.kind() == io::ErrorKind::BrokenPipe);
+    if broken_pipe {
+        return ExitCode::SUCCESS;
+    }
+    let message = format!("{err:#}");
+    let mut stderr = io::stderr().lock();
+    for line in message.lines() {
+        // Nothing sensible is left to do if stderr itself is gone.
+        let _ = writeln!(stderr, "guichet: {line}");
+    }
+    if err.chain().any(|e| e.is::<ConfigErrors>()) {
+        ExitCode::from(2)
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Configuration and store, opened once for a command.
+pub(crate) struct Context {
+    pub config: Config,
+    pub store: SledStore,
+}
+
+impl Context {
+    fn open(args: &Args) -> anyhow::Result<Context> {
+        let config = load_config(args)?;
+        let path = store_path(args, &config);
+        let store = open_store(&path)?;
+        Ok(Context { config, store })
+    }
+
+    /// Finds every id or fails naming all the unknown ones, so that a typo
+    /// in a list of ids changes nothing.
+    pub fn find_all(&self, ids: &[String]) -> anyhow::Result<Vec<Stored>> {
+        let mut found = Vec::with_capacity(ids.len());
+        let mut missing = Vec::new();
+        for raw in ids {
+            match find(&self.store, raw)? {
+                Some(stored) => found.push(stored),
+                None => missing.push(raw.as_str()),
+            }
+        }
+        match missing.as_slice() {
+            [] => Ok(found),
+            [one] => anyhow::bail!("no item {one}; nothing was changed"),
+            many => anyhow::bail!("no items {}; nothing was changed", many.join(", ")),
+        }
+    }
+}
+
+/// Looks an id up; a malformed id is simply not found.
+pub(crate) fn find(store: &dyn Store, raw: &str) -> anyhow::Result<Option<Stored>> {
+    let Ok(id) = raw.trim().parse::<ItemId>() else {
+        return Ok(None);
+    };
+    Ok(store.find(&id)?)
+}
+
+pub(crate) fn load_config(args: &Args) -> anyhow::Result<Config> {
+    Ok(Config::load(args.config.as_deref())?)
+}
+
+/// `--store`, else `store =` from the config (relative to its folder), else
+/// the platform data folder.
+pub(crate) fn store_path(args: &Args, config: &Config) -> PathBuf {
+    if let Some(path) = &args.store {
+        return path.clone();
+    }
+    match &config.store {
+        Some(path) if path.is_relative() => config.dir.join(path),
+        Some(path) => path.clone(),
+        None => config::default_store_dir(),
+    }
+}
+
+pub(crate) fn open_store(path: &Path) -> anyhow::Result<SledStore> {
+    SledStore::open(path).map_err(|e| {
+        let locked = matches!(&e, StoreError::Sled(sled::Error::Io(io)) if io.kind() == io::ErrorKind::WouldBlock);
+        let hint = if locked { " (is guichet already running on it?)" } else { "" };
+        anyhow::Error::new(e).context(format!("cannot open the store at {}{hint}", path.display()))
+    })
+}
+
+/// An item as JSON: the serialized [`Item`] with its store `seq` added.
+pub(crate) fn item_json(seq: u32, item: &Item) -> anyhow::Result<serde_json::Value> {
+    let mut value = serde_json::to_value(item).context("cannot serialize an item")?;
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("seq".to_string(), seq.into());
+    }
+    Ok(value)
+}
+
+/// Age in one short unit: `45s`, `12m`, `3h`, `5d`, `2y`.
+pub(crate) fn age(seconds: i64) -> String {
+    let s = seconds.max(0);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3_600 => format!("{}m", s / 60),
+        3_600..86_400 => format!("{}h", s / 3_600),
+        86_400..31_536_000 => format!("{}d", s / 86_400),
+        _ => format!("{}y", s / 31_536_000),
+    }
+}
+
+/// Buffered stdout for commands that print many lines.
+pub(crate) fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
+    io::BufWriter::new(io::stdout().lock())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ages_use_one_short_unit() {
+        assert_eq!(age(-5), "0s");
+        assert_eq!(age(59), "59s");
+        assert_eq!(age(60), "1m");
+        assert_eq!(age(7_200), "2h");
+        assert_eq!(age(86_400 * 12), "12d");
+        assert_eq!(age(31_536_000 * 2), "2y");
+    }
+
+    #[test]
+    fn config_errors_exit_with_2_and_others_with_1() {
+        let cfg = ConfigErrors(vec![crate::config::ConfigError::new(
+            Path::new("c.toml"),
+            "bad",
+        )]);
+        assert_eq!(report(&anyhow::Error::new(cfg)), ExitCode::from(2));
+        assert_eq!(report(&anyhow::anyhow!("nope")), ExitCode::FAILURE);
+        let pipe = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert_eq!(report(&pipe), ExitCode::SUCCESS);
+    }
+
+    #[test]
+    fn store_path_prefers_the_flag_then_the_config() {
+        let mut config = Config::defaults(PathBuf::from("/cfg"));
+        let args = |store: Option<&str>| Args {
+            config: None,
+            store: store.map(PathBuf::from),
+            verbose: false,
+            command: None,
+        };
+        assert_eq!(store_path(&args(Some("/s")), &config), PathBuf::from("/s"));
+        config.store = Some(PathBuf::from("data"));
+        assert_eq!(store_path(&args(None), &config), PathBuf::from("/cfg/data"));
+    }
+}

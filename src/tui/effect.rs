@@ -1,0 +1,83 @@
+//! Effects: what `update` asks the outside world to do, and the results
+//! that come back as events. `update` never does I/O itself; the app loop
+//! hands effects to [`execute`] (on a blocking thread at run time, inline
+//! in headless tests) and feeds the resulting [`Outcome`] back.
+
+use std::sync::Arc;
+
+use crate::change::LocalChange;
+use crate::store::{RowSet, Store, Stored};
+use crate::tui::state::Detail;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Apply a local change durably (store + audit).
+    Change { seqs: Vec<u32>, change: LocalChange },
+    /// Run a text search over the store.
+    Search(String),
+    /// Reload every row from the store (after a failed write, or at start).
+    LoadRows,
+    /// Load the open item with its thread, author history and tag records.
+    OpenDetail(u32),
+}
+
+/// A finished effect, fed back to `update::apply`.
+#[derive(Debug)]
+pub enum Outcome {
+    Changed {
+        change: LocalChange,
+        result: Result<Vec<Stored>, String>,
+    },
+    Searched {
+        query: String,
+        result: Result<Vec<u32>, String>,
+    },
+    RowsLoaded(Result<RowSet, String>),
+    DetailLoaded(Box<Result<Detail, String>>),
+}
+
+/// How many thread items and author items the detail view loads.
+const CONTEXT_LIMIT: usize = 50;
+
+/// Runs one effect against the store. Blocking: call it from a blocking
+/// thread when the UI must stay responsive.
+pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Outcome {
+    match effect {
+        Effect::Change { seqs, change } => {
+            let result = store
+                .change(&seqs, &change, agent)
+                .map_err(|e| e.to_string());
+            Outcome::Changed { change, result }
+        }
+        Effect::Search(query) => {
+            let result = store.search(&query).map_err(|e| e.to_string());
+            Outcome::Searched { query, result }
+        }
+        Effect::LoadRows => Outcome::RowsLoaded(store.rows().map_err(|e| e.to_string())),
+        Effect::OpenDetail(seq) => {
+            Outcome::DetailLoaded(Box::new(load_detail(store, seq).map_err(|e| e.to_string())))
+        }
+    }
+}
+
+fn load_detail(store: &Arc<dyn Store>, seq: u32) -> Result<Detail, crate::store::StoreError> {
+    let Some(item) = store.get(seq)? else {
+        return Err(crate::store::StoreError::NotFound(format!("#{seq}")));
+    };
+    let thread = store.thread(&item, CONTEXT_LIMIT)?;
+    let author_items = store
+        .by_author(&item, CONTEXT_LIMIT + 1)?
+        .into_iter()
+        .filter(|(s, _)| *s != seq)
+        .take(CONTEXT_LIMIT)
+        .collect();
+    let tag_records = store.tag_records(seq)?;
+    Ok(Detail {
+        seq,
+        item: Some(item),
+        thread,
+        author_items,
+        tag_records,
+        scroll: 0,
+    })
+}

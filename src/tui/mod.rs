@@ -1,0 +1,159 @@
+//! The terminal UI: state, pure update, views, and the event loop.
+//!
+//! One task owns the [`App`]. Terminal input, effect results and a clock
+//! tick arrive by channel (`tokio::select!`, keystrokes first); bursts are
+//! drained before one redraw, and nothing is drawn when nothing changed.
+//! Store work runs on two blocking workers: writes in order on one, reads
+//! (row loads, searches, opening an item) on the other, newest search wins.
+
+pub mod app;
+pub mod effect;
+pub mod state;
+pub mod terminal;
+pub mod ui;
+pub mod update;
+pub mod update_overlay;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use crossterm::event::{Event as TermEvent, EventStream, KeyEventKind};
+use futures::StreamExt;
+use tokio::sync::mpsc;
+
+pub use app::App;
+use effect::{Effect, Outcome, execute};
+
+use crate::config::Config;
+use crate::keymap::Keymap;
+use crate::store::Store;
+use crate::theme::Theme;
+
+/// Loads the keymap and theme named by `config`, with every problem
+/// reported before the terminal is touched.
+pub fn load_look(config: &Config) -> anyhow::Result<(Keymap, Theme)> {
+    let user = config.user_keymap()?;
+    let keymap = Keymap::load(
+        &config.keymap,
+        user.as_ref().map(|(p, s)| (p.as_path(), s.as_str())),
+    )?;
+    let (theme, warnings) = Theme::load(&config.theme, Some(&config.themes_dir()))?;
+    for w in warnings {
+        tracing::warn!("{w}");
+    }
+    Ok((keymap, theme))
+}
+
+/// Opens the TUI on `store` with `config`; returns when the user quits.
+pub fn run_tui(config: Config, store: Arc<dyn Store>) -> anyhow::Result<()> {
+    let (keymap, theme) = load_look(&config)?;
+    let app = App::new(&config, keymap, theme, store.clone(), chrono::Utc::now())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let result = runtime.block_on(event_loop(app));
+    store.flush().context("flushing the store")?;
+    result
+}
+
+/// Spawns the two store workers; returns the senders for writes and reads.
+fn workers(
+    store: Arc<dyn Store>,
+    agent: String,
+    out: mpsc::UnboundedSender<Outcome>,
+) -> (mpsc::UnboundedSender<Effect>, mpsc::UnboundedSender<Effect>) {
+    let (write_tx, mut write_rx) = mpsc::unbounded_channel::<Effect>();
+    let (read_tx, mut read_rx) = mpsc::unbounded_channel::<Effect>();
+    let (s, a, o) = (store.clone(), agent.clone(), out.clone());
+    tokio::task::spawn_blocking(move || {
+        while let Some(effect) = write_rx.blocking_recv() {
+            if o.send(execute(&s, &a, effect)).is_err() {
+                break;
+            }
+        }
+    });
+    tokio::task::spawn_blocking(move || {
+        while let Some(first) = read_rx.blocking_recv() {
+            let mut batch = vec![first];
+            while let Ok(more) = read_rx.try_recv() {
+                batch.push(more);
+            }
+            // Only the newest search matters.
+            let last_search = batch.iter().rposition(|e| matches!(e, Effect::Search(_)));
+            for (i, effect) in batch.into_iter().enumerate() {
+                if matches!(effect, Effect::Search(_)) && Some(i) != last_search {
+                    continue;
+                }
+                if out.send(execute(&store, &agent, effect)).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    (write_tx, read_tx)
+}
+
+async fn event_loop(mut app: App) -> anyhow::Result<()> {
+    let mut guard = terminal::TerminalGuard::new().context("cannot set up the terminal")?;
+    let (out_tx, mut out_rx) = mpsc::unbounded_channel();
+    let (write_tx, read_tx) = workers(app.store().clone(), app.state.agent.clone(), out_tx);
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(250));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        let dispatch = |app: &mut App| {
+            for effect in app.take_effects() {
+                let tx = if matches!(effect, Effect::Change { .. }) {
+                    &write_tx
+                } else {
+                    &read_tx
+                };
+                let _ = tx.send(effect);
+            }
+        };
+        dispatch(&mut app);
+        if app.should_quit() {
+            break;
+        }
+        if app.take_dirty() {
+            guard.terminal.draw(|f| app.draw(f)).context("drawing")?;
+        }
+        tokio::select! {
+            biased;
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => handle_term(&mut app, ev),
+                Some(Err(e)) => return Err(e).context("reading the terminal"),
+                None => break,
+            },
+            Some(outcome) = out_rx.recv() => {
+                app.on_outcome(outcome);
+                while let Ok(more) = out_rx.try_recv() {
+                    app.on_outcome(more);
+                }
+            }
+            _ = tick.tick() => app.on_tick(chrono::Utc::now()),
+        }
+    }
+    // Let pending writes finish so nothing the user did is lost.
+    drop(write_tx);
+    drop(read_tx);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while let Ok(Some(outcome)) = tokio::time::timeout_at(deadline, out_rx.recv()).await {
+        if let Outcome::Changed { result: Err(e), .. } = outcome {
+            tracing::error!("a change could not be saved at exit: {e}");
+        }
+    }
+    Ok(())
+}
+
+fn handle_term(app: &mut App, ev: TermEvent) {
+    match ev {
+        TermEvent::Key(key) if key.kind != KeyEventKind::Release => app.on_key(key),
+        TermEvent::Paste(text) => app.on_paste(&text),
+        TermEvent::Resize(..) => app.on_resize(),
+        _ => {}
+    }
+}

@@ -1,0 +1,137 @@
+//! Everything the UI shows, as plain data: the queue, the open item, the
+//! popups, the notice line. [`crate::tui::update`] changes it; the views in
+//! [`crate::tui::ui`] only read it. No I/O handles live here.
+
+pub mod overlay;
+pub mod queue;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::action::Mode;
+use crate::model::Item;
+use crate::store::{Stored, TagRecord};
+
+pub use overlay::{Choice, FilterField, LineInput, Overlay, Palette, Picker, Prompt, PromptKind};
+pub use queue::QueueState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Info,
+    Warn,
+    Error,
+}
+
+/// A message in the status bar, gone after `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub level: Level,
+    pub text: String,
+    pub until: DateTime<Utc>,
+}
+
+/// The open item with its context, loaded from the store when opened.
+#[derive(Debug, Clone, Default)]
+pub struct Detail {
+    pub seq: u32,
+    pub item: Option<Item>,
+    /// Other items of the same thread, oldest first (the item included).
+    pub thread: Vec<Stored>,
+    /// The author's other items, newest first (the item excluded).
+    pub author_items: Vec<Stored>,
+    pub tag_records: Vec<(String, TagRecord)>,
+    pub scroll: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub queue: QueueState,
+    pub detail: Option<Detail>,
+    pub overlays: Vec<Overlay>,
+    /// Items of the rows on screen, read from the store before drawing.
+    pub items: HashMap<u32, Item>,
+    /// Keys typed so far in a multi-key sequence, and what may follow.
+    pub pending: String,
+    pub which_key: Vec<(String, String)>,
+    pub notice: Option<Notice>,
+    pub now: DateTime<Utc>,
+    pub agent: String,
+    pub auto_advance: bool,
+    pub sidebar: bool,
+    pub quit: bool,
+    /// Zone for absolute times on screen (the machine's, fixed in tests).
+    pub zone: chrono::FixedOffset,
+}
+
+impl AppState {
+    pub fn new(
+        queue: QueueState,
+        agent: String,
+        auto_advance: bool,
+        now: DateTime<Utc>,
+    ) -> AppState {
+        AppState {
+            queue,
+            detail: None,
+            overlays: Vec::new(),
+            items: HashMap::new(),
+            pending: String::new(),
+            which_key: Vec::new(),
+            notice: None,
+            now,
+            agent,
+            auto_advance,
+            sidebar: true,
+            quit: false,
+            zone: *chrono::Local::now().offset(),
+        }
+    }
+
+    /// The keymap layer in force: the top popup, else detail, else queue.
+    pub fn mode(&self) -> Mode {
+        match self.overlays.last() {
+            Some(Overlay::Prompt(_)) => Mode::Input,
+            Some(Overlay::Picker(_)) => Mode::Picker,
+            Some(Overlay::Palette(_)) => Mode::Palette,
+            Some(Overlay::Help { .. }) => Mode::Help,
+            None if self.detail.is_some() => Mode::Detail,
+            None => Mode::Queue,
+        }
+    }
+
+    /// The mode under the popups (what help and the palette act on).
+    pub fn base_mode(&self) -> Mode {
+        if self.detail.is_some() {
+            Mode::Detail
+        } else {
+            Mode::Queue
+        }
+    }
+
+    pub fn notify(&mut self, level: Level, text: impl Into<String>) {
+        let secs = match level {
+            Level::Info => 4,
+            Level::Warn => 8,
+            Level::Error => 15,
+        };
+        self.notice = Some(Notice {
+            level,
+            text: text.into(),
+            until: self.now + chrono::Duration::seconds(secs),
+        });
+    }
+
+    pub fn now_ts(&self) -> i64 {
+        self.now.timestamp()
+    }
+
+    /// Seqs of the rows currently on screen (and the open item).
+    pub fn on_screen(&self) -> Vec<u32> {
+        let q = &self.queue;
+        let end = (q.offset + q.height).min(q.visible.len());
+        let mut seqs: Vec<u32> = (q.offset..end).filter_map(|c| q.seq_at_cursor(c)).collect();
+        seqs.extend(self.detail.as_ref().map(|d| d.seq));
+        seqs
+    }
+}

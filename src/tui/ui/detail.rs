@@ -1,0 +1,245 @@
+//! The open item with its context: a header (who, where, when, state),
+//! the brand post it hangs under, the thread around it, internal notes and
+//! tag history, and the author's other items. All text is sanitized and
+//! wrapped by display width.
+
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::{Ctx, age};
+use crate::model::Item;
+use crate::text::{one_line, wrap};
+use crate::tui::state::Detail;
+
+pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, detail: &Detail) {
+    let width = usize::from(area.width.saturating_sub(2)).max(10);
+    let lines = match &detail.item {
+        Some(item) => lines(ctx, detail, item, width),
+        None => vec![Line::styled("loading…", ctx.style("ui.text.dim"))],
+    };
+    let max_scroll = lines
+        .len()
+        .saturating_sub(usize::from(area.height.saturating_sub(2)));
+    let scroll = u16::try_from(detail.scroll.min(max_scroll)).unwrap_or(u16::MAX);
+    let block = Block::default().padding(ratatui::widgets::Padding::horizontal(1));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
+}
+
+fn section(ctx: &Ctx, title: &str, width: usize) -> Line<'static> {
+    let rule = "─".repeat(width.saturating_sub(crate::text::width(title) + 4));
+    Line::styled(format!("── {title} {rule}"), ctx.style("detail.section"))
+}
+
+fn when(ctx: &Ctx, t: DateTime<Utc>) -> String {
+    t.with_timezone(&ctx.state.zone)
+        .format("%a %d %b %H:%M")
+        .to_string()
+}
+
+fn push_wrapped(
+    out: &mut Vec<Line<'static>>,
+    text: &str,
+    width: usize,
+    indent: &str,
+    style: Style,
+) {
+    let w = width.saturating_sub(crate::text::width(indent)).max(10);
+    for l in wrap(text, w) {
+        out.push(Line::styled(format!("{indent}{l}"), style));
+    }
+}
+
+fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'static>> {
+    let now = ctx.state.now;
+    let r = &item.remote;
+    let l = &item.local;
+    let meta = ctx.style("detail.meta");
+    let mut out = Vec::new();
+    let mut head = vec![
+        Span::styled(
+            format!("{} ", r.network.badge().trim()),
+            ctx.style(&format!("network.{}", r.network.as_str())),
+        ),
+        Span::styled(format!("{} ", r.kind), meta),
+        Span::styled(one_line(&r.author.handle), ctx.style("detail.author")),
+    ];
+    if !r.author.display_name.is_empty() {
+        head.push(Span::styled(
+            format!(" ({})", one_line(&r.author.display_name)),
+            meta,
+        ));
+    }
+    if let Some(f) = r.author.followers {
+        head.push(Span::styled(format!(" · {f} followers"), meta));
+    }
+    out.push(Line::from(head));
+    let mut state_line = vec![
+        Span::styled(
+            format!(
+                "{} ({} ago) · on {} · ",
+                when(ctx, r.created_at),
+                age((now - r.created_at).num_seconds()),
+                one_line(&r.account)
+            ),
+            meta,
+        ),
+        Span::styled(
+            l.status.to_string(),
+            ctx.style(&format!("status.{}", l.status.kind().as_str())),
+        ),
+        Span::styled(
+            format!(" · priority {}", l.priority),
+            ctx.style(&format!("priority.{}", l.priority.as_str())),
+        ),
+    ];
+    if let Some(who) = &l.assignee {
+        state_line.push(Span::styled(
+            format!(" · assigned to {}", one_line(who)),
+            meta,
+        ));
+    }
+    if let Some(lang) = &r.lang {
+        state_line.push(Span::styled(format!(" · {}", one_line(lang)), meta));
+    }
+    out.push(Line::from(state_line));
+    if !l.tags.is_empty() {
+        let tags: Vec<String> = l.tags.iter().map(|t| format!("#{}", one_line(t))).collect();
+        out.push(Line::styled(tags.join(" "), ctx.style("detail.tag")));
+    }
+    if let Some(link) = &r.permalink {
+        out.push(Line::styled(one_line(link), meta));
+    }
+    out.push(Line::default());
+    push_wrapped(&mut out, &r.text, width, "", ctx.style("detail.body"));
+    let e = &r.engagement;
+    let counts: Vec<String> = [
+        ("likes", e.likes),
+        ("replies", e.replies),
+        ("shares", e.shares),
+    ]
+    .iter()
+    .filter_map(|(n, v)| v.map(|v| format!("{v} {n}")))
+    .collect();
+    if !counts.is_empty() {
+        out.push(Line::styled(counts.join(" · "), meta));
+    }
+    if let Some(post) = &r.post {
+        out.push(Line::default());
+        out.push(section(ctx, "On the post", width));
+        push_wrapped(&mut out, &post.text, width, "  ", ctx.style("detail.post"));
+        if let Some(link) = &post.permalink {
+            out.push(Line::styled(format!("  {}", one_line(link)), meta));
+        }
+    }
+    if detail.thread.len() > 1 {
+        out.push(Line::default());
+        out.push(section(
+            ctx,
+            &format!("Thread ({})", detail.thread.len()),
+            width,
+        ));
+        for (seq, t) in &detail.thread {
+            thread_entry(ctx, &mut out, t, *seq == detail.seq, width);
+        }
+    }
+    if !l.notes.is_empty() || !detail.tag_records.is_empty() {
+        out.push(Line::default());
+        out.push(section(ctx, "Internal", width));
+        for (tag, rec) in &detail.tag_records {
+            let why = rec
+                .why
+                .as_deref()
+                .map(|w| format!(": {}", one_line(w)))
+                .unwrap_or_default();
+            out.push(Line::styled(
+                format!(
+                    "  #{} by {} · {}{why}",
+                    one_line(tag),
+                    one_line(&rec.by),
+                    when(ctx, rec.at)
+                ),
+                ctx.style("detail.tag"),
+            ));
+        }
+        for note in &l.notes {
+            out.push(Line::styled(
+                format!("  ✎ {} · {}", one_line(&note.by), when(ctx, note.at)),
+                meta,
+            ));
+            push_wrapped(
+                &mut out,
+                &note.text,
+                width,
+                "    ",
+                ctx.style("detail.note"),
+            );
+        }
+    }
+    if !detail.author_items.is_empty() {
+        out.push(Line::default());
+        out.push(section(
+            ctx,
+            &format!(
+                "{} also wrote ({})",
+                one_line(&r.author.handle),
+                detail.author_items.len()
+            ),
+            width,
+        ));
+        for (_, other) in &detail.author_items {
+            let o = &other.remote;
+            let head = format!(
+                "  {:>4} {} {:<8} {:<9} ",
+                age((now - o.created_at).num_seconds()),
+                o.network.badge(),
+                o.kind.as_str(),
+                other.local.status.kind().as_str()
+            );
+            let room = width.saturating_sub(crate::text::width(&head));
+            out.push(Line::from(vec![
+                Span::styled(head, meta),
+                Span::styled(
+                    crate::text::truncate(&one_line(&o.text), room).into_owned(),
+                    ctx.style("detail.body"),
+                ),
+            ]));
+        }
+    }
+    out
+}
+
+fn thread_entry(ctx: &Ctx, out: &mut Vec<Line<'static>>, t: &Item, current: bool, width: usize) {
+    let r = &t.remote;
+    let author_scope = if r.from_us {
+        "detail.author.us"
+    } else {
+        "detail.author"
+    };
+    let marker = if current { "▶ " } else { "  " };
+    let us = if r.from_us { " (us)" } else { "" };
+    let mut head = Line::from(vec![
+        Span::styled(marker, ctx.style("detail.current")),
+        Span::styled(
+            format!("{}{us}", one_line(&r.author.handle)),
+            ctx.style(author_scope),
+        ),
+        Span::styled(
+            format!(" · {}", when(ctx, r.created_at)),
+            ctx.style("detail.meta"),
+        ),
+    ]);
+    let body_style = if current {
+        ctx.style("detail.body").patch(ctx.style("detail.current"))
+    } else {
+        ctx.style("detail.body")
+    };
+    if current {
+        head = head.patch_style(ctx.style("detail.current"));
+    }
+    out.push(head);
+    push_wrapped(out, &r.text, width, "    ", body_style);
+}

@@ -1,0 +1,199 @@
+//! The queue: one line per item with its network badge, kind, author,
+//! snippet, tags, priority, status and age. Columns drop out on narrow
+//! terminals, widest-first, so the snippet always keeps some room.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Ctx, age, cell};
+use crate::model::Priority;
+use crate::store::Row;
+
+/// Which optional columns fit.
+struct Columns {
+    kind: bool,
+    tags: usize,
+    status: bool,
+    author: usize,
+}
+
+fn columns(width: u16) -> Columns {
+    match width {
+        0..60 => Columns {
+            kind: false,
+            tags: 0,
+            status: false,
+            author: 10,
+        },
+        60..90 => Columns {
+            kind: true,
+            tags: 0,
+            status: true,
+            author: 12,
+        },
+        90..120 => Columns {
+            kind: true,
+            tags: 14,
+            status: true,
+            author: 14,
+        },
+        _ => Columns {
+            kind: true,
+            tags: 20,
+            status: true,
+            author: 18,
+        },
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx) {
+    let q = &ctx.state.queue;
+    let cols = columns(area.width);
+    let mut lines = vec![header(area.width, &cols, ctx)];
+    if q.visible.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled(empty_message(ctx), ctx.style("ui.text.dim")).centered());
+    }
+    let end = (q.offset + q.height).min(q.visible.len());
+    for cursor in q.offset..end {
+        let Some(row) = q
+            .visible
+            .get(cursor)
+            .and_then(|i| q.set.rows.get(*i as usize))
+        else {
+            continue;
+        };
+        lines.push(row_line(ctx, row, cursor, area.width, &cols));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn empty_message(ctx: &Ctx) -> String {
+    let q = &ctx.state.queue;
+    if !q.hits_ready() {
+        "searching…".to_string()
+    } else if q.loading {
+        "loading…".to_string()
+    } else if q.refine.is_empty() {
+        format!("Nothing in “{}”. Inbox zero ✓", q.view().name)
+    } else {
+        format!(
+            "Nothing matches {} · esc clears the filter",
+            q.refine.describe()
+        )
+    }
+}
+
+fn header(width: u16, cols: &Columns, ctx: &Ctx) -> Line<'static> {
+    let style = ctx.style("queue.header");
+    let mut spans = vec![Span::styled("   net ", style)];
+    if cols.kind {
+        spans.push(cell("kind", 8, style));
+    }
+    spans.push(cell("author", cols.author + 1, style));
+    let fixed = fixed_width(cols);
+    spans.push(cell(
+        "message",
+        usize::from(width).saturating_sub(fixed),
+        style,
+    ));
+    if cols.tags > 0 {
+        spans.push(cell("tags", cols.tags + 1, style));
+    }
+    spans.push(cell("!", 2, style));
+    if cols.status {
+        spans.push(cell("status", 10, style));
+    }
+    spans.push(cell(" age", 5, style));
+    Line::from(spans)
+}
+
+/// Columns other than the snippet.
+fn fixed_width(cols: &Columns) -> usize {
+    7 + usize::from(cols.kind) * 8
+        + cols.author
+        + 1
+        + if cols.tags > 0 { cols.tags + 1 } else { 0 }
+        + 2
+        + usize::from(cols.status) * 10
+        + 5
+}
+
+fn row_line(ctx: &Ctx, row: &Row, cursor: usize, width: u16, cols: &Columns) -> Line<'static> {
+    let state = ctx.state;
+    let q = &state.queue;
+    let now = state.now_ts();
+    let selected = cursor == q.cursor;
+    let marked = q.is_marked(cursor, row.seq);
+    let mut base = ctx.style("queue.item");
+    if !row.read {
+        base = base.patch(ctx.style("queue.item.unread"));
+    }
+    if marked {
+        base = base.patch(ctx.style("queue.item.marked"));
+    }
+    if selected {
+        base = base.patch(ctx.style("ui.selection"));
+    }
+    let on = |scope: &str| base.patch(ctx.style(scope));
+    let item = state.items.get(&row.seq);
+    let mark = match (marked, !row.read) {
+        (true, _) => "◆",
+        (false, true) => "●",
+        _ => " ",
+    };
+    let mut spans = vec![
+        Span::styled(format!("{mark} "), base),
+        Span::styled(
+            format!("{} ", row.network.badge()),
+            on(&format!("network.{}", row.network.as_str())),
+        ),
+        Span::styled("  ", base),
+    ];
+    if cols.kind {
+        spans.push(cell(row.kind.as_str(), 8, on("queue.kind")));
+    }
+    let author = item.map_or("…", |i| i.remote.author.handle.as_str());
+    spans.push(cell(author, cols.author + 1, on("queue.author")));
+    let snippet = item.map_or(String::new(), |i| crate::text::one_line(&i.remote.text));
+    let snippet_w = usize::from(width).saturating_sub(fixed_width(cols));
+    spans.push(cell(&snippet, snippet_w, on("queue.snippet")));
+    if cols.tags > 0 {
+        let tags: Vec<String> = row
+            .tags
+            .iter()
+            .map(|t| format!("#{}", q.set.names.tag_name(*t)))
+            .collect();
+        spans.push(cell(&tags.join(" "), cols.tags + 1, on("queue.tag")));
+    }
+    spans.push(priority(row.priority, &on));
+    if cols.status {
+        let status = row.effective_status(now);
+        spans.push(cell(
+            status.as_str(),
+            10,
+            on(&format!("status.{}", status.as_str())),
+        ));
+    }
+    let secs = now - row.created;
+    let age_scope = if secs > 86_400 && row.effective_status(now).is_unanswered() {
+        "queue.age.old"
+    } else {
+        "queue.age"
+    };
+    spans.push(Span::styled(format!("{:>4} ", age(secs)), on(age_scope)));
+    Line::from(spans)
+}
+
+fn priority(p: Priority, on: &dyn Fn(&str) -> Style) -> Span<'static> {
+    let mark = match p {
+        Priority::Urgent => "!!",
+        Priority::High => "! ",
+        Priority::Normal => "  ",
+        Priority::Low => "↓ ",
+    };
+    Span::styled(mark, on(&format!("priority.{}", p.as_str())))
+}

@@ -1,0 +1,361 @@
+//! Headless sessions: the real `App` on a temporary store filled with the
+//! demo inbox, driven by scripted keys, with effects run inline. Each test
+//! checks what the user would see (state) and what was stored.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use crossterm::event::{KeyEvent, KeyEventKind, KeyEventState};
+use guichet::action::Mode;
+use guichet::config::{Config, EXAMPLE};
+use guichet::keymap::{Keymap, parse_sequence};
+use guichet::model::{Network, Status};
+use guichet::store::{SledStore, Store};
+use guichet::theme::Theme;
+use guichet::tui::App;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn config() -> Config {
+    let mut c = Config::parse(
+        EXAMPLE,
+        std::path::Path::new("example.toml"),
+        std::env::temp_dir(),
+    )
+    .unwrap();
+    c.agent = "camille".into();
+    c
+}
+
+fn app_with(config: Config) -> App {
+    let store = SledStore::temporary().unwrap();
+    store.ingest(guichet::demo::demo_items(now())).unwrap();
+    let keymap = Keymap::load(&config.keymap, None).unwrap();
+    let (theme, _) = Theme::load("default", None).unwrap();
+    let mut app = App::new(&config, keymap, theme, Arc::new(store), now()).unwrap();
+    app.settle();
+    app.hydrate();
+    app
+}
+
+fn app() -> App {
+    app_with(config())
+}
+
+/// Types a space-separated key script (`"j j enter"`), settling effects
+/// after each key as the event loop would.
+fn keys(app: &mut App, script: &str) {
+    for chord in parse_sequence(script).unwrap() {
+        app.on_key(KeyEvent {
+            code: chord.code,
+            modifiers: chord.mods,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        });
+        app.settle();
+        app.hydrate();
+    }
+}
+
+/// Types literal text into the focused field.
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        let code = crossterm::event::KeyCode::Char(c);
+        app.on_key(KeyEvent::new(code, crossterm::event::KeyModifiers::NONE));
+    }
+    app.settle();
+}
+
+fn selected(app: &App) -> u32 {
+    app.state.queue.selected.unwrap()
+}
+
+fn stored(app: &App, seq: u32) -> guichet::model::Item {
+    app.store().get(seq).unwrap().unwrap()
+}
+
+#[test]
+fn opens_on_the_full_inbox_oldest_unanswered_first() {
+    let app = app();
+    let q = &app.state.queue;
+    assert!(!q.loading, "the full row index replaces the first screen");
+    assert!(q.visible.len() > 100);
+    let created: Vec<i64> = q
+        .visible
+        .iter()
+        .map(|i| q.set.rows[*i as usize].created)
+        .collect();
+    assert!(created.windows(2).all(|w| w[0] <= w[1]), "oldest first");
+    assert!(q.visible.iter().all(|i| {
+        q.set.rows[*i as usize]
+            .effective_status(now().timestamp())
+            .is_unanswered()
+    }));
+}
+
+#[test]
+fn open_marks_read_and_shows_context() {
+    let mut app = app();
+    keys(&mut app, "j j");
+    let seq = selected(&app);
+    keys(&mut app, "enter");
+    assert_eq!(app.state.mode(), Mode::Detail);
+    let detail = app.state.detail.as_ref().unwrap();
+    assert_eq!(detail.seq, seq);
+    assert!(detail.item.is_some());
+    assert!(
+        detail.thread.iter().any(|(s, _)| *s == seq),
+        "thread includes the item"
+    );
+    assert!(stored(&app, seq).local.read);
+    keys(&mut app, "q");
+    assert_eq!(app.state.mode(), Mode::Queue);
+    assert_eq!(selected(&app), seq);
+}
+
+#[test]
+fn done_stores_status_and_advances_to_the_next_item() {
+    let mut app = app();
+    keys(&mut app, "j");
+    let first = selected(&app);
+    let next = app.state.queue.seq_at_cursor(2).unwrap();
+    let before = app.state.queue.visible.len();
+    keys(&mut app, "d");
+    assert_eq!(stored(&app, first).local.status, Status::Done);
+    assert_eq!(app.state.queue.visible.len(), before - 1);
+    assert_eq!(selected(&app), next);
+    let audit = app.store().audit(1).unwrap();
+    assert_eq!(audit[0].who, "camille");
+    assert_eq!(audit[0].what, "status done");
+}
+
+#[test]
+fn done_in_the_detail_view_opens_the_next_item() {
+    let mut app = app();
+    let next = app.state.queue.seq_at_cursor(1).unwrap();
+    keys(&mut app, "enter d");
+    assert_eq!(app.state.detail.as_ref().map(|d| d.seq), Some(next));
+}
+
+#[test]
+fn filter_by_network_with_the_picker() {
+    let mut app = app();
+    keys(&mut app, "f n");
+    assert_eq!(app.state.mode(), Mode::Picker);
+    type_text(&mut app, "insta");
+    keys(&mut app, "enter");
+    let q = &app.state.queue;
+    assert!(!q.visible.is_empty());
+    assert!(
+        q.visible
+            .iter()
+            .all(|i| q.set.rows[*i as usize].network == Network::Instagram)
+    );
+    keys(&mut app, "esc");
+    assert!(app.state.queue.refine.is_empty(), "esc clears the filter");
+}
+
+#[test]
+fn search_finds_text_accent_insensitively() {
+    let mut app = app();
+    keys(&mut app, "/");
+    type_text(&mut app, "livraison");
+    keys(&mut app, "enter");
+    let q = &app.state.queue;
+    assert!(q.hits_ready());
+    assert!(!q.visible.is_empty());
+    for i in q.visible.clone() {
+        let seq = q.set.rows[i as usize].seq;
+        let item = stored(&app, seq);
+        let hay = guichet::text::fold(&format!(
+            "{} {} {}",
+            item.remote.author.handle, item.remote.author.display_name, item.remote.text
+        ));
+        assert!(hay.contains("livraison"), "{hay}");
+    }
+}
+
+#[test]
+fn snooze_presets_and_custom_times() {
+    let mut app = app();
+    let first = selected(&app);
+    keys(&mut app, "z t");
+    match stored(&app, first).local.status {
+        Status::Snoozed { until } => assert_eq!(until, guichet::when::tomorrow_morning(now())),
+        other => panic!("not snoozed: {other:?}"),
+    }
+    assert!(
+        !app.state
+            .queue
+            .visible
+            .iter()
+            .any(|i| app.state.queue.set.rows[*i as usize].seq == first)
+    );
+    let second = selected(&app);
+    keys(&mut app, "z c");
+    type_text(&mut app, "someday");
+    keys(&mut app, "enter");
+    let error = match app.state.overlays.last() {
+        Some(guichet::tui::state::Overlay::Prompt(p)) => p.error.clone(),
+        _ => None,
+    };
+    assert!(
+        error.unwrap_or_default().contains("cannot read"),
+        "a bad time keeps the prompt open with a reason"
+    );
+    keys(&mut app, "ctrl-u");
+    type_text(&mut app, "2h");
+    keys(&mut app, "enter");
+    match stored(&app, second).local.status {
+        Status::Snoozed { until } => assert!(until > now()),
+        other => panic!("not snoozed: {other:?}"),
+    }
+}
+
+#[test]
+fn marks_and_bulk_tag() {
+    let mut app = app();
+    let a = selected(&app);
+    keys(&mut app, "space");
+    let b = selected(&app);
+    keys(&mut app, "space t");
+    type_text(&mut app, "Sales lead");
+    keys(&mut app, "enter");
+    for seq in [a, b] {
+        assert!(
+            stored(&app, seq)
+                .local
+                .tags
+                .contains(&"sales-lead".to_string())
+        );
+    }
+    assert!(
+        app.state.queue.marks.is_empty(),
+        "marks clear after a bulk action"
+    );
+    let audit = app.store().audit(2).unwrap();
+    assert!(audit.iter().all(|e| e.what == "tag +sales-lead"));
+}
+
+#[test]
+fn visual_range_bulk_priority() {
+    let mut app = app();
+    let first = selected(&app);
+    keys(&mut app, "v j j");
+    assert_eq!(app.state.queue.targets().len(), 3);
+    keys(&mut app, "p u");
+    let q = &app.state.queue;
+    let urgent: Vec<u32> = (0..3).filter_map(|c| q.seq_at_cursor(c)).collect();
+    assert!(urgent.contains(&first));
+    for seq in urgent {
+        assert_eq!(
+            stored(&app, seq).local.priority,
+            guichet::model::Priority::Urgent
+        );
+    }
+}
+
+#[test]
+fn selection_is_stable_when_items_arrive() {
+    let mut app = app();
+    keys(&mut app, "j j j");
+    let seq = selected(&app);
+    let line = app.state.queue.cursor - app.state.queue.offset;
+    // An older item arrives (a sync) and the rows are reloaded.
+    let mut older = guichet::demo::demo_items(now()).remove(0);
+    older.remote.native_id = "late-arrival".into();
+    older.remote.created_at = now() - chrono::Duration::days(30);
+    older.local = Default::default();
+    app.store().ingest(vec![older]).unwrap();
+    let rows = app.store().rows().unwrap();
+    app.on_outcome(guichet::tui::effect::Outcome::RowsLoaded(Ok(rows)));
+    assert_eq!(selected(&app), seq);
+    assert_eq!(
+        app.state.queue.cursor - app.state.queue.offset,
+        line,
+        "same screen line"
+    );
+}
+
+#[test]
+fn palette_runs_actions_by_fuzzy_name() {
+    let mut app = app();
+    let first = selected(&app);
+    keys(&mut app, ":");
+    assert_eq!(app.state.mode(), Mode::Palette);
+    type_text(&mut app, "item.done");
+    keys(&mut app, "enter");
+    assert_eq!(stored(&app, first).local.status, Status::Done);
+}
+
+#[test]
+fn help_and_which_key_come_from_the_keymap() {
+    let mut app = app();
+    keys(&mut app, "?");
+    assert_eq!(app.state.mode(), Mode::Help);
+    keys(&mut app, "esc");
+    assert_eq!(app.state.mode(), Mode::Queue);
+    keys(&mut app, "z");
+    assert!(
+        app.state
+            .which_key
+            .iter()
+            .any(|(k, d)| k == "t" && d.contains("tomorrow"))
+    );
+    keys(&mut app, "esc");
+    assert!(app.state.which_key.is_empty());
+}
+
+#[test]
+fn saved_views_switch_and_count() {
+    let mut app = app();
+    let names: Vec<&str> = app
+        .state
+        .queue
+        .views
+        .iter()
+        .map(|v| v.name.as_str())
+        .collect();
+    assert!(names.contains(&"Complaints FR"));
+    keys(&mut app, "tab");
+    assert_eq!(app.state.queue.view().name, "DMs");
+    let q = &app.state.queue;
+    assert_eq!(Some(q.visible.len()), q.counts[1]);
+    assert!(
+        q.visible
+            .iter()
+            .all(|i| q.set.rows[*i as usize].kind == guichet::model::Kind::DirectMessage)
+    );
+}
+
+#[test]
+fn arrows_keymap_drives_without_vim_keys() {
+    let mut cfg = config();
+    cfg.keymap = "arrows".into();
+    let mut app = app_with(cfg);
+    keys(&mut app, "down");
+    let seq = selected(&app);
+    keys(&mut app, "enter");
+    assert_eq!(app.state.detail.as_ref().map(|d| d.seq), Some(seq));
+    keys(&mut app, "esc");
+    assert_eq!(app.state.mode(), Mode::Queue);
+}
+
+#[test]
+fn status_filter_counts_follow_changes() {
+    let mut app = app();
+    let done_ix = app
+        .state
+        .queue
+        .views
+        .iter()
+        .position(|v| v.name == "Done")
+        .unwrap();
+    let before = app.state.queue.counts[done_ix].unwrap();
+    keys(&mut app, "d");
+    assert_eq!(app.state.queue.counts[done_ix], Some(before + 1));
+}
