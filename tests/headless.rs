@@ -272,7 +272,9 @@ fn selection_is_stable_when_items_arrive() {
     older.local = Default::default();
     app.store().ingest(vec![older]).unwrap();
     let rows = app.store().rows().unwrap();
-    app.on_outcome(guichet::tui::effect::Outcome::RowsLoaded(Ok(rows)));
+    app.on_outcome(guichet::tui::effect::Outcome::RowsLoaded(Box::new(Ok(
+        rows,
+    ))));
     assert_eq!(selected(&app), seq);
     assert_eq!(
         app.state.queue.cursor - app.state.queue.offset,

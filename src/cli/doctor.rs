@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use super::args::Args;
-use super::{open_store, stdout, store_path};
+use super::{StoreInUse, open_store, stdout, store_path};
 use crate::config::{self, Config, ConfigErrors};
 use crate::keymap::Keymap;
 use crate::store::{Store, migrate};
@@ -151,6 +151,7 @@ fn check_store(r: &mut Report<'_>, path: &Path) -> anyhow::Result<()> {
     }
     let store = match open_store(path) {
         Ok(store) => store,
+        Err(e) if e.is::<StoreInUse>() => return Ok(r.note(&format!("{e}; not checked"))?),
         Err(e) => return Ok(r.problem(&format!("{e:#}"))?),
     };
     let version = store

@@ -108,19 +108,22 @@ fn author(item: &Item) -> String {
     })
 }
 
-/// Total width of a table line.
+/// Width of a table line. Ids are never cut (they are what people copy into
+/// `show` and `done`), so the id column is as wide as the widest id shown
+/// and the snippet takes what is left, down to [`MIN_SNIPPET`]: with long
+/// native ids (LinkedIn URNs, Bluesky URIs) lines get wider than this.
 const TABLE_COLS: usize = 120;
-/// Width of every column but id (as wide as the widest id) and snippet (the rest).
+/// Width of every column but id and snippet.
 const FIXED: [(&str, usize); 7] = [
     ("NETWORK", 9),
     ("KIND", 7),
     ("AUTHOR", 14),
     ("AGE", 4),
     ("STATUS", 9),
-    ("PRIORITY", 8),
-    ("TAGS", 12),
+    ("PRIO", 6),
+    ("TAGS", 10),
 ];
-const MIN_SNIPPET: usize = 12;
+const MIN_SNIPPET: usize = 20;
 
 fn table_line(
     out: &mut dyn Write,
@@ -297,6 +300,30 @@ mod tests {
             assert!(width(line) <= TABLE_COLS, "{} > 120: {line}", width(line));
         }
         assert!(text.lines().nth(1).unwrap().contains("x:brand:1 "));
+    }
+
+    #[test]
+    fn long_ids_are_kept_whole_and_columns_stay_aligned() {
+        let mut long = item("hello");
+        long.id = "bluesky:brand.bsky.social:at://did:plc:abc/app.bsky.feed.post/3l4"
+            .parse()
+            .unwrap();
+        let mut out = Vec::new();
+        write_table(
+            &mut out,
+            &[(0, item("short")), (1, long)],
+            DateTime::UNIX_EPOCH,
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(
+            lines[2].starts_with(
+                "bluesky:brand.bsky.social:at://did:plc:abc/app.bsky.feed.post/3l4 x "
+            )
+        );
+        let column = |l: &str| l.find("mention").unwrap();
+        assert_eq!(column(lines[1]), column(lines[2]));
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     if broken_pipe {
         return ExitCode::SUCCESS;
     }
-    let message = format!("{err:#}");
+    let message = chain_text(err);
     let mut stderr = io::stderr().lock();
     for line in message.lines() {
         // Nothing sensible is left to do if stderr itself is gone.
@@ -71,6 +71,19 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// The error and its causes joined with `: `, skipping a cause whose text
+/// its wrapper already shows (`#[error("store: {0}")]` with `#[from]`).
+fn chain_text(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if !parts.last().is_some_and(|last| last.contains(&text)) {
+            parts.push(text);
+        }
+    }
+    parts.join(": ")
 }
 
 /// Configuration and store, opened once for a command.
@@ -95,7 +108,7 @@ impl Context {
         for raw in ids {
             match find(&self.store, raw)? {
                 Some(stored) => found.push(stored),
-                None => missing.push(raw.as_str()),
+                None => missing.push(crate::text::one_line(raw)),
             }
         }
         match missing.as_slice() {
@@ -131,11 +144,35 @@ pub(crate) fn store_path(args: &Args, config: &Config) -> PathBuf {
     }
 }
 
+/// The store's directory is locked by another process (a running TUI).
+#[derive(Debug)]
+pub(crate) struct StoreInUse(pub PathBuf);
+
+impl std::fmt::Display for StoreInUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the store at {} is in use by another guichet; close it or use --store",
+            self.0.display()
+        )
+    }
+}
+
+impl std::error::Error for StoreInUse {}
+
 pub(crate) fn open_store(path: &Path) -> anyhow::Result<SledStore> {
     SledStore::open(path).map_err(|e| {
-        let locked = matches!(&e, StoreError::Sled(sled::Error::Io(io)) if io.kind() == io::ErrorKind::WouldBlock);
-        let hint = if locked { " (is guichet already running on it?)" } else { "" };
-        anyhow::Error::new(e).context(format!("cannot open the store at {}{hint}", path.display()))
+        let shown = path.display();
+        // sled reports its directory lock as an `Other` io error; say what it means.
+        if let StoreError::Sled(sled::Error::Io(io)) = &e
+            && io.to_string().contains("could not acquire lock")
+        {
+            tracing::debug!("{io}");
+            return anyhow::anyhow!(
+                "the store at {shown} is in use by another guichet; close it or use --store"
+            );
+        }
+        anyhow::Error::new(e).context(format!("cannot open the store at {shown}"))
     })
 }
 
@@ -190,6 +227,17 @@ mod tests {
         assert_eq!(report(&anyhow::anyhow!("nope")), ExitCode::FAILURE);
         let pipe = anyhow::Error::new(io::Error::from(io::ErrorKind::BrokenPipe));
         assert_eq!(report(&pipe), ExitCode::SUCCESS);
+    }
+
+    #[test]
+    fn causes_already_shown_are_not_repeated() {
+        let io = io::Error::other("disk on fire");
+        let err = anyhow::Error::new(StoreError::Sled(sled::Error::Io(io)))
+            .context("cannot open the store at /s");
+        assert_eq!(
+            chain_text(&err),
+            "cannot open the store at /s: store: IO error: disk on fire"
+        );
     }
 
     #[test]

@@ -16,7 +16,7 @@ use super::args::{ShowArgs, ShowFormat};
 use super::{Context, age, find, item_json, stdout};
 use crate::model::Item;
 use crate::store::{Store, Stored, TagRecord};
-use crate::text::{one_line, truncate, wrap};
+use crate::text::{one_line, pad, truncate, wrap};
 
 const THREAD_LIMIT: usize = 50;
 const AUTHOR_LIMIT: usize = 20;
@@ -204,7 +204,7 @@ fn list(
             age((now - it.remote.created_at).num_seconds()),
             it.local.status.effective(now).as_str(),
             one_line(it.id.as_str()),
-            one_line(&it.remote.author.handle),
+            pad(&one_line(&it.remote.author.handle), 16),
             one_line(&it.remote.text),
         );
         writeln!(out, "  {}", truncate(&line, COLS + 18))?;

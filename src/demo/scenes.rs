@@ -231,7 +231,7 @@ fn youtube_threads(ctx: &mut Ctx) {
         ),
     );
     let bts = posts::YT_BTS;
-    let h = ctx.comment(&bts, en(&people::HANNAH, 6 * D, "This was so calming to watch. I'd love to film a visit to your atelier for my channel, I've sent you a DM on X!"));
+    let h = ctx.comment(&bts, en(&people::HANNAH, 6 * D, "This was so calming to watch. I'd love to film a visit to your atelier for my channel, I'll send you a DM on X!"));
     ctx.edit(h)
         .escalate(&["influencer"], "theo", 5 * D)
         .likes(412, None);

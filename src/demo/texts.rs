@@ -4,7 +4,10 @@
 //! Scene-specific texts (the delivery thread, the allergy complaint, the DM
 //! conversations…) live next to their scene in `scenes*.rs`. To add a
 //! message, append it to the right array; to add a category, add a [`Cat`]
-//! variant and an arm in [`bank`].
+//! variant and an arm in [`bank`]. Messages tied to one kind of post (the
+//! giveaway, a video, the Lyon store…) go in [`topical`] instead.
+
+use super::posts::Topic;
 
 /// What a message is about, which drives who writes it and how it is triaged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,28 +118,23 @@ pub const FR_PRAISE: &[&str] = &[
     "Service client au top, ma bougie cassée a été remplacée en 48 h. Merci Camille !",
     "Le diffuseur fleur d'oranger dans l'entrée, tout le monde me demande la marque.",
     "Enfin une marque française qui fait de la qualité sans greenwashing.",
-    "Trop hâte de venir à la boutique de Lyon !",
     "La crème mains lavande est devenue indispensable, elle ne colle pas du tout.",
     "J'ai recyclé mes pots vides en verres à cocktails, ils sont trop beaux 🍸",
     "Meilleure bougie que j'ai testée, et j'en ai testé beaucoup.",
-    "Cette vidéo de l'atelier est hypnotisante, on en veut plus !",
     "Commande reçue en 2 jours en Belgique, parfait 👌",
     "Le parfum tient des heures même éteinte. Magique.",
-    "Bravo pour la certification, ça fait plaisir de voir des marques engagées.",
 ];
 
 pub const EN_PRAISE: &[&str] = &[
     "Best candle I've ever owned, my whole apartment smells like a forest 🌲",
     "Arrived in Montreal in 6 days, beautifully packed. Thank you!",
     "Obsessed with Fig & Cedar. Already ordered a second one.",
-    "The behind-the-scenes video was so satisfying to watch.",
     "Gifted the discovery set to my sister and now she's hooked too.",
     "Clean burn, no soot, gorgeous jar. 10/10.",
     "Love that you answer everyone here, great customer service 👏",
     "This hand cream is the only one that doesn't make my hands greasy.",
     "That jar is going to live on my shelf forever, even when it's empty.",
     "Just discovered you through a friend, what a find!",
-    "So happy you finally ship to Canada 🇨🇦",
     "Smells like a Paris bakery in the best way.",
     "I don't usually write reviews but here goes.\n\nI bought the Winter Forest candle on a whim during a trip to Paris last spring. It burned evenly for over 50 hours, never tunnelled, and the scent filled our whole open-plan living room without being overpowering.\n\nNow that you ship to Canada I've ordered three more. Please never change the formula!",
 ];
@@ -146,22 +144,18 @@ pub const FR_GENERAL: &[&str] = &[
     "😍😍😍",
     "Trop beau",
     "@thomas_b on en prend une pour le salon ?",
-    "Je participe ! 🤞",
     "Première !",
     "Ça donne envie de rester sous un plaid tout l'hiver",
     "Quelle jolie lumière sur cette photo",
     "Qui d'autre attend le retour de la senteur Bois flotté ?",
     "Vous écoutez quoi comme musique à l'atelier ? 😄",
-    "Je participe et je tague @marine.dsl et @pauline_rch 🍀",
 ];
 
 pub const EN_GENERAL: &[&str] = &[
     "@jess_k look at this!!",
     "🔥🔥",
     "Need this in my life",
-    "Entered! Fingers crossed 🤞",
     "The aesthetic 😍",
-    "What camera do you shoot these with?",
     "This is giving cozy autumn vibes",
     "Tagging @mike.r because he needs a candle that isn't from the supermarket",
 ];
@@ -203,6 +197,95 @@ pub const EN_COLLAB: &[&str] = &[
     "Hey, we run a curated gift box subscription in Canada and would love to include your minis. Open to a chat?",
     "Journalist at a design magazine here, working on a piece about French artisans. Could I interview your founder?",
 ];
+
+/// Messages that only make sense under a post about `topic`.
+pub fn topical(topic: Topic, lang: &str) -> &'static [&'static str] {
+    let fr = lang == "fr";
+    match topic {
+        Topic::Launch if fr => &[
+            "Elle sent tellement bon, vivement qu'elle arrive 🌲",
+            "Commandée dès la sortie !",
+            "Elle existe en petit format ?",
+            "C'est la même recette que l'an dernier ?",
+        ],
+        Topic::Launch => &[
+            "Ordered the minute it dropped!",
+            "Does it come in a smaller size?",
+            "Is it the same recipe as last year?",
+        ],
+        Topic::Store if fr => &[
+            "Trop hâte de venir à la boutique de Lyon !",
+            "Il y a un parking près de la rue Mercière ?",
+            "Les ateliers de coulage, c'est sur réservation ?",
+            "Enfin à Lyon !!! 😍",
+            "Et Bordeaux, c'est pour quand ? 🥺",
+        ],
+        Topic::Store => &[
+            "Will you open in Brussels too?",
+            "Visiting Lyon next month, adding this to my list!",
+            "Any chance of a pop-up in Montreal?",
+        ],
+        Topic::Giveaway if fr => &[
+            "Je participe ! 🤞",
+            "Je participe et je tague @marine.dsl et @pauline_rch 🍀",
+            "Je tente ma chance 🍀 @julie.mrt @clara_bzh",
+            "Participé ! Le coffret Découverte me fait de l'œil depuis des mois",
+            "C'est ouvert à la Suisse ?",
+        ],
+        Topic::Giveaway => &[
+            "Entered! Fingers crossed 🤞",
+            "Tagging @sam.w and @kayla_r, good luck us!",
+            "Is this open to the US?",
+        ],
+        Topic::Video if fr => &[
+            "Cette vidéo de l'atelier est hypnotisante, on en veut plus !",
+            "Le son de la cire qui coule, j'adore",
+            "Combien de temps faut-il laisser refroidir avant de couper la mèche ?",
+            "Vous proposez des visites de l'atelier ?",
+        ],
+        Topic::Video => &[
+            "The behind-the-scenes video was so satisfying to watch.",
+            "What camera do you shoot these with?",
+            "Could watch this all day",
+            "What temperature do you pour at?",
+        ],
+        Topic::Care if fr => &[
+            "Elle convient aux peaux atopiques ?",
+            "Il existe une version sans parfum ?",
+            "Le tube est recyclable ?",
+            "Testée hier soir, mains toutes douces ce matin ✨",
+        ],
+        Topic::Care => &[
+            "Is there an unscented version?",
+            "Is it safe during pregnancy?",
+            "Bought it for my mum, she keeps stealing it back 😂",
+        ],
+        Topic::Corporate if fr => &[
+            "Bravo pour la certification, ça fait plaisir de voir des marques engagées.",
+            "Félicitations à toute l'équipe !",
+            "Partagé dans mon réseau lyonnais 👍",
+            "Le poste est-il ouvert aux profils en reconversion ?",
+            "Belle aventure, au plaisir de vous croiser au salon Maison&Objet.",
+        ],
+        Topic::Corporate => &[
+            "Congrats on the B Corp certification, well deserved.",
+            "Great to see a French craft brand growing, congrats!",
+            "Is the role open to candidates relocating from abroad?",
+        ],
+        Topic::Shipping if fr => &[
+            "Merci pour l'info, ma commande est concernée ?",
+            "Du coup la livraison en Belgique est aussi impactée ?",
+            "Enfin le Canada !! Ma cousine à Québec va être contente",
+            "Les frais de douane sont vraiment inclus ?",
+        ],
+        Topic::Shipping => &[
+            "So happy you finally ship to Canada 🇨🇦",
+            "Thanks for the heads-up. Does this affect orders to Belgium?",
+            "Are duties really included at checkout?",
+            "Any plans for the US?",
+        ],
+    }
+}
 
 /// Openers prepended to some questions and complaints.
 pub fn greeting(lang: &str) -> &'static [&'static str] {

@@ -456,10 +456,10 @@ impl Store for SledStore {
         for entry in self.search.iter() {
             let (k, v) = entry?;
             let text = String::from_utf8_lossy(&v);
-            if words.iter().all(|w| text.contains(w.as_str())) {
-                if let Some(seq) = codec::seq_from(&k) {
-                    out.push(seq);
-                }
+            if words.iter().all(|w| text.contains(w.as_str()))
+                && let Some(seq) = codec::seq_from(&k)
+            {
+                out.push(seq);
             }
         }
         Ok(out)

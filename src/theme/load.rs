@@ -143,7 +143,7 @@ fn find(
     }
     let mut known = Theme::builtin_names().join(", ");
     if let Some(dir) = user_dir {
-        known.push_str(&format!(", or a file in {}", dir.display()));
+        known = format!("{known}, or a file in {}", dir.display());
     }
     Err(format!(
         "unknown theme '{name}': built-in themes are {known}"

@@ -81,6 +81,11 @@ impl App {
         self.dirty = true;
         let chord = KeyChord::from_event(&key);
         let mode = self.state.mode();
+        if !self.pending.is_empty() && key.code == KeyCode::Esc {
+            // Esc abandons a half-typed sequence and nothing else.
+            self.end_sequence();
+            return;
+        }
         self.pending.push(chord);
         match self.keymap.lookup(mode, &self.pending) {
             Lookup::Matched(actions) => {

@@ -32,7 +32,7 @@ pub enum Outcome {
         query: String,
         result: Result<Vec<u32>, String>,
     },
-    RowsLoaded(Result<RowSet, String>),
+    RowsLoaded(Box<Result<RowSet, String>>),
     DetailLoaded(Box<Result<Detail, String>>),
 }
 
@@ -53,7 +53,7 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Outcome {
             let result = store.search(&query).map_err(|e| e.to_string());
             Outcome::Searched { query, result }
         }
-        Effect::LoadRows => Outcome::RowsLoaded(store.rows().map_err(|e| e.to_string())),
+        Effect::LoadRows => Outcome::RowsLoaded(Box::new(store.rows().map_err(|e| e.to_string()))),
         Effect::OpenDetail(seq) => {
             Outcome::DetailLoaded(Box::new(load_detail(store, seq).map_err(|e| e.to_string())))
         }

@@ -14,6 +14,9 @@ pub mod ui;
 pub mod update;
 pub mod update_overlay;
 
+#[cfg(test)]
+mod tests;
+
 use std::sync::Arc;
 use std::time::Duration;
 

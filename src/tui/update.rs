@@ -401,10 +401,10 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
         Outcome::Searched { result: Err(e), .. } => {
             state.notify(Level::Error, format!("search failed: {e}"))
         }
-        Outcome::RowsLoaded(Ok(set)) => load_rows(state, set),
-        Outcome::RowsLoaded(Err(e)) => {
-            state.notify(Level::Error, format!("could not read the store: {e}"))
-        }
+        Outcome::RowsLoaded(result) => match *result {
+            Ok(set) => load_rows(state, set),
+            Err(e) => state.notify(Level::Error, format!("could not read the store: {e}")),
+        },
         Outcome::DetailLoaded(result) => match *result {
             Ok(detail) => {
                 if let Some(open) = state.detail.as_mut().filter(|d| d.seq == detail.seq) {

@@ -284,10 +284,10 @@ fn accept_picker(state: &mut AppState) -> Vec<Effect> {
     let Some(Overlay::Picker(mut p)) = state.overlays.pop() else {
         return Vec::new();
     };
-    if !p.choices.iter().any(|c| c.chosen) {
-        if let Some(&i) = p.shown().get(p.cursor) {
-            p.choices[i].chosen = true;
-        }
+    if !p.choices.iter().any(|c| c.chosen)
+        && let Some(&i) = p.shown().get(p.cursor)
+    {
+        p.choices[i].chosen = true;
     }
     let values: Vec<String> = p
         .choices

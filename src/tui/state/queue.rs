@@ -216,10 +216,10 @@ impl QueueState {
     }
 
     pub fn toggle_mark(&mut self) {
-        if let Some(seq) = self.selected {
-            if !self.marks.remove(&seq) {
-                self.marks.insert(seq);
-            }
+        if let Some(seq) = self.selected
+            && !self.marks.remove(&seq)
+        {
+            self.marks.insert(seq);
         }
     }
 

@@ -15,6 +15,9 @@ use crate::model::Item;
 use crate::text::{one_line, wrap};
 use crate::tui::state::Detail;
 
+/// Thread items shown before and after the open one.
+const THREAD_AROUND: usize = 4;
+
 pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, detail: &Detail) {
     let width = usize::from(area.width.saturating_sub(2)).max(10);
     let lines = match &detail.item {
@@ -111,7 +114,7 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
         out.push(Line::styled(tags.join(" "), ctx.style("detail.tag")));
     }
     if let Some(link) = &r.permalink {
-        out.push(Line::styled(one_line(link), meta));
+        push_wrapped(&mut out, link, width, "", meta);
     }
     out.push(Line::default());
     push_wrapped(&mut out, &r.text, width, "", ctx.style("detail.body"));
@@ -132,7 +135,7 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
         out.push(section(ctx, "On the post", width));
         push_wrapped(&mut out, &post.text, width, "  ", ctx.style("detail.post"));
         if let Some(link) = &post.permalink {
-            out.push(Line::styled(format!("  {}", one_line(link)), meta));
+            push_wrapped(&mut out, link, width, "  ", meta);
         }
     }
     if detail.thread.len() > 1 {
@@ -142,8 +145,24 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
             &format!("Thread ({})", detail.thread.len()),
             width,
         ));
-        for (seq, t) in &detail.thread {
+        let at = detail
+            .thread
+            .iter()
+            .position(|(s, _)| *s == detail.seq)
+            .unwrap_or(0);
+        let from = at.saturating_sub(THREAD_AROUND);
+        let to = (at + THREAD_AROUND + 1).min(detail.thread.len());
+        if from > 0 {
+            out.push(Line::styled(format!("  … {from} earlier"), meta));
+        }
+        for (seq, t) in &detail.thread[from..to] {
             thread_entry(ctx, &mut out, t, *seq == detail.seq, width);
+        }
+        if to < detail.thread.len() {
+            out.push(Line::styled(
+                format!("  … {} later", detail.thread.len() - to),
+                meta,
+            ));
         }
     }
     if !l.notes.is_empty() || !detail.tag_records.is_empty() {

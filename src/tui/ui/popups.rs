@@ -29,12 +29,29 @@ pub fn help(frame: &mut Frame, area: Rect, ctx: &Ctx, scroll: usize) {
     let mut lines = Vec::new();
     for mode in [base, Mode::Global] {
         lines.push(Line::styled(format!("{mode}"), ctx.style("ui.title")));
+        // One line per action, in registry order, with all its keys.
+        let mut rows: Vec<(usize, Vec<String>, String, &str)> = Vec::new();
         for (keys, actions) in ctx.keymap.bindings(mode) {
             let names: Vec<&str> = actions.iter().map(|a| a.name()).collect();
+            let label = names.join(", ");
             let desc = actions.first().map_or("", |a| a.spec().desc);
+            let order = actions
+                .first()
+                .and_then(|a| ACTIONS.iter().position(|s| s.action == *a))
+                .unwrap_or(usize::MAX);
+            match rows.iter_mut().find(|r| r.2 == label) {
+                Some(row) => row.1.push(keys),
+                None => rows.push((order, vec![keys], label, desc)),
+            }
+        }
+        rows.sort_by_key(|r| r.0);
+        for (_, keys, label, desc) in rows {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {}", pad(&keys, 12)), ctx.style("ui.hint.key")),
-                Span::styled(pad(&names.join(", "), 26), ctx.style("ui.text")),
+                Span::styled(
+                    format!("  {}", pad(&keys.join(", "), 16)),
+                    ctx.style("ui.hint.key"),
+                ),
+                Span::styled(pad(&label, 26), ctx.style("ui.text")),
                 Span::styled(desc.to_string(), ctx.style("ui.hint.desc")),
             ]));
         }

@@ -1,0 +1,185 @@
+//! Rendered screens, kept as insta snapshots of ratatui's TestBackend at
+//! 80×24 and a narrow 50×16, plus the too-small message. Review changes with
+//! `cargo insta review`; never accept them blindly.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use crossterm::event::{KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
+use guichet::config::{Config, EXAMPLE};
+use guichet::keymap::{Keymap, parse_sequence};
+use guichet::store::{SledStore, Store};
+use guichet::theme::Theme;
+use guichet::tui::App;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+fn app() -> App {
+    let mut config = Config::parse(
+        EXAMPLE,
+        std::path::Path::new("example.toml"),
+        std::env::temp_dir(),
+    )
+    .unwrap();
+    config.agent = "camille".into();
+    let store = SledStore::temporary().unwrap();
+    store.ingest(guichet::demo::demo_items(now())).unwrap();
+    let keymap = Keymap::load("default", None).unwrap();
+    let (theme, _) = Theme::load("default", None).unwrap();
+    let mut app = App::new(&config, keymap, theme, Arc::new(store), now()).unwrap();
+    app.state.zone = FixedOffset::east_opt(0).unwrap();
+    app.settle();
+    app
+}
+
+fn keys(app: &mut App, script: &str) {
+    for chord in parse_sequence(script).unwrap() {
+        app.on_key(KeyEvent {
+            code: chord.code,
+            modifiers: chord.mods,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        });
+        app.settle();
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.on_key(KeyEvent::new(
+            crossterm::event::KeyCode::Char(c),
+            KeyModifiers::NONE,
+        ));
+    }
+    app.settle();
+}
+
+fn screen(app: &mut App, w: u16, h: u16) -> TestBackend {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
+    term.backend().clone()
+}
+
+#[test]
+fn queue_80x24() {
+    let mut app = app();
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn queue_wide_with_sidebar() {
+    let mut app = app();
+    keys(&mut app, "j j");
+    insta::assert_snapshot!(screen(&mut app, 120, 30));
+}
+
+#[test]
+fn queue_narrow() {
+    let mut app = app();
+    insta::assert_snapshot!(screen(&mut app, 50, 16));
+}
+
+#[test]
+fn detail_80x24() {
+    let mut app = app();
+    keys(&mut app, "j j enter");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn detail_narrow() {
+    let mut app = app();
+    keys(&mut app, "j j enter");
+    insta::assert_snapshot!(screen(&mut app, 50, 16));
+}
+
+#[test]
+fn help_overlay() {
+    let mut app = app();
+    keys(&mut app, "?");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn palette() {
+    let mut app = app();
+    keys(&mut app, ":");
+    type_text(&mut app, "snooze");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn picker_and_which_key() {
+    let mut app = app();
+    keys(&mut app, "f t");
+    insta::assert_snapshot!("picker_tags", screen(&mut app, 80, 24));
+    keys(&mut app, "esc z");
+    insta::assert_snapshot!("which_key_snooze", screen(&mut app, 80, 24));
+}
+
+#[test]
+fn prompt_with_marks() {
+    let mut app = app();
+    keys(&mut app, "space space t");
+    type_text(&mut app, "ref");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn too_small() {
+    let mut app = app();
+    insta::assert_snapshot!(screen(&mut app, 30, 8));
+}
+
+#[test]
+fn selected_row_uses_the_selection_style() {
+    let mut app = app();
+    let buf = screen(&mut app, 80, 24);
+    let sel = app.theme.style("ui.selection");
+    // Row 0 is the title bar, row 1 the header: the cursor is on row 2.
+    let cell = &buf.buffer()[(10, 2)];
+    assert_eq!(cell.bg, sel.bg.unwrap_or_default());
+    let other = &buf.buffer()[(10, 3)];
+    assert_ne!(other.bg, cell.bg);
+}
+
+#[test]
+fn hostile_text_never_reaches_the_terminal() {
+    let mut app = app();
+    // The "All" view, then a search that finds only the hostile comment.
+    keys(&mut app, "shift-tab shift-tab shift-tab shift-tab /");
+    assert_eq!(app.state.queue.view().name, "All");
+    type_text(&mut app, "famille adore");
+    keys(&mut app, "enter");
+    assert_eq!(app.state.queue.visible.len(), 1);
+    let queue = screen(&mut app, 80, 24);
+    keys(&mut app, "enter");
+    let detail = screen(&mut app, 80, 24);
+    let text = &app
+        .state
+        .detail
+        .as_ref()
+        .and_then(|d| d.item.as_ref())
+        .unwrap()
+        .remote
+        .text;
+    assert!(
+        text.contains('\u{1b}'),
+        "the stored text keeps what the network sent"
+    );
+    for buf in [queue, detail] {
+        for cell in buf.buffer().content() {
+            let bad = cell
+                .symbol()
+                .chars()
+                .any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c));
+            assert!(!bad, "{:?}", cell.symbol());
+        }
+    }
+}
