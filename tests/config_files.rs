@@ -6,6 +6,7 @@
 //! (loaded as theme "theme" with that directory as the user theme folder; other
 //! `.toml` files there are themes it may inherit), plus an `expected.txt`
 //! whose every non-empty line must appear in the error.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashSet;
 use std::fs;

@@ -1,6 +1,7 @@
 //! Headless sessions: the real `App` on a temporary store filled with the
 //! demo inbox, driven by scripted keys, with effects run inline. Each test
 //! checks what the user would see (state) and what was stored.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 

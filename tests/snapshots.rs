@@ -1,6 +1,7 @@
 //! Rendered screens, kept as insta snapshots of ratatui's TestBackend at
 //! 80×24 and a narrow 50×16, plus the too-small message. Review changes with
 //! `cargo insta review`; never accept them blindly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 

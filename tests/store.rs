@@ -1,5 +1,6 @@
 //! The sled store: upsert preservation, ordering, indexes, audit, reopening
 //! after a restart, crash recovery and schema migrations.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -168,9 +168,7 @@ pub(crate) fn open_store(path: &Path) -> anyhow::Result<SledStore> {
             && io.to_string().contains("could not acquire lock")
         {
             tracing::debug!("{io}");
-            return anyhow::anyhow!(
-                "the store at {shown} is in use by another guichet; close it or use --store"
-            );
+            return anyhow::Error::new(StoreInUse(path.to_path_buf()));
         }
         anyhow::Error::new(e).context(format!("cannot open the store at {shown}"))
     })

@@ -121,7 +121,7 @@ fn choose<'a, T>(rng: &mut Rng, items: &'a [T]) -> Option<&'a T> {
 /// An age in minutes below `max`, denser near now.
 fn recent_age(rng: &mut Rng, max: i64) -> i64 {
     let u = rng.f64();
-    ((max as f64) * u * u * u.sqrt()).round() as i64
+    ((max as f64) * u.powf(1.35)).round() as i64
 }
 
 /// Appends filler items until every network reaches its [`TARGETS`] count.
@@ -145,21 +145,46 @@ fn one(ctx: &mut Ctx, rng: &mut Rng, net: Network, casuals: &[Person]) {
     if shape == Shape::Reply && parent.is_none() {
         shape = Shape::Comment;
     }
+    let on_net: Vec<&'static BrandPost> = posts::on(net).collect();
+    let post = match (shape, parent) {
+        (Shape::Reply, Some((p, _))) => ctx
+            .items
+            .get(p)
+            .and_then(|it| it.remote.post.as_ref())
+            .and_then(|r| posts::by_id(&r.id)),
+        (Shape::Comment | Shape::Quote, _) => choose(rng, &on_net).copied(),
+        _ => None,
+    };
+    if matches!(shape, Shape::Comment | Shape::Quote) && post.is_none() {
+        shape = Shape::Mention;
+    }
     let mut cat = weighted(rng, cat_weights(shape)).unwrap_or(Cat::Praise);
     if cat == Cat::Ugc && !matches!(net, Network::Instagram | Network::TikTok | Network::Threads) {
         cat = Cat::Praise;
     }
-    let (who, spam) = pick_author(rng, cat, casuals);
-    let (text, lang) = match spam {
-        Some((t, l)) => (t.to_string(), l),
-        None => (compose(rng, cat, who.lang, net, shape), who.lang),
+    // Under a post, many messages are about that post; on LinkedIn most are.
+    let on_topic = match post {
+        Some(_) if net == Network::LinkedIn => cat != Cat::Spam && rng.u8(0..10) < 7,
+        Some(_) => matches!(cat, Cat::Praise | Cat::General | Cat::Question) && rng.u8(0..100) < 45,
+        None => false,
     };
-    let post: &BrandPost = match choose(rng, &posts::on(net).collect::<Vec<_>>()) {
-        Some(p) => p,
-        None => return,
+    if on_topic {
+        cat = Cat::General;
+    }
+    let (who, fixed) = pick_author(rng, cat, casuals);
+    let (text, lang) = match (fixed, post) {
+        (Some((t, l)), _) => (t.to_string(), l),
+        (None, Some(p)) if on_topic => {
+            let bank = texts::topical(p.topic, who.lang);
+            (compose(rng, cat, who.lang, net, shape, bank), who.lang)
+        }
+        (None, _) => {
+            let bank = texts::bank(cat, who.lang);
+            (compose(rng, cat, who.lang, net, shape, bank), who.lang)
+        }
     };
-    let idx = match (shape, parent) {
-        (Shape::Reply, Some((p, p_age))) => {
+    let idx = match (shape, parent, post) {
+        (Shape::Reply, Some((p, p_age)), _) => {
             let age = (recent_age(rng, p_age - 2)).max(2);
             ctx.reply(
                 p,
@@ -171,7 +196,31 @@ fn one(ctx: &mut Ctx, rng: &mut Rng, net: Network, casuals: &[Person]) {
                 },
             )
         }
-        (Shape::Dm, _) => {
+        (Shape::Quote, _, Some(post)) => {
+            let age = recent_age(rng, post.age - 5).max(3);
+            ctx.quote(
+                post,
+                Say {
+                    who: &who,
+                    text: &text,
+                    lang,
+                    age,
+                },
+            )
+        }
+        (Shape::Comment, _, Some(post)) => {
+            let age = recent_age(rng, post.age - 5).max(3);
+            ctx.comment(
+                post,
+                Say {
+                    who: &who,
+                    text: &text,
+                    lang,
+                    age,
+                },
+            )
+        }
+        (Shape::Dm, _, _) => {
             let conv = ctx.conversation(net, &who);
             let age = recent_age(rng, 10 * D - H).max(3);
             let first = ctx.dm(
@@ -184,7 +233,7 @@ fn one(ctx: &mut Ctx, rng: &mut Rng, net: Network, casuals: &[Person]) {
                     age,
                 },
             );
-            if spam.is_none() && rng.u8(0..10) < 3 && age > 20 {
+            if cat != Cat::Spam && rng.u8(0..10) < 3 && age > 20 {
                 let follow = choose(rng, follow_ups(lang)).copied().unwrap_or("?");
                 let later = ctx.dm(
                     net,
@@ -200,34 +249,10 @@ fn one(ctx: &mut Ctx, rng: &mut Rng, net: Network, casuals: &[Person]) {
             }
             first
         }
-        (Shape::Mention, _) => {
+        _ => {
             let age = recent_age(rng, 10 * D - H).max(3);
             ctx.mention(
                 net,
-                Say {
-                    who: &who,
-                    text: &text,
-                    lang,
-                    age,
-                },
-            )
-        }
-        (Shape::Quote, _) => {
-            let age = recent_age(rng, post.age - 5).max(3);
-            ctx.quote(
-                post,
-                Say {
-                    who: &who,
-                    text: &text,
-                    lang,
-                    age,
-                },
-            )
-        }
-        _ => {
-            let age = recent_age(rng, post.age - 5).max(3);
-            ctx.comment(
-                post,
                 Say {
                     who: &who,
                     text: &text,
@@ -260,7 +285,8 @@ fn pick_parent(ctx: &Ctx, rng: &mut Rng, net: Network) -> Option<(usize, i64)> {
     (age > 6).then_some((idx, age))
 }
 
-/// Who writes a message of category `cat`; spam comes with its fixed text.
+/// Who writes a message of category `cat`; spam and collaboration pitches
+/// come with their fixed text.
 fn pick_author(
     rng: &mut Rng,
     cat: Cat,
@@ -280,8 +306,18 @@ fn pick_author(
             (who, Some((text, lang)))
         }
         Cat::Collab => {
-            let pool = [people::CHLOE, people::HANNAH, people::MILA, people::NOEMIE];
-            (choose(rng, &pool).cloned().unwrap_or(people::MILA), None)
+            // Each pitch names its sender's audience, so text and author go together.
+            let lang = if rng.u8(0..10) < 6 { "fr" } else { "en" };
+            let bank = texts::bank(Cat::Collab, lang);
+            let j = rng.usize(0..bank.len().max(1));
+            let who = match (lang, j) {
+                ("fr", 0) => people::MILA,
+                ("en", 0) => people::HANNAH,
+                ("en", 1) => people::MAPLE,
+                _ => choose(rng, casuals).cloned().unwrap_or(people::LEA),
+            };
+            let text = bank.get(j).copied().unwrap_or("DM me for collab 💰");
+            (who, Some((text, lang)))
         }
         _ if rng.u8(0..100) < 35 => (
             choose(rng, &people::RECURRING)
@@ -306,9 +342,16 @@ fn address(net: Network, shape: Shape) -> &'static str {
     }
 }
 
-/// A bank message, sometimes with a greeting and a closer.
-fn compose(rng: &mut Rng, cat: Cat, lang: &str, net: Network, shape: Shape) -> String {
-    let body = choose(rng, texts::bank(cat, lang)).copied().unwrap_or("😍");
+/// A message from `bank`, sometimes with a greeting and a closer.
+fn compose(
+    rng: &mut Rng,
+    cat: Cat,
+    lang: &str,
+    net: Network,
+    shape: Shape,
+    bank: &[&'static str],
+) -> String {
+    let body = choose(rng, bank).copied().unwrap_or("😍");
     let mut out = String::from(address(net, shape));
     if matches!(cat, Cat::Question | Cat::Complaint) && rng.u8(0..10) < 4 && !body.contains('\n') {
         out.push_str(choose(rng, texts::greeting(lang)).copied().unwrap_or(""));

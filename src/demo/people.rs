@@ -209,13 +209,13 @@ pub fn casuals(count: usize) -> Vec<Person> {
         .map(|i| {
             let h = ids::mix(0xCA5A_0000 + i as u64);
             let pick = |n: usize, shift: u32| usize::try_from((h >> shift) % n as u64).unwrap_or(0);
-            let suffix = if h % 3 == 0 {
+            let suffix = if h.is_multiple_of(3) {
                 format!("{}", 10 + h % 89)
             } else {
                 String::new()
             };
             let followers = 20 + (h >> 40) % 1_800;
-            let sep = if h % 2 == 0 { "." } else { "_" };
+            let sep = if h.is_multiple_of(2) { "." } else { "_" };
             if h % 10 < 6 {
                 let (fd, fk) = FIRST_FR[pick(FIRST_FR.len(), 8)];
                 let (ld, lk) = LAST_FR[pick(LAST_FR.len(), 16)];

@@ -232,6 +232,14 @@ fn mentions(ctx: &mut Ctx) {
             "@atelierlumen@piaille.fr bravo pour la transparence sur la cire, c'est rare.",
         ),
     );
+    ctx.quote(
+        &posts::MA_CIRE,
+        en(
+            &people::PRIYA,
+            80 * H,
+            "This is how you do supply-chain transparency 👏 more brands should write threads like this.",
+        ),
+    );
     ctx.mention(
         Network::Threads,
         fr(

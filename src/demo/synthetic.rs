@@ -17,7 +17,7 @@ use crate::model::{
 
 use super::account;
 use super::ids::mix;
-use super::words;
+use super::words::{self, Banks};
 
 /// How many distinct authors the generator draws from.
 pub const AUTHORS: u64 = 50_000;
@@ -57,6 +57,7 @@ pub struct Synthetic {
     offset: u64,
     posts: Vec<Vec<PostRef>>,
     open: Option<Open>,
+    banks: Banks,
 }
 
 /// `count` synthetic items for `seed`, spread over the 365 days before `now`.
@@ -67,11 +68,12 @@ pub fn synthetic(count: usize, seed: u64, now: DateTime<Utc>) -> impl Iterator<I
 impl Synthetic {
     pub fn new(count: usize, seed: u64, now: DateTime<Utc>) -> Synthetic {
         let mut rng = Rng::with_seed(seed);
+        let banks = Banks::new();
         let posts = Network::ALL
             .iter()
             .map(|net| {
                 (0..POSTS_PER_NETWORK)
-                    .map(|p| make_post(&mut rng, *net, p, now))
+                    .map(|p| make_post(&mut rng, &banks, *net, p, now))
                     .collect()
             })
             .collect();
@@ -83,6 +85,7 @@ impl Synthetic {
             offset: (mix(seed) % 1_000) * 1_000_000_000_000,
             posts,
             open: None,
+            banks,
         }
     }
 
@@ -112,7 +115,7 @@ impl Synthetic {
             ((u * u) * AUTHORS as f64) as u64 % AUTHORS
         };
         let fr = self.rng.u8(0..10) < 6;
-        let text = compose(&mut self.rng, fr);
+        let text = compose(&mut self.rng, &self.banks, fr);
         let mut remote;
         if let Some(open) = self.open.as_mut().filter(|o| o.remaining > 0) {
             open.remaining -= 1;
@@ -162,13 +165,13 @@ impl Synthetic {
                 Kind::DirectMessage => remote.thread_id = Some(format!("conv-{n}")),
                 Kind::Mention => {}
             }
-            if threaded && matches!(kind, Kind::Comment | Kind::DirectMessage) {
+            if threaded && matches!(kind, Kind::Comment | Kind::Reply | Kind::DirectMessage) {
                 self.open = Some(Open {
                     net,
-                    kind: if kind == Kind::Comment {
-                        Kind::Reply
-                    } else {
+                    kind: if kind == Kind::DirectMessage {
                         Kind::DirectMessage
+                    } else {
+                        Kind::Reply
                     },
                     thread_id: remote
                         .thread_id
@@ -181,9 +184,11 @@ impl Synthetic {
                 });
             }
         }
-        if remote.from_us {
-            remote.author = brand(remote.network);
-        }
+        remote.author = if remote.from_us {
+            brand(remote.network)
+        } else {
+            author(author_idx, &self.banks)
+        };
         let local = local_state(&mut self.rng, &remote, self.now);
         let mut item = Item::new(remote);
         item.local = local;
@@ -261,26 +266,26 @@ fn native_id(net: Network, n: u64, author: u64) -> String {
     }
 }
 
-fn author(idx: u64) -> Author {
+fn author(idx: u64, banks: &Banks) -> Author {
     fn get(list: &[&'static str], i: usize) -> &'static str {
         list.get(i).copied().unwrap_or("x")
     }
     let h = mix(idx);
-    let fi = usize::try_from(h % words::FIRST.len().max(1) as u64).unwrap_or(0);
-    let li = usize::try_from((h >> 16) % words::LAST.len().max(1) as u64).unwrap_or(0);
+    let fi = usize::try_from(h % banks.first.len().max(1) as u64).unwrap_or(0);
+    let li = usize::try_from((h >> 16) % banks.last.len().max(1) as u64).unwrap_or(0);
     let followers = match idx {
         0..=49 => Some(50_000 + h % 1_150_000),
-        _ if h % 3 == 0 => Some(h % 5_000),
+        _ if h.is_multiple_of(3) => Some(h % 5_000),
         _ => None,
     };
     Author {
         id: format!("syn{idx}"),
         handle: format!(
             "{}.{}{idx}",
-            get(words::FIRST_KEY, fi),
-            get(words::LAST_KEY, li)
+            get(&banks.first_key, fi),
+            get(&banks.last_key, li)
         ),
-        display_name: format!("{} {}", get(words::FIRST, fi), get(words::LAST, li)),
+        display_name: format!("{} {}", get(&banks.first, fi), get(&banks.last, li)),
         profile_url: None,
         followers,
     }
@@ -314,7 +319,7 @@ fn base(
         thread_id: None,
         parent_id: None,
         post: None,
-        author: author(author_idx),
+        author: Author::default(),
         text,
         lang: Some(if fr { "fr" } else { "en" }.to_string()),
         created_at: at,
@@ -322,7 +327,7 @@ fn base(
         engagement: Engagement {
             likes: Some(h % 50),
             replies: Some((h >> 8) % 4),
-            shares: if h % 5 == 0 {
+            shares: if h.is_multiple_of(5) {
                 Some((h >> 16) % 10)
             } else {
                 None
@@ -341,11 +346,11 @@ fn choose(rng: &mut Rng, list: &[&'static str]) -> &'static str {
 }
 
 /// 6–24 words from the FR or EN bank after an opener, sometimes a rare word.
-fn compose(rng: &mut Rng, fr: bool) -> String {
+fn compose(rng: &mut Rng, banks: &Banks, fr: bool) -> String {
     let (openers, bank) = if fr {
-        (words::FR_OPENERS, words::FR_WORDS)
+        (words::FR_OPENERS, banks.fr.as_slice())
     } else {
-        (words::EN_OPENERS, words::EN_WORDS)
+        (words::EN_OPENERS, banks.en.as_slice())
     };
     let mut s = String::with_capacity(160);
     s.push_str(choose(rng, openers));
@@ -358,7 +363,7 @@ fn compose(rng: &mut Rng, fr: bool) -> String {
     for i in 0..len {
         s.push(' ');
         if rare_at == Some(i) {
-            s.push_str(choose(rng, words::RARE));
+            s.push_str(choose(rng, &banks.rare));
         } else {
             s.push_str(choose(rng, bank));
         }
@@ -372,7 +377,7 @@ fn compose(rng: &mut Rng, fr: bool) -> String {
     s
 }
 
-fn make_post(rng: &mut Rng, net: Network, p: usize, now: DateTime<Utc>) -> PostRef {
+fn make_post(rng: &mut Rng, banks: &Banks, net: Network, p: usize, now: DateTime<Utc>) -> PostRef {
     let id = match net {
         Network::Facebook => format!("108254316790412_{}", 870_000_000_000_000 + p as u64),
         Network::YouTube => format!("synVideo{p:03}"),
@@ -384,9 +389,10 @@ fn make_post(rng: &mut Rng, net: Network, p: usize, now: DateTime<Utc>) -> PostR
     };
     let fr = rng.bool();
     PostRef {
-        text: compose(rng, fr),
+        text: compose(rng, banks, fr),
         permalink: None,
-        created_at: Some(now - Duration::days(i64::try_from(p).unwrap_or(0) * 5 + 1)),
+        // Older than every generated item, which spans 365 days.
+        created_at: Some(now - Duration::days(366 + i64::try_from(p).unwrap_or(0))),
         id,
     }
 }

@@ -288,6 +288,7 @@ fn demo_covers_kinds_per_network() {
     assert!(has(Network::X, Kind::Quote));
     assert!(has(Network::Bluesky, Kind::Quote));
     assert!(has(Network::Mastodon, Kind::Mention));
+    assert!(has(Network::Mastodon, Kind::Quote));
     assert!(has(Network::Threads, Kind::Mention));
     assert!(has(Network::YouTube, Kind::Comment));
     assert!(has(Network::TikTok, Kind::Comment));

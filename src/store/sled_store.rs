@@ -148,13 +148,32 @@ impl SledStore {
         Ok(())
     }
 
+    /// Applies the batches, spread over two threads: sled trees are
+    /// independent, and a bulk ingest is bound by sled's per-key cost.
     fn apply_batches(&self, b: Batches) -> Result<(), StoreError> {
-        self.items.apply_batch(b.items)?;
-        self.ids.apply_batch(b.ids)?;
-        self.queue.apply_batch(b.queue)?;
-        self.by_thread.apply_batch(b.by_thread)?;
-        self.by_author.apply_batch(b.by_author)?;
-        self.search.apply_batch(b.search)?;
+        let Batches {
+            items,
+            ids,
+            queue,
+            by_thread,
+            by_author,
+            search,
+        } = b;
+        let (left, right) = std::thread::scope(|s| {
+            let left = s.spawn(|| -> Result<(), sled::Error> {
+                self.items.apply_batch(items)?;
+                self.by_thread.apply_batch(by_thread)?;
+                self.search.apply_batch(search)
+            });
+            let right = (|| -> Result<(), sled::Error> {
+                self.ids.apply_batch(ids)?;
+                self.queue.apply_batch(queue)?;
+                self.by_author.apply_batch(by_author)
+            })();
+            (left.join(), right)
+        });
+        right?;
+        left.map_err(|_| StoreError::Transaction("index writer panicked".to_string()))??;
         Ok(())
     }
 

@@ -1,5 +1,6 @@
 //! Builders shared by the integration tests.
 #![allow(dead_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use chrono::{DateTime, TimeZone, Utc};
 use guichet::model::{Author, Engagement, Item, Kind, Network, Remote};

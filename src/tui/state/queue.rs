@@ -211,8 +211,13 @@ impl QueueState {
         Some(a.min(self.cursor)..=a.max(self.cursor))
     }
 
-    pub fn is_marked(&self, cursor: usize, seq: u32) -> bool {
-        self.marks.contains(&seq) || self.visual_range().is_some_and(|r| r.contains(&cursor))
+    /// How many items a bulk action would touch (marks ∪ visual range).
+    pub fn marked_count(&self) -> usize {
+        let range: Vec<u32> = self
+            .visual_range()
+            .map(|r| r.filter_map(|c| self.seq_at_cursor(c)).collect())
+            .unwrap_or_default();
+        self.marks.len() + range.iter().filter(|s| !self.marks.contains(s)).count()
     }
 
     pub fn toggle_mark(&mut self) {

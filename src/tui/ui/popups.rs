@@ -144,10 +144,7 @@ pub fn picker(frame: &mut Frame, area: Rect, ctx: &Ctx, p: &Picker) {
         lines.push(Line::styled("nothing to choose", ctx.style("ui.text.dim")));
     }
     frame.render_widget(Clear, rect);
-    let title = format!(
-        "Filter by {} · tab toggles · enter applies",
-        p.field.label()
-    );
+    let title = format!("Filter: {}", p.field.label());
     frame.render_widget(Paragraph::new(lines).block(frame_block(ctx, &title)), rect);
 }
 

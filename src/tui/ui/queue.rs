@@ -58,6 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         lines.push(Line::styled(empty_message(ctx), ctx.style("ui.text.dim")).centered());
     }
     let end = (q.offset + q.height).min(q.visible.len());
+    let visual = q.visual_range();
     for cursor in q.offset..end {
         let Some(row) = q
             .visible
@@ -66,7 +67,9 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         else {
             continue;
         };
-        lines.push(row_line(ctx, row, cursor, area.width, &cols));
+        let marked =
+            q.marks.contains(&row.seq) || visual.as_ref().is_some_and(|r| r.contains(&cursor));
+        lines.push(row_line(ctx, row, (cursor, marked), area.width, &cols));
     }
     frame.render_widget(Paragraph::new(lines), area);
 }
@@ -122,12 +125,17 @@ fn fixed_width(cols: &Columns) -> usize {
         + 5
 }
 
-fn row_line(ctx: &Ctx, row: &Row, cursor: usize, width: u16, cols: &Columns) -> Line<'static> {
+fn row_line(
+    ctx: &Ctx,
+    row: &Row,
+    (cursor, marked): (usize, bool),
+    width: u16,
+    cols: &Columns,
+) -> Line<'static> {
     let state = ctx.state;
     let q = &state.queue;
     let now = state.now_ts();
     let selected = cursor == q.cursor;
-    let marked = q.is_marked(cursor, row.seq);
     let mut base = ctx.style("queue.item");
     if !row.read {
         base = base.patch(ctx.style("queue.item.unread"));

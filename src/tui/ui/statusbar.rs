@@ -29,7 +29,7 @@ pub fn render_title(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         ));
     }
     spans.push(Span::styled(format!("· {} first ", q.sort), bar));
-    let marked = q.targets().len();
+    let marked = q.marked_count();
     if !q.marks.is_empty() || q.visual.is_some() {
         spans.push(Span::styled(
             format!("· {marked} marked "),
