@@ -4,7 +4,8 @@
 //! The store is built once per run with the scale generator. Its size is
 //! `GUICHET_BENCH_ITEMS` (default 1,000,000, the size the README figures
 //! are for); set it lower for a quick look: `GUICHET_BENCH_ITEMS=100000
-//! cargo bench`. Resident memory after loading every row is printed too.
+//! cargo bench`, or point `GUICHET_BENCH_STORE` at a store made by
+//! `guichet gen`. Resident memory after loading every row is printed too.
 
 #![allow(clippy::expect_used)]
 
@@ -92,9 +93,18 @@ fn ingest(c: &mut Criterion) {
 }
 
 fn at_scale(c: &mut Criterion) {
-    let n = items();
     let dir = tempfile::tempdir().expect("tempdir");
-    let store = build_store(dir.path(), n);
+    // GUICHET_BENCH_STORE reuses a store made by `guichet gen` (building a
+    // million items takes minutes); otherwise one is built here.
+    let (store, n): (Arc<dyn Store>, usize) = match std::env::var("GUICHET_BENCH_STORE") {
+        Ok(path) => {
+            let store =
+                SledStore::open(std::path::Path::new(&path)).expect("open GUICHET_BENCH_STORE");
+            let n = store.len();
+            (Arc::new(store), n)
+        }
+        Err(_) => (build_store(dir.path(), items()), items()),
+    };
     let mut group = c.benchmark_group(format!("{n} items"));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(5));

@@ -71,10 +71,10 @@ fn duration(s: &str) -> Option<Duration> {
     let (num, unit) = s.split_at(split);
     let n: i64 = num.parse().ok()?;
     match unit {
-        "m" | "min" => Some(Duration::minutes(n)),
-        "h" => Some(Duration::hours(n)),
-        "d" | "j" => Some(Duration::days(n)),
-        "w" => Some(Duration::weeks(n)),
+        "m" | "min" => Duration::try_minutes(n),
+        "h" => Duration::try_hours(n),
+        "d" | "j" => Duration::try_days(n),
+        "w" => Duration::try_weeks(n),
         _ => None,
     }
 }
@@ -86,7 +86,7 @@ pub fn parse(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     let local_now = now.with_timezone(&Local);
     let today = local_now.date_naive();
     let result = if let Some(d) = duration(&lower) {
-        Some(now + d)
+        now.checked_add_signed(d)
     } else if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         Some(t.with_timezone(&Utc))
     } else if let Some(rest) = lower
@@ -158,5 +158,9 @@ mod tests {
         assert!(parse("2001-01-01", now).unwrap_err().contains("past"));
         assert!(parse("someday", now).unwrap_err().contains("cannot read"));
         assert!(parse("2099-03-04 10:15", now).is_ok());
+        assert!(
+            parse("99999999999999h", now).is_err(),
+            "huge durations are refused, not a panic"
+        );
     }
 }
