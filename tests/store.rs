@@ -99,7 +99,11 @@ fn queue_index_orders_unanswered_oldest_first() {
     store
         .change(&[seqs[2]], &LocalChange::SetRead(true), "me")
         .unwrap();
-    let rows = store.rows().unwrap();
+    // rows() comes in seq order; the queue sorts it oldest first.
+    let mut rows = store.rows().unwrap();
+    assert_eq!(rows.rows.iter().map(|r| r.seq).collect::<Vec<_>>(), seqs);
+    guichet::filter::sort_rows(&mut rows);
+    assert!(rows.rows.iter().find(|r| r.seq == seqs[2]).unwrap().read);
     let created: Vec<i64> = rows.rows.iter().map(|r| r.created).collect();
     assert_eq!(
         created,
@@ -247,7 +251,8 @@ fn interrupted_ingest_is_repaired_on_open() {
         // Simulate a crash between the items write and the index writes.
         let db = store.db();
         db.open_tree("queue").unwrap().clear().unwrap();
-        db.open_tree("search").unwrap().clear().unwrap();
+        db.open_tree("rows").unwrap().clear().unwrap();
+        db.open_tree("text").unwrap().clear().unwrap();
         db.open_tree("meta")
             .unwrap()
             .insert(b"dirty", &[1])
@@ -269,7 +274,7 @@ fn migrates_an_unversioned_store_and_refuses_a_newer_one() {
             .unwrap();
         let db = store.db();
         // Version 0: items only, no schema key, no indexes.
-        for tree in ["queue", "ids", "search", "by_thread", "by_author"] {
+        for tree in ["queue", "ids", "rows", "text", "by_thread", "by_author"] {
             db.open_tree(tree).unwrap().clear().unwrap();
         }
         db.open_tree("meta").unwrap().remove(b"schema").unwrap();

@@ -9,18 +9,26 @@
 use super::StoreError;
 
 /// The layout this build writes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 const SCHEMA: &[u8] = b"schema";
 
 type Migration = fn(&sled::Db, &sled::Tree) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[n]` takes a store from version `n` to `n + 1`.
-const MIGRATIONS: &[Migration] = &[from_0_unindexed];
+const MIGRATIONS: &[Migration] = &[from_0_unindexed, from_1_unchunked];
 
 /// Version 0 stored items without derived indexes; raising the dirty flag
 /// makes the open path rebuild them from `items`.
 fn from_0_unindexed(_db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreError> {
+    meta.insert(b"dirty", &[1])?;
+    Ok(())
+}
+
+/// Version 1 kept one queue row and one search text per key; version 2
+/// chunks them (`rows`, `text`). The items are unchanged, so a rebuild of
+/// the indexes is the whole migration.
+fn from_1_unchunked(_db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreError> {
     meta.insert(b"dirty", &[1])?;
     Ok(())
 }

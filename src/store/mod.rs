@@ -10,10 +10,11 @@
 //! |-------------|------------------------------------|------------------------------|
 //! | `items`     | seq (u32 BE)                       | [`Item`]                     |
 //! | `ids`       | item id (`network:account:native`) | seq                          |
-//! | `queue`     | status, created, seq               | [`rows::RowRecord`]          |
+//! | `queue`     | status, created, seq               | () (the ordered queue index) |
 //! | `by_thread` | thread key, 0, created, seq        | ()                           |
 //! | `by_author` | author key, 0, created, seq        | ()                           |
-//! | `search`    | seq                                | folded searchable text       |
+//! | `rows`      | seq >> 10                          | [`chunks::RowChunk`]         |
+//! | `text`      | seq >> 8                           | [`chunks::TextChunk`]        |
 //! | `tags`      | seq, tag                           | [`TagRecord`] (who/when/why) |
 //! | `assignments` | seq                              | [`Assignment`]               |
 //! | `audit`     | time (ns), sequence                | [`AuditEntry`]               |
@@ -21,12 +22,16 @@
 //!
 //! Items are keyed by a dense internal sequence number rather than by their
 //! id string: the in-memory queue rows then carry 4 bytes instead of a
-//! string, which is what keeps a million-item queue under budget.
+//! string, which is what keeps a million-item queue under budget. Rows and
+//! search text are stored in chunks of many items per key, because sled's
+//! cost is per key: loading a million rows reads a thousand values.
 
+pub mod chunks;
 pub mod codec;
 pub mod migrate;
 pub mod rows;
 mod sled_store;
+mod sled_write;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -114,7 +119,8 @@ pub trait Store: Send + Sync {
         who: &str,
     ) -> Result<Vec<Stored>, StoreError>;
 
-    /// Every row of the queue index (for filtering and sorting in memory).
+    /// Every row of the queue index, in seq order (for filtering and
+    /// sorting in memory).
     fn rows(&self) -> Result<RowSet, StoreError>;
 
     /// The first `limit` unanswered rows, oldest first: enough to draw the

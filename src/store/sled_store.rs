@@ -1,4 +1,5 @@
-//! [`Store`] on sled: one `Db`, one tree per entity, ordered indexes.
+//! [`Store`] on sled: opening, migrations, index rebuilds and every read.
+//! Writes (ingest and local changes) live in `sled_write`.
 //!
 //! Writes that touch several trees either run in one sled transaction
 //! (local changes) or, for bulk ingest where transactions would be too slow,
@@ -9,41 +10,44 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use chrono::Utc;
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
-
-use super::codec::{self, decode, encode, group_key, group_prefix, queue_key, seq_key, tag_key};
+use super::chunks::{self, RowChunk, TextChunk};
+use super::codec::{self, decode, group_prefix, seq_key};
 use super::rows::{RowRecord, RowSet};
-use super::{Assignment, AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, migrate};
+use super::sled_write::Batches;
+use super::{AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, migrate};
 use crate::change::LocalChange;
 use crate::model::{Item, ItemId, StatusKind};
 use crate::text::fold;
 
 pub struct SledStore {
-    db: sled::Db,
-    path: PathBuf,
-    items: sled::Tree,
-    ids: sled::Tree,
-    queue: sled::Tree,
-    by_thread: sled::Tree,
-    by_author: sled::Tree,
-    search: sled::Tree,
-    tags: sled::Tree,
-    assignments: sled::Tree,
-    audit: sled::Tree,
-    meta: sled::Tree,
+    // Fields are shared with `sled_write`.
+    pub(super) db: sled::Db,
+    pub(super) path: PathBuf,
+    pub(super) items: sled::Tree,
+    pub(super) ids: sled::Tree,
+    pub(super) queue: sled::Tree,
+    pub(super) by_thread: sled::Tree,
+    pub(super) by_author: sled::Tree,
+    pub(super) rows: sled::Tree,
+    pub(super) text: sled::Tree,
+    pub(super) tags: sled::Tree,
+    pub(super) assignments: sled::Tree,
+    pub(super) audit: sled::Tree,
+    pub(super) meta: sled::Tree,
     /// Serialises writers inside this process (sled locks the directory
     /// against other processes).
-    write_lock: Mutex<()>,
+    pub(super) write_lock: Mutex<()>,
 }
 
-const DIRTY: &[u8] = b"dirty";
-const NEXT_SEQ: &[u8] = b"next_seq";
+pub(super) const DIRTY: &[u8] = b"dirty";
+pub(super) const NEXT_SEQ: &[u8] = b"next_seq";
 
 /// Page cache size: large enough for the working set of the queue, small
 /// enough to keep a million-item session under its memory budget.
 const CACHE_BYTES: u64 = 48 * 1024 * 1024;
+
+/// Items per write while rebuilding indexes.
+const REBUILD_BATCH: usize = 10_000;
 
 impl SledStore {
     /// Opens (or creates) the store in `path`, running migrations.
@@ -71,7 +75,8 @@ impl SledStore {
             queue: db.open_tree("queue")?,
             by_thread: db.open_tree("by_thread")?,
             by_author: db.open_tree("by_author")?,
-            search: db.open_tree("search")?,
+            rows: db.open_tree("rows")?,
+            text: db.open_tree("text")?,
             tags: db.open_tree("tags")?,
             assignments: db.open_tree("assignments")?,
             audit: db.open_tree("audit")?,
@@ -97,13 +102,13 @@ impl SledStore {
         &self.db
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
+    pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
         self.write_lock
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn next_seq(&self) -> Result<u32, StoreError> {
+    pub(super) fn next_seq(&self) -> Result<u32, StoreError> {
         Ok(self
             .meta
             .get(NEXT_SEQ)?
@@ -120,10 +125,13 @@ impl SledStore {
             &self.queue,
             &self.by_thread,
             &self.by_author,
-            &self.search,
+            &self.rows,
+            &self.text,
         ] {
             tree.clear()?;
         }
+        // The schema-1 per-item search tree, replaced by `text` chunks.
+        self.db.drop_tree("search")?;
         let mut next = 0u32;
         let mut batch = Batches::default();
         for entry in self.items.iter() {
@@ -139,41 +147,15 @@ impl SledStore {
                 }
             };
             batch.ids.insert(item.id.as_str().as_bytes(), &seq_key(seq));
-            batch.index(seq, &item, None)?;
+            batch.index(seq, &item, None);
             next = next.max(seq.saturating_add(1));
+            if batch.len >= REBUILD_BATCH {
+                self.apply_batches(std::mem::take(&mut batch))?;
+            }
         }
         self.apply_batches(batch)?;
         self.meta.insert(NEXT_SEQ, &seq_key(next))?;
         self.meta.remove(DIRTY)?;
-        Ok(())
-    }
-
-    /// Applies the batches, spread over two threads: sled trees are
-    /// independent, and a bulk ingest is bound by sled's per-key cost.
-    fn apply_batches(&self, b: Batches) -> Result<(), StoreError> {
-        let Batches {
-            items,
-            ids,
-            queue,
-            by_thread,
-            by_author,
-            search,
-        } = b;
-        let (left, right) = std::thread::scope(|s| {
-            let left = s.spawn(|| -> Result<(), sled::Error> {
-                self.items.apply_batch(items)?;
-                self.by_thread.apply_batch(by_thread)?;
-                self.search.apply_batch(search)
-            });
-            let right = (|| -> Result<(), sled::Error> {
-                self.ids.apply_batch(ids)?;
-                self.queue.apply_batch(queue)?;
-                self.by_author.apply_batch(by_author)
-            })();
-            (left.join(), right)
-        });
-        right?;
-        left.map_err(|_| StoreError::Transaction("index writer panicked".to_string()))??;
         Ok(())
     }
 
@@ -188,117 +170,9 @@ impl SledStore {
     }
 }
 
-/// One sled batch per tree, filled during an ingest or a rebuild.
-#[derive(Default)]
-struct Batches {
-    items: sled::Batch,
-    ids: sled::Batch,
-    queue: sled::Batch,
-    by_thread: sled::Batch,
-    by_author: sled::Batch,
-    search: sled::Batch,
-}
-
-impl Batches {
-    /// Writes the derived keys of `item`, removing those of `old` first.
-    fn index(&mut self, seq: u32, item: &Item, old: Option<&Item>) -> Result<(), StoreError> {
-        if let Some(old) = old {
-            let (q, t, a) = index_keys(seq, old);
-            self.queue.remove(&q);
-            self.by_thread.remove(t);
-            self.by_author.remove(a);
-        }
-        let (q, t, a) = index_keys(seq, item);
-        self.queue.insert(&q, encode(&RowRecord::of(item))?);
-        self.by_thread.insert(t, &[]);
-        self.by_author.insert(a, &[]);
-        self.search
-            .insert(&seq_key(seq), searchable(item).as_bytes());
-        Ok(())
-    }
-}
-
-fn index_keys(seq: u32, item: &Item) -> ([u8; 13], Vec<u8>, Vec<u8>) {
-    let created = item.remote.created_at.timestamp();
-    (
-        queue_key(item.local.status.kind().index(), created, seq),
-        group_key(&item.thread_key(), created, seq),
-        group_key(&item.author_key(), created, seq),
-    )
-}
-
-fn searchable(item: &Item) -> String {
-    let a = &item.remote.author;
-    fold(&format!(
-        "{} {} {}",
-        a.handle, a.display_name, item.remote.text
-    ))
-}
-
-fn abort(e: StoreError) -> ConflictableTransactionError<StoreError> {
-    ConflictableTransactionError::Abort(e)
-}
-
 impl Store for SledStore {
     fn ingest(&self, items: Vec<Item>) -> Result<(Vec<u32>, IngestSummary), StoreError> {
-        let _guard = self.lock();
-        let mut next = self.next_seq()?;
-        let mut summary = IngestSummary::default();
-        let mut seqs = Vec::with_capacity(items.len());
-        let mut fresh: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-        let mut batch = Batches::default();
-        self.meta.insert(DIRTY, &[1])?;
-        for mut item in items {
-            item.id = item.remote.id();
-            let known = match fresh.get(item.id.as_str()) {
-                Some(seq) => Some(*seq),
-                None => self
-                    .ids
-                    .get(item.id.as_str().as_bytes())?
-                    .and_then(|v| codec::seq_from(&v)),
-            };
-            let seq = match known {
-                Some(seq) => {
-                    let old = match self.items.get(seq_key(seq))? {
-                        Some(v) if !fresh.contains_key(item.id.as_str()) => {
-                            Some(decode::<Item>(&v)?)
-                        }
-                        _ => None,
-                    };
-                    if let Some(old) = old {
-                        if old.remote == item.remote {
-                            summary.unchanged += 1;
-                            seqs.push(seq);
-                            continue;
-                        }
-                        // The remote half is replaced; our local half stays.
-                        item.local = old.local.clone();
-                        batch.index(seq, &item, Some(&old))?;
-                    } else {
-                        batch.index(seq, &item, None)?;
-                    }
-                    summary.updated += 1;
-                    seq
-                }
-                None => {
-                    let seq = next;
-                    next = next
-                        .checked_add(1)
-                        .ok_or_else(|| StoreError::Encode("store is full".into()))?;
-                    fresh.insert(item.id.as_str().to_string(), seq);
-                    batch.ids.insert(item.id.as_str().as_bytes(), &seq_key(seq));
-                    batch.index(seq, &item, None)?;
-                    summary.new += 1;
-                    seq
-                }
-            };
-            batch.items.insert(&seq_key(seq), encode(&item)?);
-            seqs.push(seq);
-        }
-        self.apply_batches(batch)?;
-        self.meta.insert(NEXT_SEQ, &seq_key(next))?;
-        self.meta.remove(DIRTY)?;
-        Ok((seqs, summary))
+        self.ingest_items(items)
     }
 
     fn get(&self, seq: u32) -> Result<Option<Item>, StoreError> {
@@ -325,120 +199,44 @@ impl Store for SledStore {
         change: &LocalChange,
         who: &str,
     ) -> Result<Vec<Stored>, StoreError> {
-        let _guard = self.lock();
-        let now = Utc::now();
-        let trees = (
-            &self.items,
-            &self.queue,
-            &self.audit,
-            &self.tags,
-            &self.assignments,
-        );
-        let result = trees.transaction(|(items, queue, audit, tags, assignments)| {
-            let mut out = Vec::with_capacity(seqs.len());
-            for &seq in seqs {
-                let Some(raw) = items.get(seq_key(seq))? else {
-                    return Err(abort(StoreError::NotFound(format!("#{seq}"))));
-                };
-                let mut item: Item = decode(&raw).map_err(abort)?;
-                let before = item.clone();
-                if !change.apply(&mut item.local, who, now) {
-                    out.push((seq, item));
-                    continue;
-                }
-                items.insert(&seq_key(seq), encode(&item).map_err(abort)?)?;
-                let created = item.remote.created_at.timestamp();
-                queue.remove(&queue_key(before.local.status.kind().index(), created, seq))?;
-                let rec = encode(&RowRecord::of(&item)).map_err(abort)?;
-                queue.insert(
-                    &queue_key(item.local.status.kind().index(), created, seq),
-                    rec,
-                )?;
-                match change {
-                    LocalChange::AddTag { tag, why } => {
-                        let rec = TagRecord {
-                            by: who.to_string(),
-                            at: now,
-                            why: why.clone(),
-                        };
-                        tags.insert(tag_key(seq, tag), encode(&rec).map_err(abort)?)?;
-                    }
-                    LocalChange::RemoveTag(tag) => {
-                        tags.remove(tag_key(seq, tag))?;
-                    }
-                    LocalChange::Assign(Some(name)) => {
-                        let rec = Assignment {
-                            assignee: name.clone(),
-                            by: who.to_string(),
-                            since: now,
-                        };
-                        assignments.insert(&seq_key(seq), encode(&rec).map_err(abort)?)?;
-                    }
-                    LocalChange::Assign(None) => {
-                        assignments.remove(&seq_key(seq))?;
-                    }
-                    _ => {}
-                }
-                let entry = AuditEntry {
-                    at: now,
-                    who: who.to_string(),
-                    item: item.id.clone(),
-                    what: change.describe(),
-                };
-                let mut key =
-                    codec::time_bytes(now.timestamp_nanos_opt().unwrap_or(i64::MAX)).to_vec();
-                key.extend_from_slice(&audit.generate_id()?.to_be_bytes());
-                audit.insert(key, encode(&entry).map_err(abort)?)?;
-                out.push((seq, item));
-            }
-            Ok(out)
-        });
-        result.map_err(|e| match e {
-            TransactionError::Abort(e) => e,
-            TransactionError::Storage(e) => StoreError::Sled(e),
-        })
+        self.change_items(seqs, change, who)
     }
 
     fn rows(&self) -> Result<RowSet, StoreError> {
         let mut set = RowSet::default();
-        set.rows.reserve(self.queue.len());
-        for entry in self.queue.iter() {
+        for entry in self.rows.iter() {
             let (k, v) = entry?;
-            let (Some(seq), Some(created)) = (
-                codec::trailing_seq(&k),
-                k.get(1..9).and_then(codec::time_from),
-            ) else {
-                continue;
-            };
-            match decode::<RowRecord>(&v) {
-                Ok(rec) => set.push_record(seq, created, &rec),
-                Err(e) => tracing::error!(seq, error = %e, "unreadable queue row skipped"),
+            match decode::<RowChunk>(&v) {
+                Ok(chunk) => {
+                    set.rows.reserve(chunk.len());
+                    chunk.load_into(&mut set);
+                }
+                Err(e) => tracing::error!(chunk = ?k, error = %e, "unreadable row chunk skipped"),
             }
         }
         Ok(set)
     }
 
     fn first_rows(&self, limit: usize) -> Result<RowSet, StoreError> {
-        let mut picked: Vec<(i64, u32, RowRecord)> = Vec::new();
+        let mut picked: Vec<(i64, u32)> = Vec::new();
         for status in [StatusKind::New, StatusKind::Open] {
-            for entry in self.queue.scan_prefix([status.index()]).take(limit) {
-                let (k, v) = entry?;
-                let (Some(seq), Some(created)) = (
-                    codec::trailing_seq(&k),
-                    k.get(1..9).and_then(codec::time_from),
-                ) else {
-                    continue;
-                };
-                if let Ok(rec) = decode::<RowRecord>(&v) {
-                    picked.push((created, seq, rec));
+            for key in self.queue.scan_prefix([status.index()]).keys().take(limit) {
+                let key = key?;
+                if let (Some(seq), Some(created)) = (
+                    codec::trailing_seq(&key),
+                    key.get(1..9).and_then(codec::time_from),
+                ) {
+                    picked.push((created, seq));
                 }
             }
         }
-        picked.sort_by_key(|(created, seq, _)| (*created, *seq));
+        picked.sort_unstable();
         picked.truncate(limit);
         let mut set = RowSet::default();
-        for (created, seq, rec) in &picked {
-            set.push_record(*seq, *created, rec);
+        for (created, seq) in picked {
+            if let Some(item) = self.get(seq)? {
+                set.push_record(seq, created, &RowRecord::of(&item));
+            }
         }
         Ok(set)
     }
@@ -471,16 +269,33 @@ impl Store for SledStore {
         if words.is_empty() {
             return Ok(Vec::new());
         }
-        let mut out = Vec::new();
-        for entry in self.search.iter() {
-            let (k, v) = entry?;
-            let text = String::from_utf8_lossy(&v);
-            if words.iter().all(|w| text.contains(w.as_str()))
-                && let Some(seq) = codec::seq_from(&k)
-            {
-                out.push(seq);
+        // Two halves of the chunk range, one per core.
+        let last = self.next_seq()? >> chunks::TEXT_BITS;
+        let mid = (last / 2 + 1).to_be_bytes();
+        let finders: Vec<memchr::memmem::Finder> = words
+            .iter()
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+            .collect();
+        let scan = |range: sled::Iter| -> Result<Vec<u32>, StoreError> {
+            let mut out = Vec::new();
+            for entry in range {
+                let (_, v) = entry?;
+                for (seq, text) in TextChunk::entries(&v) {
+                    if finders.iter().all(|f| f.find(text).is_some()) {
+                        out.push(seq);
+                    }
+                }
             }
-        }
+            Ok(out)
+        };
+        let (low, high) = std::thread::scope(|s| {
+            let low = s.spawn(|| scan(self.text.range(..mid)));
+            let high = scan(self.text.range(mid..));
+            (low.join(), high)
+        });
+        let mut out =
+            low.map_err(|_| StoreError::Transaction("search thread panicked".into()))??;
+        out.extend(high?);
         Ok(out)
     }
 
