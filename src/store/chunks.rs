@@ -12,6 +12,8 @@
 //! Writers read a chunk, change it with [`RowChunk::put`]/[`TextChunk::put`]
 //! and write it back whole.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::rows::{RowRecord, RowSet};
@@ -194,13 +196,18 @@ impl TextChunk {
 
     /// Inserts or replaces the text of `seq`.
     pub fn put(&mut self, seq: u32, text: &str) {
-        let mut entries: Vec<(u32, &[u8])> = TextChunk::entries(&self.0)
-            .filter(|(s, _)| *s != seq)
-            .collect();
-        let at = entries.partition_point(|(s, _)| *s < seq);
-        entries.insert(at, (seq, text.as_bytes()));
-        let mut out = Vec::with_capacity(self.0.len() + text.len() + 8);
-        for (s, t) in entries {
+        self.put_many(&[(seq, text.to_string())]);
+    }
+
+    /// Inserts or replaces several texts, rewriting the chunk once.
+    pub fn put_many(&mut self, updates: &[(u32, String)]) {
+        let mut merged: BTreeMap<u32, &[u8]> = TextChunk::entries(&self.0).collect();
+        for (seq, text) in updates {
+            merged.insert(*seq, text.as_bytes());
+        }
+        let size = merged.values().map(|t| t.len() + 8).sum();
+        let mut out = Vec::with_capacity(size);
+        for (s, t) in merged {
             out.extend_from_slice(&s.to_be_bytes());
             out.extend_from_slice(&u32::try_from(t.len()).unwrap_or(u32::MAX).to_be_bytes());
             out.extend_from_slice(t);

@@ -142,9 +142,7 @@ impl SledStore {
         let mut batch = sled::Batch::default();
         for (key, texts) in updates {
             let mut chunk = TextChunk(self.text.get(key)?.map(|v| v.to_vec()).unwrap_or_default());
-            for (seq, text) in &texts {
-                chunk.put(*seq, text);
-            }
+            chunk.put_many(&texts);
             batch.insert(&key, chunk.0);
         }
         self.text.apply_batch(batch)?;

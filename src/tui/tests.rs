@@ -291,3 +291,26 @@ fn palette_refuses_actions_outside_their_mode() {
             .is_some_and(|n| n.text.contains("works in"))
     );
 }
+
+#[test]
+fn incremental_counts_match_a_full_recount() {
+    let mut s = state();
+    let changes = [
+        LocalChange::SetStatus(Status::Done),
+        LocalChange::AddTag {
+            tag: "refund".into(),
+            why: None,
+        },
+        LocalChange::SetPriority(Priority::Urgent),
+        LocalChange::Assign(Some("camille".into())),
+        LocalChange::SetStatus(Status::Escalated),
+        LocalChange::SetRead(true),
+    ];
+    for (i, change) in changes.iter().enumerate() {
+        let seqs = vec![u32::try_from(i % 5).unwrap_or(0), 4];
+        s.queue.apply_counted(&seqs, change, now().timestamp());
+        let incremental = s.queue.counts.clone();
+        s.queue.recount(now().timestamp());
+        assert_eq!(incremental, s.queue.counts, "after {change:?}");
+    }
+}

@@ -284,10 +284,8 @@ pub fn apply_change(
     advance: bool,
 ) -> Vec<Effect> {
     let (now, agent) = (state.now, state.agent.clone());
+    state.queue.apply_counted(&seqs, &change, now.timestamp());
     for seq in &seqs {
-        if let Some(ix) = state.queue.row_index(*seq) {
-            state.queue.set.apply(ix, &change);
-        }
         if let Some(item) = state.items.get_mut(seq) {
             change.apply(&mut item.local, &agent, now);
         }
@@ -306,7 +304,6 @@ pub fn apply_change(
         state.queue.clear_marks();
     }
     state.queue.recompute(now.timestamp());
-    state.queue.recount(now.timestamp());
     let mut effects = vec![Effect::Change {
         seqs: seqs.clone(),
         change: change.clone(),

@@ -143,6 +143,51 @@ impl QueueState {
             .collect();
     }
 
+    /// Applies a change to the rows of `seqs` and adjusts the view counts
+    /// by what those rows did (a full recount would scan every row).
+    pub fn apply_counted(&mut self, seqs: &[u32], change: &crate::change::LocalChange, now: i64) {
+        use crate::change::LocalChange;
+        // Intern a new tag or assignee first, so the filters compile to it.
+        match change {
+            LocalChange::AddTag { tag, .. } => {
+                self.set.names.tag(tag);
+            }
+            LocalChange::Assign(Some(who)) => {
+                self.set.names.assignee(Some(who));
+            }
+            _ => {}
+        }
+        let filters: Vec<Option<filter::Compiled>> = self
+            .views
+            .iter()
+            .map(|v| {
+                v.filter
+                    .search
+                    .is_none()
+                    .then(|| v.filter.compile(&self.set))
+            })
+            .collect();
+        let matching = |set: &RowSet, ix: usize| -> Vec<bool> {
+            filters
+                .iter()
+                .map(|f| f.as_ref().is_some_and(|f| f.matches(&set.rows[ix], now)))
+                .collect()
+        };
+        for seq in seqs {
+            let Some(ix) = self.row_index(*seq) else {
+                continue;
+            };
+            let before = matching(&self.set, ix);
+            self.set.apply(ix, change);
+            let after = matching(&self.set, ix);
+            for (i, (b, a)) in before.iter().zip(&after).enumerate() {
+                if let Some(Some(count)) = self.counts.get_mut(i) {
+                    *count = (*count + usize::from(*a)).saturating_sub(usize::from(*b));
+                }
+            }
+        }
+    }
+
     fn seq_at(&self, row_ix: u32) -> Option<u32> {
         self.set.rows.get(row_ix as usize).map(|r| r.seq)
     }
