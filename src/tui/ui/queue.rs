@@ -80,6 +80,8 @@ fn empty_message(ctx: &Ctx) -> String {
         "searching…".to_string()
     } else if q.loading {
         "loading…".to_string()
+    } else if q.set.rows.is_empty() {
+        "The store is empty. `guichet demo` opens a sample inbox.".to_string()
     } else if q.refine.is_empty() {
         format!("Nothing in “{}”. Inbox zero ✓", q.view().name)
     } else {
