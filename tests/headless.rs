@@ -3,73 +3,12 @@
 //! checks what the user would see (state) and what was stored.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-
-use chrono::{DateTime, TimeZone, Utc};
-use crossterm::event::{KeyEvent, KeyEventKind, KeyEventState};
 use guichet::action::Mode;
-use guichet::config::{Config, EXAMPLE};
-use guichet::keymap::{Keymap, parse_sequence};
 use guichet::model::{Network, Status};
-use guichet::store::{SledStore, Store};
-use guichet::theme::Theme;
 use guichet::tui::App;
 
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
-
-fn config() -> Config {
-    let mut c = Config::parse(
-        EXAMPLE,
-        std::path::Path::new("example.toml"),
-        std::env::temp_dir(),
-    )
-    .unwrap();
-    c.agent = "camille".into();
-    c
-}
-
-fn app_with(config: Config) -> App {
-    let store = SledStore::temporary().unwrap();
-    store.ingest(guichet::demo::demo_items(now())).unwrap();
-    let keymap = Keymap::load(&config.keymap, None).unwrap();
-    let (theme, _) = Theme::load("default", None).unwrap();
-    let mut app = App::new(&config, keymap, theme, Arc::new(store), now()).unwrap();
-    app.settle();
-    app.hydrate();
-    app
-}
-
-fn app() -> App {
-    app_with(config())
-}
-
-/// Types a space-separated key script (`"j j enter"`), settling effects
-/// after each key as the event loop would.
-fn keys(app: &mut App, script: &str) {
-    for chord in parse_sequence(script).unwrap() {
-        app.on_key(KeyEvent {
-            code: chord.code,
-            modifiers: chord.mods,
-            kind: KeyEventKind::Press,
-            state: KeyEventState::NONE,
-        });
-        app.settle();
-        app.hydrate();
-    }
-}
-
-/// Types literal text into the focused field.
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        let code = crossterm::event::KeyCode::Char(c);
-        app.on_key(KeyEvent::new(code, crossterm::event::KeyModifiers::NONE));
-    }
-    app.settle();
-}
+mod common;
+use common::session::{app, app_with, config, keys, now, type_text};
 
 fn selected(app: &App) -> u32 {
     app.state.queue.selected.unwrap()

@@ -3,63 +3,12 @@
 //! `cargo insta review`; never accept them blindly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::Arc;
-
-use chrono::{DateTime, FixedOffset, TimeZone, Utc};
-use crossterm::event::{KeyEvent, KeyEventKind, KeyEventState, KeyModifiers};
-use guichet::config::{Config, EXAMPLE};
-use guichet::keymap::{Keymap, parse_sequence};
-use guichet::store::{SledStore, Store};
-use guichet::theme::Theme;
 use guichet::tui::App;
+
+mod common;
+use common::session::{app, keys, type_text};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
-        .single()
-        .unwrap_or_default()
-}
-
-fn app() -> App {
-    let mut config = Config::parse(
-        EXAMPLE,
-        std::path::Path::new("example.toml"),
-        std::env::temp_dir(),
-    )
-    .unwrap();
-    config.agent = "camille".into();
-    let store = SledStore::temporary().unwrap();
-    store.ingest(guichet::demo::demo_items(now())).unwrap();
-    let keymap = Keymap::load("default", None).unwrap();
-    let (theme, _) = Theme::load("default", None).unwrap();
-    let mut app = App::new(&config, keymap, theme, Arc::new(store), now()).unwrap();
-    app.state.zone = FixedOffset::east_opt(0).unwrap();
-    app.settle();
-    app
-}
-
-fn keys(app: &mut App, script: &str) {
-    for chord in parse_sequence(script).unwrap() {
-        app.on_key(KeyEvent {
-            code: chord.code,
-            modifiers: chord.mods,
-            kind: KeyEventKind::Press,
-            state: KeyEventState::NONE,
-        });
-        app.settle();
-    }
-}
-
-fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        app.on_key(KeyEvent::new(
-            crossterm::event::KeyCode::Char(c),
-            KeyModifiers::NONE,
-        ));
-    }
-    app.settle();
-}
 
 fn screen(app: &mut App, w: u16, h: u16) -> TestBackend {
     let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();

@@ -39,3 +39,4 @@ pub fn remote(network: Network, native: &str, text: &str, created: i64) -> Remot
 pub fn item(network: Network, native: &str, text: &str, created: i64) -> Item {
     Item::new(remote(network, native, text, created))
 }
+pub mod session;
