@@ -112,6 +112,15 @@ pub fn one_line(input: &str) -> String {
     out
 }
 
+/// At most `max_chars` characters of `s` (on a char boundary), and how
+/// many were left out. Bounds the work done on huge hostile inputs.
+pub fn prefix(s: &str, max_chars: usize) -> (&str, usize) {
+    match s.char_indices().nth(max_chars) {
+        Some((i, _)) => (&s[..i], s[i..].chars().count()),
+        None => (s, 0),
+    }
+}
+
 /// Display width in terminal columns.
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
@@ -266,6 +275,12 @@ mod tests {
         assert!(lines.iter().all(|l| width(l) <= 20));
         assert_eq!(lines.concat(), url);
         assert_eq!(wrap("a\n\nb", 5), vec!["a", "", "b"]);
+    }
+
+    #[test]
+    fn prefix_cuts_on_char_boundaries() {
+        assert_eq!(prefix("héllo", 2), ("hé", 3));
+        assert_eq!(prefix("abc", 10), ("abc", 0));
     }
 
     #[test]

@@ -133,3 +133,42 @@ fn hostile_text_never_reaches_the_terminal() {
         }
     }
 }
+
+#[test]
+fn huge_comment_is_cut_with_a_count() {
+    let mut app = app();
+    let mut huge = guichet::demo::demo_items(common::session::now()).remove(0);
+    huge.remote.native_id = "huge".into();
+    huge.remote.created_at -= chrono::Duration::days(400);
+    huge.local = Default::default();
+    huge.remote.text = "spam ".repeat(200_000);
+    huge.remote.thread_id = Some("huge-thread".into());
+    huge.remote.post = None;
+    huge.remote.author.id = "huge-author".into();
+    app.store().ingest(vec![huge]).unwrap();
+    let rows = app.store().rows().unwrap();
+    app.on_outcome(guichet::tui::effect::Outcome::RowsLoaded(Box::new(Ok(
+        rows,
+    ))));
+    keys(&mut app, "g g enter");
+    assert_eq!(
+        app.state
+            .detail
+            .as_ref()
+            .and_then(|d| d.item.as_ref())
+            .map(|i| i.remote.native_id.as_str()),
+        Some("huge")
+    );
+    // Scroll to the end (the view clamps to the last screen).
+    app.state.detail.as_mut().unwrap().scroll = usize::MAX / 2;
+    let text: String = screen(&mut app, 80, 24)
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        text.contains("980000 more characters not shown"),
+        "the rest is counted, not drawn: {text}"
+    );
+}

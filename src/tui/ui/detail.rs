@@ -15,6 +15,11 @@ use crate::model::Item;
 use crate::text::{one_line, wrap};
 use crate::tui::state::Detail;
 
+/// Longest body drawn; anything beyond is counted, not wrapped each frame.
+const MAX_BODY_CHARS: usize = 20_000;
+/// Longest context text (post, thread entries) drawn.
+const MAX_CONTEXT_CHARS: usize = 2_000;
+
 /// Thread items shown before and after the open one.
 const THREAD_AROUND: usize = 4;
 
@@ -117,7 +122,14 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
         push_wrapped(&mut out, link, width, "", meta);
     }
     out.push(Line::default());
-    push_wrapped(&mut out, &r.text, width, "", ctx.style("detail.body"));
+    let (body, hidden) = crate::text::prefix(&r.text, MAX_BODY_CHARS);
+    push_wrapped(&mut out, body, width, "", ctx.style("detail.body"));
+    if hidden > 0 {
+        out.push(Line::styled(
+            format!("… {hidden} more characters not shown"),
+            meta,
+        ));
+    }
     let e = &r.engagement;
     let counts: Vec<String> = [
         ("likes", e.likes),
@@ -133,7 +145,8 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
     if let Some(post) = &r.post {
         out.push(Line::default());
         out.push(section(ctx, "On the post", width));
-        push_wrapped(&mut out, &post.text, width, "  ", ctx.style("detail.post"));
+        let (post_text, _) = crate::text::prefix(&post.text, MAX_CONTEXT_CHARS);
+        push_wrapped(&mut out, post_text, width, "  ", ctx.style("detail.post"));
         if let Some(link) = &post.permalink {
             push_wrapped(&mut out, link, width, "  ", meta);
         }
@@ -260,5 +273,12 @@ fn thread_entry(ctx: &Ctx, out: &mut Vec<Line<'static>>, t: &Item, current: bool
         head = head.patch_style(ctx.style("detail.current"));
     }
     out.push(head);
-    push_wrapped(out, &r.text, width, "    ", body_style);
+    let (text, hidden) = crate::text::prefix(&r.text, MAX_CONTEXT_CHARS);
+    push_wrapped(out, text, width, "    ", body_style);
+    if hidden > 0 {
+        out.push(Line::styled(
+            format!("    … {hidden} more characters"),
+            ctx.style("detail.meta"),
+        ));
+    }
 }

@@ -168,7 +168,9 @@ fn row_line(
     }
     let author = item.map_or("…", |i| i.remote.author.handle.as_str());
     spans.push(cell(author, cols.author + 1, on("queue.author")));
-    let snippet = item.map_or(String::new(), |i| crate::text::one_line(&i.remote.text));
+    let snippet = item.map_or(String::new(), |i| {
+        crate::text::one_line(crate::text::prefix(&i.remote.text, 400).0)
+    });
     let snippet_w = usize::from(width).saturating_sub(fixed_width(cols));
     spans.push(cell(&snippet, snippet_w, on("queue.snippet")));
     if cols.tags > 0 {
