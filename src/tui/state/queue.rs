@@ -131,6 +131,11 @@ impl QueueState {
 
     /// Counts for every view (sidebar). Views with a search show no count.
     pub fn recount(&mut self, now: i64) {
+        if self.loading {
+            // Counting the first screen's rows would show wrong numbers.
+            self.counts = vec![None; self.views.len()];
+            return;
+        }
         self.counts = self
             .views
             .iter()
