@@ -201,6 +201,73 @@ pub fn wrap(s: &str, cols: usize) -> Vec<String> {
     lines
 }
 
+/// Plain text from the small HTML some networks send (Mastodon `content`):
+/// paragraphs and `<br>` become newlines, other tags go, entities decode.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&decode_entities(&rest[..lt]));
+        let Some(gt) = rest[lt..].find('>') else {
+            out.push_str(&decode_entities(&rest[lt..]));
+            rest = "";
+            break;
+        };
+        let tag = rest[lt + 1..lt + gt].trim().to_ascii_lowercase();
+        if tag.starts_with("br") {
+            out.push('\n');
+        } else if tag == "/p" {
+            out.push_str("\n\n");
+        }
+        rest = &rest[lt + gt + 1..];
+    }
+    out.push_str(&decode_entities(rest));
+    out.trim_end().to_string()
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp..];
+        let Some(semi) = after.find(';').filter(|i| *i <= 10) else {
+            out.push('&');
+            rest = &after[1..];
+            continue;
+        };
+        let name = &after[1..semi];
+        let decoded = match name {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            "nbsp" => Some(' '),
+            _ => name
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &after[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &after[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Lowercased, accent-insensitive form used by text search.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -275,6 +342,17 @@ mod tests {
         assert!(lines.iter().all(|l| width(l) <= 20));
         assert_eq!(lines.concat(), url);
         assert_eq!(wrap("a\n\nb", 5), vec!["a", "", "b"]);
+    }
+
+    #[test]
+    fn html_becomes_plain_text() {
+        let html = "<p><span class=\"h-card\"><a href=\"x\">@<span>cafe</span></a></span> open &amp; ready?</p><p>line<br>two &#233;t&#xE9; &bogus; a&b</p>";
+        assert_eq!(
+            html_to_text(html),
+            "@cafe open & ready?\n\nline\ntwo été &bogus; a&b"
+        );
+        assert_eq!(html_to_text("no tags"), "no tags");
+        assert_eq!(html_to_text("broken <b"), "broken <b");
     }
 
     #[test]

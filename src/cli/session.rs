@@ -3,7 +3,8 @@
 //!
 //! `demo` builds its own store (temporary, or `--keep DIR`) and its own
 //! configuration (the shipped example, so its saved views show), and never
-//! opens the user's store.
+//! opens the user's store. It starts the sandbox networks and fills the
+//! store through the real connectors where they exist (Mastodon so far).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -15,7 +16,11 @@ use chrono::Utc;
 use super::args::{Args, DemoArgs};
 use super::{load_config, open_store, store_path};
 use crate::config::{self, Config};
+use crate::model::{Item, Network};
+use crate::networks::mastodon::MastodonConnector;
+use crate::sandbox::Sandbox;
 use crate::store::{SledStore, Store};
+use crate::sync::sync_once;
 
 pub fn tui(args: &Args) -> anyhow::Result<ExitCode> {
     let config = load_config(args)?;
@@ -52,11 +57,54 @@ pub fn demo(args: &Args, demo: &DemoArgs) -> anyhow::Result<ExitCode> {
         }
         None => SledStore::temporary().context("cannot create a temporary demo store")?,
     };
-    let items = crate::demo::demo_items(Utc::now());
-    let (_, summary) = store.ingest(items).context("cannot write the demo inbox")?;
-    tracing::info!(new = summary.new, updated = summary.updated, store = %store.path().display(), "demo inbox ready");
-    crate::tui::run_tui(config, Arc::new(store))?;
+    let store: Arc<dyn Store> = Arc::new(store);
+    // The sandbox must outlive the TUI: it runs on its own runtime.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .context("cannot start the sandbox runtime")?;
+    let sandbox = runtime.block_on(fill_demo(store.clone()))?;
+    let result = crate::tui::run_tui(config, store);
+    drop(sandbox);
+    result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Networks the sandbox already replicates: their demo items travel through
+/// the sandbox and the real connector; the others are written directly
+/// until their connectors arrive.
+const SANDBOXED: &[Network] = &[Network::Mastodon];
+
+/// Fills the demo store: the sandboxed networks by a real sync against the
+/// sandbox, the rest straight into the store.
+async fn fill_demo(store: Arc<dyn Store>) -> anyhow::Result<Sandbox> {
+    let items = crate::demo::demo_items(Utc::now());
+    let (sandboxed, direct): (Vec<Item>, Vec<Item>) = items
+        .into_iter()
+        .partition(|i| SANDBOXED.contains(&i.remote.network));
+    let writer = store.clone();
+    let (_, summary) = tokio::task::spawn_blocking(move || writer.ingest(direct))
+        .await
+        .context("demo writer")?
+        .context("cannot write the demo inbox")?;
+    let sandbox = Sandbox::start(&crate::demo::accounts(), &sandboxed)
+        .await
+        .context("cannot start the sandbox networks")?;
+    let conn = MastodonConnector::new(
+        &sandbox.base_url(Network::Mastodon),
+        crate::demo::account(Network::Mastodon),
+        crate::sandbox::mastodon::TOKEN,
+    )?;
+    let report = sync_once(store, &conn, 1_000)
+        .await
+        .context("syncing the sandbox")?;
+    tracing::info!(
+        direct = summary.new,
+        synced = report.summary.new,
+        "demo inbox ready"
+    );
+    Ok(sandbox)
 }
 
 /// True when `dir` is the store guichet would open without `--store`

@@ -18,6 +18,7 @@
 //! | `tags`      | seq, tag                           | [`TagRecord`] (who/when/why) |
 //! | `assignments` | seq                              | [`Assignment`]               |
 //! | `audit`     | time (ns), sequence                | [`AuditEntry`]               |
+//! | `cursors`   | sync stream                        | opaque paging cursor         |
 //! | `meta`      | `schema`, `next_seq`, `dirty`      | numbers                      |
 //!
 //! Items are keyed by a dense internal sequence number rather than by their
@@ -142,6 +143,13 @@ pub trait Store: Send + Sync {
 
     /// The latest `limit` audit lines, newest first.
     fn audit(&self, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// The paging cursor saved for a sync stream (`network:account/endpoint`).
+    fn cursor(&self, stream: &str) -> Result<Option<String>, StoreError>;
+
+    /// Saves a sync stream's cursor. Call it after the items it covers are
+    /// ingested, so a crash re-fetches rather than skips.
+    fn set_cursor(&self, stream: &str, cursor: &str) -> Result<(), StoreError>;
 
     fn len(&self) -> usize;
 

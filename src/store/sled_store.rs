@@ -33,6 +33,7 @@ pub struct SledStore {
     pub(super) tags: sled::Tree,
     pub(super) assignments: sled::Tree,
     pub(super) audit: sled::Tree,
+    pub(super) cursors: sled::Tree,
     pub(super) meta: sled::Tree,
     /// Serialises writers inside this process (sled locks the directory
     /// against other processes).
@@ -80,6 +81,7 @@ impl SledStore {
             tags: db.open_tree("tags")?,
             assignments: db.open_tree("assignments")?,
             audit: db.open_tree("audit")?,
+            cursors: db.open_tree("cursors")?,
             meta: db.open_tree("meta")?,
             db,
             path,
@@ -316,6 +318,18 @@ impl Store for SledStore {
             out.push(decode(&v)?);
         }
         Ok(out)
+    }
+
+    fn cursor(&self, stream: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .cursors
+            .get(stream.as_bytes())?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    fn set_cursor(&self, stream: &str, cursor: &str) -> Result<(), StoreError> {
+        self.cursors.insert(stream.as_bytes(), cursor.as_bytes())?;
+        Ok(())
     }
 
     fn len(&self) -> usize {

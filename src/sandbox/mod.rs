@@ -1,0 +1,72 @@
+//! The sandbox: local replicas of the networks' HTTP APIs, for `demo` and
+//! the tests. One server on 127.0.0.1 hosts every network under its own
+//! path prefix (`/mastodon`, …), so a connector only ever sees a different
+//! base URL. Each network keeps state and has a fault queue ([`Fault`]).
+//!
+//! To add a network: a module with its routes and control handle, nested
+//! in [`Sandbox::start`], and its base URL in [`Sandbox::base_url`].
+
+pub mod faults;
+pub mod mastodon;
+
+use std::net::SocketAddr;
+
+use tokio::sync::oneshot;
+
+pub use faults::{Fault, Faults};
+
+use crate::model::{Item, Network};
+
+/// A running sandbox. Dropping it stops the server.
+pub struct Sandbox {
+    pub addr: SocketAddr,
+    pub mastodon: mastodon::Mastodon,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Sandbox {
+    /// Starts the sandbox on a free loopback port, seeded with `items`
+    /// (the networks replay them in their own shapes). Must run inside a
+    /// tokio runtime.
+    pub async fn start(
+        brand_accounts: &[(Network, &str)],
+        items: &[Item],
+    ) -> std::io::Result<Sandbox> {
+        let me = brand_accounts
+            .iter()
+            .find(|(n, _)| *n == Network::Mastodon)
+            .map_or("brand@mastodon.example", |(_, a)| *a);
+        let mastodon = mastodon::Mastodon::new(me);
+        mastodon.seed(items);
+        let app = axum::Router::new().nest("/mastodon", mastodon::router(mastodon.clone()));
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async {
+                let _ = stopped.await;
+            });
+            if let Err(e) = serve.await {
+                tracing::error!("sandbox server stopped: {e}");
+            }
+        });
+        Ok(Sandbox {
+            addr,
+            mastodon,
+            stop: Some(stop),
+        })
+    }
+
+    /// Where a connector for `network` should point.
+    pub fn base_url(&self, network: Network) -> String {
+        format!("http://{}/{}", self.addr, network.as_str())
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! The sync engine: one pass of one account, from the network into the
+//! store. The connector fetches what is new since the saved cursor; the
+//! items are ingested (remote half only: local state survives); only then
+//! is the cursor saved, so a crash between the two re-fetches instead of
+//! skipping. Runs in a tokio task; store calls go to a blocking thread.
+//!
+//! Still to come (see the issue note): the per-account loop with interval
+//! and backoff, progress events for the TUI, and `guichet sync`.
+
+use std::sync::Arc;
+
+use crate::networks::connector::Connector;
+use crate::networks::error::ConnectorError;
+use crate::store::{IngestSummary, Store, StoreError};
+
+/// What one pass did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    pub stream: String,
+    pub summary: IngestSummary,
+    /// Items the network sent that could not be read (logged, skipped).
+    pub skipped: usize,
+    /// The first-sync depth limit stopped the pass.
+    pub truncated: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Connector(#[from] ConnectorError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("store task failed: {0}")]
+    Task(String),
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
+) -> Result<T, SyncError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| SyncError::Task(e.to_string()))?
+        .map_err(SyncError::Store)
+}
+
+/// Fetches what is new for `connector`'s account and stores it.
+pub async fn sync_once<C: Connector>(
+    store: Arc<dyn Store>,
+    connector: &C,
+    depth: usize,
+) -> Result<SyncReport, SyncError> {
+    let stream = connector.stream();
+    let cursor = {
+        let (store, stream) = (store.clone(), stream.clone());
+        blocking(move || store.cursor(&stream)).await?
+    };
+    let fetched = connector.fetch_new(cursor.as_deref(), depth).await?;
+    let summary = {
+        let store = store.clone();
+        let items = fetched.items;
+        blocking(move || store.ingest(items).map(|(_, s)| s)).await?
+    };
+    if let Some(next) = fetched.cursor {
+        let (store, stream) = (store.clone(), stream.clone());
+        blocking(move || store.set_cursor(&stream, &next)).await?;
+    }
+    tracing::info!(%stream, new = summary.new, updated = summary.updated, skipped = fetched.skipped, "synced");
+    Ok(SyncReport {
+        stream,
+        summary,
+        skipped: fetched.skipped,
+        truncated: fetched.truncated,
+    })
+}

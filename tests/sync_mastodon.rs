@@ -1,0 +1,202 @@
+//! The Mastodon connector and the sync engine against the sandbox: the
+//! real HTTP path, with only the base URL pointing at 127.0.0.1.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use guichet::change::LocalChange;
+use guichet::model::{Kind, Network, Status};
+use guichet::networks::error::ErrorKind;
+use guichet::networks::mastodon::MastodonConnector;
+use guichet::sandbox::{Fault, Sandbox, mastodon::TOKEN};
+use guichet::store::{SledStore, Store};
+use guichet::sync::{SyncError, sync_once};
+
+const ME: &str = "atelierlumen@piaille.fr";
+
+async fn setup() -> (Sandbox, Arc<dyn Store>, MastodonConnector) {
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+        .single()
+        .unwrap();
+    let demo = guichet::demo::demo_items(now);
+    let sandbox = Sandbox::start(&[(Network::Mastodon, ME)], &demo)
+        .await
+        .unwrap();
+    let store: Arc<dyn Store> = Arc::new(SledStore::temporary().unwrap());
+    let conn = MastodonConnector::new(&sandbox.base_url(Network::Mastodon), ME, TOKEN).unwrap();
+    (sandbox, store, conn)
+}
+
+fn mastodon_items(store: &Arc<dyn Store>) -> Vec<guichet::model::Item> {
+    let rows = store.rows().unwrap();
+    rows.rows
+        .iter()
+        .filter(|r| r.network == Network::Mastodon)
+        .map(|r| store.get(r.seq).unwrap().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn first_sync_then_only_what_is_new() {
+    let (sandbox, store, conn) = setup().await;
+    let first = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert!(first.summary.new >= 5, "{first:?}");
+    assert_eq!(first.skipped, 0);
+    let items = mastodon_items(&store);
+    assert!(
+        items.iter().all(|i| !i.remote.text.contains("<p>")),
+        "HTML is turned into text"
+    );
+    assert!(
+        items.iter().any(|i| i.remote.kind == Kind::DirectMessage),
+        "direct mentions are DMs"
+    );
+
+    let again = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(again.summary.new, 0, "nothing fetched twice");
+
+    let id = sandbox
+        .mastodon
+        .mention("fan@mastodon.social", "Vous livrez en Belgique ?", false);
+    let third = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(third.summary.new, 1);
+    let native = format!("mastodon:{ME}:{id}").parse().unwrap();
+    let (_, item) = store.find(&native).unwrap().unwrap();
+    assert_eq!(item.remote.text, "Vous livrez en Belgique ?");
+    assert_eq!(item.remote.author.handle, "@fan@mastodon.social");
+}
+
+#[tokio::test]
+async fn paging_forward_across_many_new_mentions() {
+    let (sandbox, store, conn) = setup().await;
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    for i in 0..200 {
+        sandbox
+            .mastodon
+            .mention("wave@mastodon.social", &format!("concours {i}"), false);
+    }
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(
+        report.summary.new, 200,
+        "three pages of 80 followed through Link rel=prev"
+    );
+}
+
+#[tokio::test]
+async fn first_sync_depth_limit() {
+    let (_sandbox, store, conn) = setup().await;
+    let report = sync_once(store.clone(), &conn, 3).await.unwrap();
+    assert_eq!(report.summary.new, 3);
+    assert!(report.truncated);
+}
+
+#[tokio::test]
+async fn resync_keeps_local_state() {
+    let (sandbox, store, conn) = setup().await;
+    let id = sandbox
+        .mastodon
+        .mention("typo@mastodon.social", "Bonjuor", false);
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    let native = format!("mastodon:{ME}:{id}").parse().unwrap();
+    let (seq, _) = store.find(&native).unwrap().unwrap();
+    store
+        .change(&[seq], &LocalChange::SetStatus(Status::Done), "camille")
+        .unwrap();
+    store
+        .change(
+            &[seq],
+            &LocalChange::AddTag {
+                tag: "refund".into(),
+                why: None,
+            },
+            "camille",
+        )
+        .unwrap();
+    // The author edits the text; the next page carries it again.
+    sandbox.mastodon.edit(&id, "Bonjour");
+    store.set_cursor(&conn_stream(), "0").unwrap();
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    let item = store.get(seq).unwrap().unwrap();
+    assert_eq!(item.remote.text, "Bonjour");
+    assert_eq!(item.local.status, Status::Done);
+    assert_eq!(item.local.tags, vec!["refund"]);
+}
+
+fn conn_stream() -> String {
+    format!("mastodon:{ME}/inbox")
+}
+
+#[tokio::test]
+async fn a_bad_item_is_skipped_and_the_page_kept() {
+    let (sandbox, store, conn) = setup().await;
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    sandbox
+        .mastodon
+        .mention("ok1@mastodon.social", "first", false);
+    sandbox.mastodon.raw_notification(
+        serde_json::json!({ "id": "x", "type": "mention", "status": { "id": 42 } }),
+    );
+    sandbox
+        .mastodon
+        .mention("ok2@mastodon.social", "second", false);
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(report.summary.new, 2);
+    assert_eq!(report.skipped, 1);
+}
+
+#[tokio::test]
+async fn transient_errors_are_retried() {
+    let (sandbox, store, conn) = setup().await;
+    sandbox.mastodon.faults.push(Fault::ServerError);
+    sandbox.mastodon.faults.push(Fault::Malformed);
+    let report = sync_once(store.clone(), &conn, 500).await;
+    // A 503 is retried; a malformed body is not (it would come back the same).
+    match report {
+        Err(SyncError::Connector(e)) => assert_eq!(e.kind, ErrorKind::BadPayload),
+        other => panic!("expected a bad payload, got {other:?}"),
+    }
+    let ok = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert!(ok.summary.new > 0);
+}
+
+#[tokio::test]
+async fn long_rate_limits_and_bad_tokens_are_reported_not_waited() {
+    let (sandbox, store, conn) = setup().await;
+    sandbox
+        .mastodon
+        .faults
+        .push(Fault::RateLimited { reset_secs: 600 });
+    let started = std::time::Instant::now();
+    match sync_once(store.clone(), &conn, 500).await {
+        Err(SyncError::Connector(e)) => match e.kind {
+            ErrorKind::RateLimited { until } => {
+                let wait = (until - Utc::now()).num_seconds();
+                assert!(
+                    (590..=601).contains(&wait),
+                    "reset read from X-RateLimit-Reset: {wait}"
+                );
+            }
+            other => panic!("expected a rate limit, got {other:?}"),
+        },
+        other => panic!("expected a rate limit, got {other:?}"),
+    }
+    assert!(
+        started.elapsed().as_secs() < 5,
+        "a long limit is not slept through"
+    );
+    assert!(
+        store.cursor(&conn_stream()).unwrap().is_none(),
+        "nothing half-synced"
+    );
+
+    let bad =
+        MastodonConnector::new(&sandbox.base_url(Network::Mastodon), ME, "wrong-token").unwrap();
+    match sync_once(store.clone(), &bad, 500).await {
+        // Mastodon tokens do not expire: an invalid one was revoked.
+        Err(SyncError::Connector(e)) => assert_eq!(e.kind, ErrorKind::AuthRevoked),
+        other => panic!("expected an auth error, got {other:?}"),
+    }
+}
