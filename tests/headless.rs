@@ -301,3 +301,39 @@ fn status_filter_counts_follow_changes() {
     keys(&mut app, "d");
     assert_eq!(app.state.queue.counts[done_ix], Some(before + 1));
 }
+
+#[test]
+fn sync_events_show_on_the_account_and_reload_new_rows() {
+    use guichet::store::IngestSummary;
+    use guichet::sync::SyncReport;
+    use guichet::sync::engine::{SyncEvent, SyncState};
+    let mut app = app();
+    let _ = app.take_effects();
+    let at = now();
+    app.on_sync(SyncEvent {
+        account: "mastodon:b@i".into(),
+        state: SyncState::Syncing,
+        report: None,
+    });
+    assert!(app.take_effects().is_empty(), "nothing to reload yet");
+    let report = SyncReport {
+        summary: IngestSummary {
+            new: 3,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    app.on_sync(SyncEvent {
+        account: "mastodon:b@i".into(),
+        state: SyncState::Ok { at, new: 3 },
+        report: Some(report),
+    });
+    assert_eq!(
+        app.state.accounts,
+        vec![("mastodon:b@i".to_string(), SyncState::Ok { at, new: 3 })]
+    );
+    assert_eq!(
+        app.take_effects(),
+        vec![guichet::tui::effect::Effect::LoadRows]
+    );
+}

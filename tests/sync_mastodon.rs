@@ -200,3 +200,61 @@ async fn long_rate_limits_and_bad_tokens_are_reported_not_waited() {
         other => panic!("expected an auth error, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_engine_syncs_on_start_on_demand_and_reports_rate_limits() {
+    use guichet::config::{AccountConfig, TokenSource};
+    use guichet::sync::engine::{SyncEngine, SyncState};
+    let (sandbox, store, _) = setup().await;
+    let account = AccountConfig {
+        network: Network::Mastodon,
+        handle: ME.into(),
+        base_url: sandbox.base_url(Network::Mastodon),
+        token: TokenSource::Fixed(TOKEN.into()),
+        first_sync_depth: 500,
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let engine = SyncEngine::start(
+        store.clone(),
+        vec![account],
+        std::time::Duration::from_secs(3600),
+        tx,
+    );
+    let e = next(&mut rx).await;
+    assert_eq!(e.state, SyncState::Syncing);
+    let e = next(&mut rx).await;
+    assert!(
+        matches!(e.state, SyncState::Ok { new, .. } if new > 0),
+        "{e:?}"
+    );
+    assert_eq!(e.account, format!("mastodon:{ME}"));
+
+    sandbox
+        .mastodon
+        .mention("now@mastodon.social", "sync now please", false);
+    sandbox
+        .mastodon
+        .faults
+        .push(Fault::RateLimited { reset_secs: 900 });
+    engine.sync_now();
+    assert_eq!(next(&mut rx).await.state, SyncState::Syncing);
+    assert!(matches!(
+        next(&mut rx).await.state,
+        SyncState::RateLimited { .. }
+    ));
+    // Sync now again: the fault is spent, the pass goes through.
+    engine.sync_now();
+    assert_eq!(next(&mut rx).await.state, SyncState::Syncing);
+    let e = next(&mut rx).await;
+    assert!(matches!(e.state, SyncState::Ok { new: 1, .. }), "{e:?}");
+    engine.stop(std::time::Duration::from_secs(1)).await;
+}
+
+async fn next(
+    rx: &mut tokio::sync::mpsc::UnboundedReceiver<guichet::sync::engine::SyncEvent>,
+) -> guichet::sync::engine::SyncEvent {
+    tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+        .await
+        .unwrap()
+        .unwrap()
+}

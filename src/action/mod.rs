@@ -73,6 +73,7 @@ pub enum Action {
     AppHelp,
     AppPalette,
     AppCancel,
+    SyncNow,
 
     QueueNext,
     QueuePrev,

@@ -72,6 +72,7 @@ pub const ACTIONS: &[ActionSpec] = &[
         "Close the popup or cancel the prompt",
         G,
     ),
+    bindable("sync.now", A::SyncNow, "Sync every account now", G),
     bindable("queue.next", A::QueueNext, "Select the next item", Q),
     bindable("queue.prev", A::QueuePrev, "Select the previous item", Q),
     bindable("queue.first", A::QueueFirst, "Jump to the first item", Q),

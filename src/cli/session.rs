@@ -37,7 +37,7 @@ pub fn demo(args: &Args, demo: &DemoArgs) -> anyhow::Result<ExitCode> {
             "demo never uses --store, so your store stays untouched; use `demo --keep DIR` to keep the demo inbox"
         );
     }
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(file) => Config::load(Some(file))?,
         None => Config::parse(
             config::EXAMPLE,
@@ -65,10 +65,56 @@ pub fn demo(args: &Args, demo: &DemoArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the sandbox runtime")?;
     let sandbox = runtime.block_on(fill_demo(store.clone()))?;
+    // The TUI keeps syncing the sandboxed accounts in the background, and
+    // the sandbox keeps receiving new mentions, so the inbox is live.
+    config.accounts.push(crate::config::AccountConfig {
+        network: Network::Mastodon,
+        handle: crate::demo::account(Network::Mastodon).to_string(),
+        base_url: sandbox.base_url(Network::Mastodon),
+        token: crate::config::TokenSource::Fixed(crate::sandbox::mastodon::TOKEN.to_string()),
+        first_sync_depth: 1_000,
+    });
+    config.sync_every = std::time::Duration::from_secs(30);
+    runtime.spawn(feed(sandbox.mastodon.clone()));
     let result = crate::tui::run_tui(config, store);
     drop(sandbox);
     result?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// New mentions keep arriving in the demo, one every 40 seconds.
+async fn feed(mastodon: crate::sandbox::mastodon::Mastodon) {
+    const ARRIVALS: &[(&str, &str, bool)] = &[
+        (
+            "julie_b@mastodon.social",
+            "@atelierlumen Ma commande #4512 n'est toujours pas arrivée, c'est normal ?",
+            false,
+        ),
+        (
+            "sam@fosstodon.org",
+            "@atelierlumen Do you ship to Ireland? Asking for a friend 🕯️",
+            false,
+        ),
+        (
+            "nina@piaille.fr",
+            "@atelierlumen bonjour, je peux passer récupérer ma commande à Lyon samedi ?",
+            true,
+        ),
+        (
+            "promo_bot@spam.example",
+            "@atelierlumen 🔥 Get 10k followers now!!! http://spam.example/buy",
+            false,
+        ),
+        (
+            "marc@mamot.fr",
+            "@atelierlumen La bougie Figue & Cèdre est magnifique, merci !",
+            false,
+        ),
+    ];
+    for (acct, text, direct) in ARRIVALS.iter().cycle() {
+        tokio::time::sleep(std::time::Duration::from_secs(40)).await;
+        mastodon.mention(acct, text, *direct);
+    }
 }
 
 /// Networks the sandbox already replicates: their demo items travel through

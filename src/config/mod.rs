@@ -7,12 +7,14 @@
 //! `config.toml` is not an error: the defaults apply. To add a setting, add
 //! it to [`RawConfig`] and [`Config`] and document it in `example.toml`.
 
+pub mod accounts;
 pub mod error;
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+pub use accounts::{AccountConfig, TokenSource};
 pub use error::{ConfigError, ConfigErrors};
 
 use crate::filter::{Filter, SavedView, Sort, builtin_views};
@@ -31,6 +33,10 @@ struct RawConfig {
     store: Option<PathBuf>,
     #[serde(default)]
     views: Vec<RawView>,
+    #[serde(default)]
+    accounts: Vec<accounts::RawAccount>,
+    /// Minutes between background syncs.
+    sync_every_minutes: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -77,6 +83,10 @@ pub struct Config {
     pub dir: PathBuf,
     /// The file read, when there was one.
     pub file: Option<PathBuf>,
+    /// Brand accounts to sync.
+    pub accounts: Vec<AccountConfig>,
+    /// Time between background syncs in the TUI.
+    pub sync_every: std::time::Duration,
 }
 
 fn default_agent() -> String {
@@ -154,6 +164,8 @@ impl Config {
             views: builtin_views(),
             dir,
             file: None,
+            accounts: Vec::new(),
+            sync_every: std::time::Duration::from_secs(5 * 60),
         }
     }
 
@@ -195,6 +207,19 @@ impl Config {
             cfg.auto_advance = a;
         }
         cfg.store = raw.store;
+        cfg.accounts = accounts::parse(raw.accounts, path, src, &mut errors);
+        if let Some(m) = raw.sync_every_minutes {
+            if m == 0 {
+                errors.push(ConfigError::at_key(
+                    path,
+                    src,
+                    None,
+                    "sync_every_minutes",
+                    "must be at least 1",
+                ));
+            }
+            cfg.sync_every = std::time::Duration::from_secs(m.max(1) * 60);
+        }
         for v in raw.views {
             if v.name.trim().is_empty() {
                 errors.push(ConfigError::at_key(
@@ -330,6 +355,37 @@ mod tests {
         assert!(cfg.views.iter().any(|v| v.name == "Complaints FR"));
         assert!(cfg.views.iter().any(|v| v.name == "Instagram DMs"));
         assert_eq!(cfg.views[0].name, "Inbox");
+    }
+
+    #[test]
+    fn accounts_need_a_token_source_and_an_instance() {
+        let ok = parse("[[accounts]]\nnetwork = \"mastodon\"\nhandle = \"@brand@piaille.fr\"\ntoken_env = \"MASTO\"\n").unwrap();
+        assert_eq!(ok.accounts.len(), 1);
+        assert_eq!(ok.accounts[0].base_url, "https://piaille.fr");
+        assert_eq!(ok.accounts[0].handle, "brand@piaille.fr");
+        assert_eq!(ok.accounts[0].token, TokenSource::Env("MASTO".into()));
+        let err = parse("[[accounts]]\nnetwork = \"mastodon\"\nhandle = \"brand@piaille.fr\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml:3: key 'accounts.token_env'"),
+            "{err}"
+        );
+        let err = parse(
+            "[[accounts]]\nnetwork = \"mastodon\"\nhandle = \"brand\"\ntoken_cmd = \"pass x\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("needs its instance"), "{err}");
+        let err = parse("[[accounts]]\nnetwork = \"x\"\nhandle = \"brand\"\ntoken_env = \"T\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no connector yet"), "{err}");
+        let err = parse("[[accounts]]\nnetwork = \"mastodon\"\nhandle = \"b@i\"\ntoken_env = \"T\"\ntoken = \"plain\"\n").unwrap_err().to_string();
+        assert!(
+            err.contains("config.toml:5") && err.contains("token"),
+            "plain tokens are refused: {err}"
+        );
     }
 
     #[test]

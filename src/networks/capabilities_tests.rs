@@ -156,7 +156,10 @@ fn x_2026_rules() {
         x.check(Capability::Reply, &mention, now()),
         Ok(Permit::Plain)
     );
-    let mut deep = Target::new(Kind::Reply, ago(1));
+    // A top-level reply to our post carries our @handle: a summons by default.
+    let top = Target::new(Kind::Reply, ago(1));
+    assert!(x.check(Capability::Reply, &top, now()).is_ok());
+    let mut deep = top;
     deep.nested = true;
     assert_eq!(
         reason(Network::X, Capability::Reply, deep),

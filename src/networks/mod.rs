@@ -5,11 +5,11 @@
 //! (section numbers are cited next to the code); where that file says
 //! UNCONFIRMED, the code says which reading it took.
 //!
-//! - [`capabilities`]: actions per network with their scope, DM windows
+//! - [`capabilities`](mod@capabilities): actions per network with their scope, DM windows
 //!   (Meta 24 h / 7 days with `HUMAN_AGENT`, TikTok 48 h noted), and
 //!   [`Capabilities::check`] giving an [`Impossible`] reason before sending;
 //!   the per-network tables are in [`grants`], the wording in [`refusals`].
-//! - [`count`]: reply-length rules and counters (X weighted, Mastodon,
+//! - [`count`](mod@count): reply-length rules and counters (X weighted, Mastodon,
 //!   Bluesky graphemes + bytes, the rest); [`links`] finds URLs and mentions.
 //! - [`error`] and [`classify`]: [`ErrorKind`] / [`ConnectorError`] and the
 //!   per-network mapping from status, headers and body.

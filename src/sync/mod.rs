@@ -4,8 +4,10 @@
 //! is the cursor saved, so a crash between the two re-fetches instead of
 //! skipping. Runs in a tokio task; store calls go to a blocking thread.
 //!
-//! Still to come (see the issue note): the per-account loop with interval
-//! and backoff, progress events for the TUI, and `guichet sync`.
+//! [`engine`] runs one such pass per account in a loop (interval, "sync
+//! now", backoff, rate limits) and reports [`engine::SyncEvent`]s.
+
+pub mod engine;
 
 use std::sync::Arc;
 

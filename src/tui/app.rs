@@ -18,6 +18,7 @@ use super::update_overlay::{self, TextInput};
 use crate::config::Config;
 use crate::keymap::{KeyChord, Keymap, Lookup, format_sequence};
 use crate::store::Store;
+use crate::sync::engine::SyncState;
 use crate::theme::Theme;
 
 /// How many rows the first screen reads before the full index arrives.
@@ -47,7 +48,12 @@ impl App {
     ) -> anyhow::Result<App> {
         let mut queue = QueueState::new(config.views.clone());
         queue.set_rows(store.first_rows(FIRST_SCREEN)?, true, now.timestamp());
-        let state = AppState::new(queue, config.agent.clone(), config.auto_advance, now);
+        let mut state = AppState::new(queue, config.agent.clone(), config.auto_advance, now);
+        state.accounts = config
+            .accounts
+            .iter()
+            .map(|a| (a.label(), SyncState::Idle))
+            .collect();
         Ok(App {
             state,
             keymap,
@@ -139,6 +145,28 @@ impl App {
         self.dirty = true;
     }
 
+    /// A sync engine report: the account's state, and fresh rows when the
+    /// pass stored anything.
+    pub fn on_sync(&mut self, event: crate::sync::engine::SyncEvent) {
+        let changed = event
+            .report
+            .as_ref()
+            .is_some_and(|r| r.summary.new + r.summary.updated > 0);
+        match self
+            .state
+            .accounts
+            .iter_mut()
+            .find(|(label, _)| *label == event.account)
+        {
+            Some(slot) => slot.1 = event.state,
+            None => self.state.accounts.push((event.account, event.state)),
+        }
+        if changed {
+            self.effects.push(Effect::LoadRows);
+        }
+        self.dirty = true;
+    }
+
     pub fn on_tick(&mut self, now: chrono::DateTime<Utc>) {
         if update::tick(&mut self.state, now) {
             self.dirty = true;
@@ -192,8 +220,9 @@ impl App {
                 return;
             }
             for effect in effects {
-                let outcome = execute(&self.store, &agent, effect);
-                self.on_outcome(outcome);
+                if let Some(outcome) = execute(&self.store, &agent, effect) {
+                    self.on_outcome(outcome);
+                }
             }
         }
     }

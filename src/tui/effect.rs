@@ -19,6 +19,8 @@ pub enum Effect {
     LoadRows,
     /// Load the open item with its thread, author history and tag records.
     OpenDetail(u32),
+    /// Ask the sync engine to sync every account now.
+    SyncNow,
 }
 
 /// A finished effect, fed back to `update::apply`.
@@ -41,8 +43,8 @@ const CONTEXT_LIMIT: usize = 50;
 
 /// Runs one effect against the store. Blocking: call it from a blocking
 /// thread when the UI must stay responsive.
-pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Outcome {
-    match effect {
+pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Outcome> {
+    Some(match effect {
         Effect::Change { seqs, change } => {
             let result = store
                 .change(&seqs, &change, agent)
@@ -57,7 +59,9 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Outcome {
         Effect::OpenDetail(seq) => {
             Outcome::DetailLoaded(Box::new(load_detail(store, seq).map_err(|e| e.to_string())))
         }
-    }
+        // The event loop hands this one to the sync engine.
+        Effect::SyncNow => return None,
+    })
 }
 
 fn load_detail(store: &Arc<dyn Store>, seq: u32) -> Result<Detail, crate::store::StoreError> {

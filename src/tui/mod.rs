@@ -31,6 +31,7 @@ use effect::{Effect, Outcome, execute};
 use crate::config::Config;
 use crate::keymap::Keymap;
 use crate::store::Store;
+use crate::sync::engine::{SyncEngine, SyncEvent};
 use crate::theme::Theme;
 
 /// Loads the keymap and theme named by `config`, with every problem
@@ -57,7 +58,16 @@ pub fn run_tui(config: Config, store: Arc<dyn Store>) -> anyhow::Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let result = runtime.block_on(event_loop(app));
+    let accounts = config.accounts.clone();
+    let every = config.sync_every;
+    let engine_store = store.clone();
+    let result = runtime.block_on(async move {
+        let (sync_tx, sync_rx) = mpsc::unbounded_channel();
+        let engine = SyncEngine::start(engine_store, accounts, every, sync_tx);
+        let result = event_loop(app, &engine, sync_rx).await;
+        engine.stop(Duration::from_secs(3)).await;
+        result
+    });
     store.flush().context("flushing the store")?;
     result
 }
@@ -73,7 +83,10 @@ fn workers(
     let (s, a, o) = (store.clone(), agent.clone(), out.clone());
     tokio::task::spawn_blocking(move || {
         while let Some(effect) = write_rx.blocking_recv() {
-            if o.send(execute(&s, &a, effect)).is_err() {
+            let Some(outcome) = execute(&s, &a, effect) else {
+                continue;
+            };
+            if o.send(outcome).is_err() {
                 break;
             }
         }
@@ -90,7 +103,10 @@ fn workers(
                 if matches!(effect, Effect::Search(_)) && Some(i) != last_search {
                     continue;
                 }
-                if out.send(execute(&store, &agent, effect)).is_err() {
+                let Some(outcome) = execute(&store, &agent, effect) else {
+                    continue;
+                };
+                if out.send(outcome).is_err() {
                     return;
                 }
             }
@@ -99,7 +115,11 @@ fn workers(
     (write_tx, read_tx)
 }
 
-async fn event_loop(mut app: App) -> anyhow::Result<()> {
+async fn event_loop(
+    mut app: App,
+    engine: &SyncEngine,
+    mut sync_rx: mpsc::UnboundedReceiver<SyncEvent>,
+) -> anyhow::Result<()> {
     let mut guard = terminal::TerminalGuard::new().context("cannot set up the terminal")?;
     let (out_tx, mut out_rx) = mpsc::unbounded_channel();
     let (write_tx, read_tx) = workers(app.store().clone(), app.state.agent.clone(), out_tx);
@@ -109,10 +129,13 @@ async fn event_loop(mut app: App) -> anyhow::Result<()> {
     loop {
         let dispatch = |app: &mut App| {
             for effect in app.take_effects() {
-                let tx = if matches!(effect, Effect::Change { .. }) {
-                    &write_tx
-                } else {
-                    &read_tx
+                let tx = match effect {
+                    Effect::SyncNow => {
+                        engine.sync_now();
+                        continue;
+                    }
+                    Effect::Change { .. } => &write_tx,
+                    _ => &read_tx,
                 };
                 let _ = tx.send(effect);
             }
@@ -135,6 +158,12 @@ async fn event_loop(mut app: App) -> anyhow::Result<()> {
                 app.on_outcome(outcome);
                 while let Ok(more) = out_rx.try_recv() {
                     app.on_outcome(more);
+                }
+            }
+            Some(event) = sync_rx.recv() => {
+                app.on_sync(event);
+                while let Ok(more) = sync_rx.try_recv() {
+                    app.on_sync(more);
                 }
             }
             _ = tick.tick() => app.on_tick(chrono::Utc::now()),

@@ -314,3 +314,17 @@ fn incremental_counts_match_a_full_recount() {
         assert_eq!(incremental, s.queue.counts, "after {change:?}");
     }
 }
+
+#[test]
+fn sync_now_needs_accounts() {
+    let mut s = state();
+    assert!(update(&mut s, Action::SyncNow).is_empty());
+    assert!(
+        s.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("[[accounts]]"))
+    );
+    s.accounts
+        .push(("mastodon:b@i".into(), crate::sync::engine::SyncState::Idle));
+    assert_eq!(update(&mut s, Action::SyncNow), vec![Effect::SyncNow]);
+}

@@ -23,6 +23,16 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::AppHelp => toggle_help(state),
         A::AppPalette => state.overlays.push(Overlay::Palette(Palette::new())),
         A::AppCancel => return cancel(state),
+        A::SyncNow => {
+            if state.accounts.is_empty() {
+                state.notify(
+                    Level::Warn,
+                    "no accounts to sync: add [[accounts]] to config.toml",
+                );
+                return Vec::new();
+            }
+            return vec![Effect::SyncNow];
+        }
         A::QueueNext => q.move_by(1),
         A::QueuePrev => q.move_by(-1),
         A::QueueFirst => q.move_to(0),

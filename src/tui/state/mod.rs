@@ -62,6 +62,8 @@ pub struct AppState {
     pub quit: bool,
     /// Zone for absolute times on screen (the machine's, fixed in tests).
     pub zone: chrono::FixedOffset,
+    /// Each configured account and where its sync stands.
+    pub accounts: Vec<(String, crate::sync::engine::SyncState)>,
 }
 
 impl AppState {
@@ -85,6 +87,7 @@ impl AppState {
             sidebar: true,
             quit: false,
             zone: *chrono::Local::now().offset(),
+            accounts: Vec::new(),
         }
     }
 

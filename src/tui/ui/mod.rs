@@ -9,7 +9,7 @@
 mod detail;
 mod popups;
 mod queue;
-mod sidebar;
+pub mod sidebar;
 mod statusbar;
 
 use ratatui::Frame;

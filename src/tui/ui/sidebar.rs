@@ -6,7 +6,26 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
-use super::Ctx;
+use super::{Ctx, age};
+use crate::sync::engine::SyncState;
+
+/// A short word for an account's sync state, and its style.
+pub fn describe(state: &SyncState, now: chrono::DateTime<chrono::Utc>) -> (String, &'static str) {
+    match state {
+        SyncState::Idle => ("·".to_string(), "ui.text.dim"),
+        SyncState::Syncing => ("syncing".to_string(), "ui.text.dim"),
+        SyncState::Ok { at, .. } => (
+            format!("ok {}", age((now - *at).num_seconds())),
+            "notice.info",
+        ),
+        SyncState::RateLimited { until } => (
+            format!("wait {}", age((*until - now).num_seconds())),
+            "notice.warn",
+        ),
+        SyncState::AuthFailed(_) => ("login!".to_string(), "notice.error"),
+        SyncState::Failed(_) => ("failed".to_string(), "notice.error"),
+    }
+}
 
 pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let q = &ctx.state.queue;
@@ -29,6 +48,25 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx) {
             Span::styled(crate::text::pad(&view.name, name_w), ctx.style(scope)),
             Span::styled(count, ctx.style("sidebar.count")),
         ]));
+    }
+    if !ctx.state.accounts.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled("Accounts", ctx.style("ui.title")));
+        for (label, state) in &ctx.state.accounts {
+            let (word, scope) = describe(state, ctx.state.now);
+            let word_w = crate::text::width(&word);
+            let name = label.split_once(':').map_or(label.as_str(), |(_, h)| h);
+            lines.push(Line::from(vec![
+                Span::styled(
+                    format!(
+                        "  {}",
+                        crate::text::pad(name, inner_w.saturating_sub(word_w + 3))
+                    ),
+                    ctx.style("sidebar.view"),
+                ),
+                Span::styled(format!(" {word}"), ctx.style(scope)),
+            ]));
+        }
     }
     let block = Block::default()
         .borders(Borders::RIGHT)

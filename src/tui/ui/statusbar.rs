@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{Ctx, key_for};
 use crate::action::{Action, Mode};
+use crate::sync::engine::SyncState;
 use crate::tui::state::Level;
 
 pub fn render_title(frame: &mut Frame, area: Rect, ctx: &Ctx) {
@@ -40,6 +41,25 @@ pub fn render_title(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         spans.push(Span::styled(
             "· loading… ",
             bar.patch(ctx.style("ui.text.dim")),
+        ));
+    }
+    let accounts = &ctx.state.accounts;
+    if accounts.iter().any(|(_, st)| *st == SyncState::Syncing) {
+        spans.push(Span::styled(
+            "· syncing… ",
+            bar.patch(ctx.style("ui.text.dim")),
+        ));
+    }
+    if let Some((label, st)) = accounts.iter().find(|(_, st)| {
+        matches!(
+            st,
+            SyncState::AuthFailed(_) | SyncState::Failed(_) | SyncState::RateLimited { .. }
+        )
+    }) {
+        let (word, scope) = super::sidebar::describe(st, ctx.state.now);
+        spans.push(Span::styled(
+            format!("· {label}: {word} "),
+            bar.patch(ctx.style(scope)),
         ));
     }
     if !q.hits_ready() {

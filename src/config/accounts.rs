@@ -1,0 +1,211 @@
+//! Accounts: which brand accounts guichet reads, where, and how to get
+//! their tokens. Tokens never live in `config.toml`: they come from an
+//! environment variable (`token_env`) or a command (`token_cmd`, like
+//! `pass show guichet/mastodon`), are read when a sync needs them, and are
+//! never logged or written anywhere by guichet.
+//!
+//! ```toml
+//! [[accounts]]
+//! network = "mastodon"
+//! handle = "atelierlumen@piaille.fr"        # instance taken from the handle
+//! token_cmd = "pass show guichet/mastodon"
+//! ```
+
+use std::path::Path;
+use std::process::Command;
+
+use serde::Deserialize;
+
+use super::error::ConfigError;
+use crate::model::Network;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawAccount {
+    network: String,
+    handle: String,
+    base_url: Option<String>,
+    token_env: Option<String>,
+    token_cmd: Option<String>,
+    #[serde(default = "default_depth")]
+    first_sync_depth: usize,
+}
+
+fn default_depth() -> usize {
+    500
+}
+
+/// Where a token comes from. Only the sandbox uses `Fixed`.
+#[derive(Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    Env(String),
+    Command(String),
+    Fixed(String),
+}
+
+impl std::fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TokenSource::Env(var) => write!(f, "Env({var})"),
+            TokenSource::Command(cmd) => write!(f, "Command({cmd})"),
+            TokenSource::Fixed(_) => f.write_str("Fixed(…)"),
+        }
+    }
+}
+
+impl TokenSource {
+    /// Reads the token. Errors say where it was looked for, never what it is.
+    pub fn resolve(&self) -> Result<String, String> {
+        let token = match self {
+            TokenSource::Fixed(t) => t.clone(),
+            TokenSource::Env(var) => std::env::var(var)
+                .map_err(|_| format!("the environment variable {var} is not set"))?,
+            TokenSource::Command(cmd) => {
+                let out = Command::new("sh")
+                    .arg("-c")
+                    .arg(cmd)
+                    .stdin(std::process::Stdio::null())
+                    .output()
+                    .map_err(|e| format!("cannot run token_cmd `{cmd}`: {e}"))?;
+                if !out.status.success() {
+                    return Err(format!("token_cmd `{cmd}` failed ({})", out.status));
+                }
+                String::from_utf8(out.stdout)
+                    .map_err(|_| format!("token_cmd `{cmd}` printed something that is not text"))?
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string()
+            }
+        };
+        let token = token.trim().to_string();
+        if token.is_empty() {
+            return Err("the token is empty".to_string());
+        }
+        Ok(token)
+    }
+}
+
+/// One brand account to sync.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountConfig {
+    pub network: Network,
+    /// The account part of item ids (`user@instance` on Mastodon).
+    pub handle: String,
+    /// API base URL (the instance for Mastodon).
+    pub base_url: String,
+    pub token: TokenSource,
+    pub first_sync_depth: usize,
+}
+
+impl AccountConfig {
+    /// `network:handle`, how the UI and logs name the account.
+    pub fn label(&self) -> String {
+        format!("{}:{}", self.network, self.handle)
+    }
+}
+
+/// Validates the `[[accounts]]` tables.
+pub(super) fn parse(
+    raw: Vec<RawAccount>,
+    path: &Path,
+    src: &str,
+    errors: &mut Vec<ConfigError>,
+) -> Vec<AccountConfig> {
+    let mut out = Vec::new();
+    for a in raw {
+        let mut bad = |key: &str, reason: String| {
+            let line = src
+                .lines()
+                .position(|l| l.contains(&a.handle))
+                .map(|i| i + 1);
+            errors.push(ConfigError {
+                file: path.to_path_buf(),
+                line,
+                key: Some(format!("accounts.{key}")),
+                reason,
+            });
+        };
+        let network = match a.network.parse::<Network>() {
+            Ok(n) => n,
+            Err(e) => {
+                bad("network", e);
+                continue;
+            }
+        };
+        if network != Network::Mastodon {
+            bad(
+                "network",
+                format!("{network} has no connector yet (Mastodon is the first)"),
+            );
+            continue;
+        }
+        let base_url = match (
+            &a.base_url,
+            a.handle.trim_start_matches('@').split_once('@'),
+        ) {
+            (Some(url), _) => url.trim_end_matches('/').to_string(),
+            (None, Some((_, instance))) => format!("https://{instance}"),
+            (None, None) => {
+                bad(
+                    "handle",
+                    format!("'{}' needs its instance: user@instance", a.handle),
+                );
+                continue;
+            }
+        };
+        let token = match (a.token_env, a.token_cmd) {
+            (Some(var), None) => TokenSource::Env(var),
+            (None, Some(cmd)) => TokenSource::Command(cmd),
+            (Some(_), Some(_)) => {
+                bad(
+                    "token_cmd",
+                    "give token_env or token_cmd, not both".to_string(),
+                );
+                continue;
+            }
+            (None, None) => {
+                bad("token_env", "each account needs token_env (a variable name) or token_cmd (a command printing the token)".to_string());
+                continue;
+            }
+        };
+        let handle = a.handle.trim_start_matches('@').to_string();
+        out.push(AccountConfig {
+            network,
+            handle,
+            base_url,
+            token,
+            first_sync_depth: a.first_sync_depth.max(1),
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_come_from_env_or_command_and_are_never_shown() {
+        assert_eq!(
+            TokenSource::Command("printf 'abc\\n'".into())
+                .resolve()
+                .unwrap(),
+            "abc"
+        );
+        let err = TokenSource::Command("exit 3".into()).resolve().unwrap_err();
+        assert!(err.contains("failed"), "{err}");
+        let err = TokenSource::Env("GUICHET_TEST_SURELY_UNSET_VAR".into())
+            .resolve()
+            .unwrap_err();
+        assert!(err.contains("GUICHET_TEST_SURELY_UNSET_VAR"));
+        assert_eq!(
+            format!("{:?}", TokenSource::Fixed("secret".into())),
+            "Fixed(…)"
+        );
+        assert!(
+            TokenSource::Command("true".into()).resolve().is_err(),
+            "an empty token is an error"
+        );
+    }
+}

@@ -1,0 +1,245 @@
+//! The background sync engine: one tokio task per account, syncing on an
+//! interval and on demand ("sync now"), backing off on failures and
+//! honouring rate limits, reporting every start and finish as a
+//! [`SyncEvent`]. The TUI and `guichet sync` consume the same events.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinSet;
+
+use super::{SyncError, SyncReport, sync_once};
+use crate::config::AccountConfig;
+use crate::model::Network;
+use crate::networks::connector::{Connector, Fetched};
+use crate::networks::error::{ConnectorError, ErrorKind};
+use crate::networks::mastodon::MastodonConnector;
+use crate::networks::ratelimit::backoff;
+use crate::store::Store;
+
+/// Every connector guichet has, behind one type (the trait's async
+/// methods make it unsuitable for `dyn`).
+#[derive(Debug, Clone)]
+pub enum AnyConnector {
+    Mastodon(MastodonConnector),
+}
+
+impl Connector for AnyConnector {
+    fn network(&self) -> Network {
+        match self {
+            AnyConnector::Mastodon(c) => c.network(),
+        }
+    }
+
+    fn account(&self) -> &str {
+        match self {
+            AnyConnector::Mastodon(c) => c.account(),
+        }
+    }
+
+    async fn fetch_new(
+        &self,
+        cursor: Option<&str>,
+        depth: usize,
+    ) -> Result<Fetched, ConnectorError> {
+        match self {
+            AnyConnector::Mastodon(c) => c.fetch_new(cursor, depth).await,
+        }
+    }
+}
+
+/// Builds the connector for an account, reading its token.
+pub async fn connector_for(account: &AccountConfig) -> Result<AnyConnector, ConnectorError> {
+    let source = account.token.clone();
+    let token = tokio::task::spawn_blocking(move || source.resolve())
+        .await
+        .map_err(|e| ConnectorError::new(account.network, ErrorKind::Transient, e.to_string()))?
+        .map_err(|e| {
+            ConnectorError::new(
+                account.network,
+                ErrorKind::AuthExpired,
+                format!("no token: {e}"),
+            )
+        })?;
+    match account.network {
+        Network::Mastodon => Ok(AnyConnector::Mastodon(MastodonConnector::new(
+            &account.base_url,
+            &account.handle,
+            &token,
+        )?)),
+        other => Err(ConnectorError::new(
+            other,
+            ErrorKind::PermissionMissing,
+            "no connector for this network yet",
+        )),
+    }
+}
+
+/// Where an account's sync stands, for display.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncState {
+    Idle,
+    Syncing,
+    Ok { at: DateTime<Utc>, new: usize },
+    RateLimited { until: DateTime<Utc> },
+    AuthFailed(String),
+    Failed(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct SyncEvent {
+    /// The account's label (`network:handle`).
+    pub account: String,
+    pub state: SyncState,
+    /// The finished pass, when it succeeded.
+    pub report: Option<SyncReport>,
+}
+
+/// Handle on the running account tasks.
+pub struct SyncEngine {
+    trigger: watch::Sender<u64>,
+    stop: watch::Sender<bool>,
+    tasks: JoinSet<()>,
+}
+
+impl SyncEngine {
+    /// Starts one task per account. Must run inside a tokio runtime.
+    pub fn start(
+        store: Arc<dyn Store>,
+        accounts: Vec<AccountConfig>,
+        every: Duration,
+        events: mpsc::UnboundedSender<SyncEvent>,
+    ) -> SyncEngine {
+        let (trigger, _) = watch::channel(0u64);
+        let (stop, _) = watch::channel(false);
+        let mut tasks = JoinSet::new();
+        for account in accounts {
+            let run = AccountTask {
+                store: store.clone(),
+                account,
+                every,
+                events: events.clone(),
+                trigger: trigger.subscribe(),
+                stop: stop.subscribe(),
+            };
+            tasks.spawn(run.run());
+        }
+        SyncEngine {
+            trigger,
+            stop,
+            tasks,
+        }
+    }
+
+    /// Every account syncs now (a pass already running finishes first).
+    pub fn sync_now(&self) {
+        self.trigger.send_modify(|n| *n += 1);
+    }
+
+    /// Stops the tasks, waiting at most `grace` for passes in flight.
+    pub async fn stop(mut self, grace: Duration) {
+        let _ = self.stop.send(true);
+        let _ = tokio::time::timeout(grace, async {
+            while self.tasks.join_next().await.is_some() {}
+        })
+        .await;
+        self.tasks.abort_all();
+    }
+}
+
+struct AccountTask {
+    store: Arc<dyn Store>,
+    account: AccountConfig,
+    every: Duration,
+    events: mpsc::UnboundedSender<SyncEvent>,
+    trigger: watch::Receiver<u64>,
+    stop: watch::Receiver<bool>,
+}
+
+impl AccountTask {
+    fn send(&self, state: SyncState, report: Option<SyncReport>) -> bool {
+        self.events
+            .send(SyncEvent {
+                account: self.account.label(),
+                state,
+                report,
+            })
+            .is_ok()
+    }
+
+    async fn run(mut self) {
+        let mut connector: Option<AnyConnector> = None;
+        let mut failures = 0u32;
+        loop {
+            if !self.send(SyncState::Syncing, None) {
+                return;
+            }
+            let outcome = match &connector {
+                Some(c) => sync_once(self.store.clone(), c, self.account.first_sync_depth).await,
+                None => match connector_for(&self.account).await {
+                    Ok(c) => {
+                        let r =
+                            sync_once(self.store.clone(), &c, self.account.first_sync_depth).await;
+                        connector = Some(c);
+                        r
+                    }
+                    Err(e) => Err(SyncError::Connector(e)),
+                },
+            };
+            let now = Utc::now();
+            let wait = match outcome {
+                Ok(report) => {
+                    failures = 0;
+                    let new = report.summary.new;
+                    self.send(SyncState::Ok { at: now, new }, Some(report));
+                    self.every
+                }
+                Err(SyncError::Connector(e)) => {
+                    failures += 1;
+                    tracing::warn!(account = %self.account.label(), error = %e, "sync failed");
+                    match e.kind {
+                        ErrorKind::RateLimited { until } => {
+                            self.send(SyncState::RateLimited { until }, None);
+                            (until - now).to_std().unwrap_or(Duration::from_secs(1))
+                        }
+                        ErrorKind::AuthExpired | ErrorKind::AuthRevoked => {
+                            // Read the token again next time: it may have been fixed.
+                            connector = None;
+                            self.send(SyncState::AuthFailed(e.message.clone()), None);
+                            self.every
+                        }
+                        _ => {
+                            self.send(SyncState::Failed(e.to_string()), None);
+                            backoff(
+                                failures,
+                                Duration::from_secs(5),
+                                self.every,
+                                u64::from(failures),
+                            )
+                        }
+                    }
+                }
+                Err(e) => {
+                    failures += 1;
+                    self.send(SyncState::Failed(e.to_string()), None);
+                    backoff(
+                        failures,
+                        Duration::from_secs(5),
+                        self.every,
+                        u64::from(failures),
+                    )
+                }
+            };
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                changed = self.trigger.changed() => if changed.is_err() { return },
+                _ = self.stop.changed() => return,
+            }
+            if *self.stop.borrow() {
+                return;
+            }
+        }
+    }
+}
