@@ -258,3 +258,56 @@ async fn next(
         .unwrap()
         .unwrap()
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guichet_sync_runs_headless_from_config() {
+    let (sandbox, _, _) = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let toml = format!(
+        "[[accounts]]\nnetwork = \"mastodon\"\nhandle = \"{ME}\"\nbase_url = \"{}\"\ntoken_env = \"GUICHET_TEST_MASTODON_TOKEN\"\n",
+        sandbox.base_url(Network::Mastodon)
+    );
+    std::fs::write(&config, toml).unwrap();
+    let store = dir.path().join("store");
+    let run = |token: &'static str| {
+        let (config, store) = (config.clone(), store.clone());
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_guichet"))
+                .arg("--config")
+                .arg(&config)
+                .arg("--store")
+                .arg(&store)
+                .arg("sync")
+                .env("GUICHET_CONFIG_DIR", config.parent().unwrap())
+                .env("GUICHET_TEST_MASTODON_TOKEN", token)
+                .output()
+                .unwrap()
+        })
+    };
+    let out = run(TOKEN).await.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("mastodon:{ME}: ")) && stdout.contains(" new"),
+        "{stdout}"
+    );
+    let again = run(TOKEN).await.unwrap();
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains(": 0 new"),
+        "nothing twice"
+    );
+
+    let bad = run("wrong").await.unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&bad.stdout);
+    assert!(text.contains("FAILED"), "{text}");
+    assert!(
+        !text.contains("wrong") && !String::from_utf8_lossy(&bad.stderr).contains("wrong"),
+        "the token is never printed"
+    );
+}

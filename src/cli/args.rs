@@ -60,6 +60,8 @@ pub enum Command {
     Doctor,
     /// Print recent audit lines: who changed what, when.
     Audit(AuditArgs),
+    /// Sync every configured account once, without the TUI (for cron).
+    Sync,
 }
 
 #[derive(Debug, Clone, ClapArgs)]

@@ -18,6 +18,7 @@ mod generate;
 mod list;
 mod session;
 mod show;
+mod sync;
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -44,6 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::List(list_args) => list::run(&Context::open(&args)?, &list_args),
         Command::Show(show_args) => show::run(&Context::open(&args)?, &show_args),
         Command::Audit(audit_args) => audit::run(&Context::open(&args)?, &audit_args),
+        Command::Sync => sync::run(Context::open(&args)?),
         other => edit::run(&Context::open(&args)?, &other),
     }
 }
