@@ -172,3 +172,37 @@ fn huge_comment_is_cut_with_a_count() {
         "the rest is counted, not drawn: {text}"
     );
 }
+
+#[test]
+fn sidebar_shows_account_sync_states() {
+    use guichet::sync::engine::{SyncEvent, SyncState};
+    let mut app = app();
+    let now = common::session::now();
+    app.state.now = now;
+    for (account, state) in [
+        (
+            "mastodon:atelierlumen@piaille.fr",
+            SyncState::Ok {
+                at: now - chrono::Duration::minutes(3),
+                new: 2,
+            },
+        ),
+        (
+            "mastodon:support@mamot.fr",
+            SyncState::RateLimited {
+                until: now + chrono::Duration::minutes(9),
+            },
+        ),
+        (
+            "mastodon:old@piaille.fr",
+            SyncState::AuthFailed("The access token is invalid".into()),
+        ),
+    ] {
+        app.on_sync(SyncEvent {
+            account: account.into(),
+            state,
+            report: None,
+        });
+    }
+    insta::assert_snapshot!(screen(&mut app, 120, 30));
+}

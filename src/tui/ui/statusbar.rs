@@ -50,12 +50,18 @@ pub fn render_title(frame: &mut Frame, area: Rect, ctx: &Ctx) {
             bar.patch(ctx.style("ui.text.dim")),
         ));
     }
-    if let Some((label, st)) = accounts.iter().find(|(_, st)| {
-        matches!(
-            st,
-            SyncState::AuthFailed(_) | SyncState::Failed(_) | SyncState::RateLimited { .. }
-        )
-    }) {
+    // The most serious problem first: a refused login needs the user.
+    let severity = |st: &SyncState| match st {
+        SyncState::AuthFailed(_) => 3,
+        SyncState::Failed(_) => 2,
+        SyncState::RateLimited { .. } => 1,
+        _ => 0,
+    };
+    let worst = accounts
+        .iter()
+        .filter(|(_, st)| severity(st) > 0)
+        .max_by_key(|(_, st)| severity(st));
+    if let Some((label, st)) = worst {
         let (word, scope) = super::sidebar::describe(st, ctx.state.now);
         spans.push(Span::styled(
             format!("· {label}: {word} "),
