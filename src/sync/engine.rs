@@ -169,6 +169,18 @@ impl AccountTask {
             .is_ok()
     }
 
+    /// Reports a failure; returns how long to wait before trying again
+    /// (exponential, from 5 s up to the sync interval).
+    fn failed(&self, why: String, failures: u32) -> Duration {
+        self.send(SyncState::Failed(why), None);
+        backoff(
+            failures,
+            Duration::from_secs(5),
+            self.every,
+            u64::from(failures),
+        )
+    }
+
     async fn run(mut self) {
         let mut connector: Option<AnyConnector> = None;
         let mut failures = 0u32;
@@ -210,26 +222,12 @@ impl AccountTask {
                             self.send(SyncState::AuthFailed(e.message.clone()), None);
                             self.every
                         }
-                        _ => {
-                            self.send(SyncState::Failed(e.to_string()), None);
-                            backoff(
-                                failures,
-                                Duration::from_secs(5),
-                                self.every,
-                                u64::from(failures),
-                            )
-                        }
+                        _ => self.failed(e.to_string(), failures),
                     }
                 }
                 Err(e) => {
                     failures += 1;
-                    self.send(SyncState::Failed(e.to_string()), None);
-                    backoff(
-                        failures,
-                        Duration::from_secs(5),
-                        self.every,
-                        u64::from(failures),
-                    )
+                    self.failed(e.to_string(), failures)
                 }
             };
             tokio::select! {
