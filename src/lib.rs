@@ -22,6 +22,7 @@ pub mod keymap;
 pub mod logging;
 pub mod model;
 pub mod networks;
+pub mod outbox;
 pub mod sandbox;
 pub mod store;
 pub mod sync;

@@ -311,3 +311,67 @@ async fn guichet_sync_runs_headless_from_config() {
         "the token is never printed"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guichet_reply_queues_then_sends() {
+    let (sandbox, _, _) = setup().await;
+    let native = sandbox.mastodon.mention(
+        "asker@mastodon.social",
+        "Vous êtes ouverts dimanche ?",
+        false,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.toml");
+    let toml = format!(
+        "agent = \"camille\"\n[[accounts]]\nnetwork = \"mastodon\"\nhandle = \"{ME}\"\nbase_url = \"{}\"\ntoken_env = \"GUICHET_TEST_MASTODON_TOKEN\"\n",
+        sandbox.base_url(Network::Mastodon)
+    );
+    std::fs::write(&config, toml).unwrap();
+    let store = dir.path().join("store");
+    let guichet = move |args: Vec<String>| {
+        let (config, store) = (config.clone(), store.clone());
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_guichet"))
+                .arg("--config")
+                .arg(&config)
+                .arg("--store")
+                .arg(&store)
+                .args(args)
+                .env("GUICHET_CONFIG_DIR", config.parent().unwrap())
+                .env("GUICHET_TEST_MASTODON_TOKEN", TOKEN)
+                .output()
+                .unwrap()
+        })
+    };
+    let sync = guichet(vec!["sync".into()]).await.unwrap();
+    assert!(sync.status.success());
+    let id = format!("mastodon:{ME}:{native}");
+    let out = guichet(vec![
+        "reply".into(),
+        id.clone(),
+        "Oui,".into(),
+        "de 10 h à 18 h.".into(),
+    ])
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("reply sent"),
+        "{text} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ours = sandbox.mastodon.posted_by_us();
+    assert!(
+        ours.iter()
+            .any(|(_, parent, t)| parent.as_deref() == Some(native.as_str())
+                && t == "@asker@mastodon.social Oui, de 10 h à 18 h."),
+        "{ours:?}"
+    );
+    let shown = guichet(vec!["show".into(), id, "--format".into(), "json".into()])
+        .await
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&shown.stdout).contains("Answered"),
+        "the item is answered once confirmed"
+    );
+}

@@ -62,6 +62,8 @@ pub enum Command {
     Audit(AuditArgs),
     /// Sync every configured account once, without the TUI (for cron).
     Sync,
+    /// Reply to an item: queued in the outbox, then sent (Mastodon so far).
+    Reply(ReplyArgs),
 }
 
 #[derive(Debug, Clone, ClapArgs)]
@@ -167,6 +169,17 @@ pub struct NoteArgs {
     /// The note (several words are joined with spaces).
     #[arg(required = true, value_name = "TEXT")]
     pub text: Vec<String>,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ReplyArgs {
+    pub id: String,
+    /// The reply (several words are joined with spaces).
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: Vec<String>,
+    /// Only queue it; the next sync sends it.
+    #[arg(long)]
+    pub queue_only: bool,
 }
 
 #[derive(Debug, Clone, ClapArgs)]

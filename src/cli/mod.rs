@@ -16,6 +16,7 @@ mod doctor;
 mod edit;
 mod generate;
 mod list;
+mod reply;
 mod session;
 mod show;
 mod sync;
@@ -46,6 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Show(show_args) => show::run(&Context::open(&args)?, &show_args),
         Command::Audit(audit_args) => audit::run(&Context::open(&args)?, &audit_args),
         Command::Sync => sync::run(Context::open(&args)?),
+        Command::Reply(reply_args) => reply::run(Context::open(&args)?, &reply_args),
         other => edit::run(&Context::open(&args)?, &other),
     }
 }

@@ -3,7 +3,7 @@
 //! A connector turns the network's documented HTTP API into [`Item`]s. It
 //! never knows whether it talks to the real network or to the sandbox:
 //! only its base URL differs. It skips (and logs) items it cannot read
-//! rather than failing the page. Write actions arrive with the outbox.
+//! rather than failing the page. Writes go through the outbox (`crate::outbox`).
 
 use std::future::Future;
 
@@ -35,6 +35,23 @@ pub trait Connector: Send + Sync {
         cursor: Option<&str>,
         depth: usize,
     ) -> impl Future<Output = Result<Fetched, ConnectorError>> + Send;
+
+    /// Posts `text` as the brand's reply to `item` (a direct reply for a
+    /// DM), with an idempotency key; returns the reply's remote id.
+    fn reply(
+        &self,
+        item: &Item,
+        text: &str,
+        idempotency_key: &str,
+    ) -> impl Future<Output = Result<String, ConnectorError>> + Send;
+
+    /// Looks on the network for a reply of ours to `item` with this text
+    /// (used before resending after an uncertain attempt).
+    fn find_reply(
+        &self,
+        item: &Item,
+        text: &str,
+    ) -> impl Future<Output = Result<Option<String>, ConnectorError>> + Send;
 
     /// The sync stream's name, under which its cursor is stored.
     fn stream(&self) -> String {

@@ -3,8 +3,9 @@
 //! `min_id` cursor for "new since last time". Content arrives as sanitised
 //! HTML and is turned into text here.
 //!
-//! Reading only for now: reply, favourite, block and mute arrive with the
-//! outbox. Thread grouping uses `in_reply_to_id` (replies to one of our posts
+//! Writes: replies (public, or direct for a DM) with an `Idempotency-Key`,
+//! and a context lookup that finds a reply already posted. Favourite,
+//! block and mute come next. Thread grouping uses `in_reply_to_id` (replies to one of our posts
 //! share it); a direct mention is grouped per correspondent, because the
 //! notification does not carry the conversation id.
 
@@ -196,7 +197,78 @@ impl MastodonConnector {
     }
 }
 
+impl MastodonConnector {
+    /// The text as posted: a reply starts with the author's `@acct`, as
+    /// Mastodon clients do (a direct reply reaches only who it mentions).
+    fn addressed(item: &Item, text: &str) -> String {
+        let handle = &item.remote.author.handle;
+        if handle.is_empty() || text.contains(handle.as_str()) {
+            text.to_string()
+        } else {
+            format!("{handle} {text}")
+        }
+    }
+}
+
 impl Connector for MastodonConnector {
+    async fn reply(
+        &self,
+        item: &Item,
+        text: &str,
+        idempotency_key: &str,
+    ) -> Result<String, ConnectorError> {
+        let visibility = if item.remote.kind == Kind::DirectMessage {
+            "direct"
+        } else {
+            "public"
+        };
+        let body = serde_json::json!({
+            "status": Self::addressed(item, text),
+            "in_reply_to_id": item.remote.native_id,
+            "visibility": visibility,
+        });
+        let url = format!("{}/api/v1/statuses", self.base);
+        let answer = self
+            .http
+            .post_json(&url, &self.token, &body, Some(idempotency_key))
+            .await?;
+        answer
+            .body
+            .get("id")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| {
+                ConnectorError::new(
+                    Network::Mastodon,
+                    super::error::ErrorKind::BadPayload,
+                    "the new status has no id".to_string(),
+                )
+            })
+    }
+
+    async fn find_reply(&self, item: &Item, text: &str) -> Result<Option<String>, ConnectorError> {
+        let url = format!(
+            "{}/api/v1/statuses/{}/context",
+            self.base, item.remote.native_id
+        );
+        let answer = self.http.get(&url, &self.token).await?;
+        let wanted = Self::addressed(item, text);
+        let found = answer
+            .body
+            .get("descendants")
+            .and_then(Value::as_array)
+            .and_then(|list| {
+                list.iter().find_map(|s| {
+                    let status: Status = serde_json::from_value(s.clone()).ok()?;
+                    let ours = status.account.acct == self.own_username()
+                        || status.account.acct == self.account;
+                    (ours && html_to_text(&status.content).trim() == wanted.trim())
+                        .then_some(status.id)
+                })
+            });
+        Ok(found)
+    }
+
     fn network(&self) -> Network {
         Network::Mastodon
     }

@@ -19,6 +19,7 @@
 //! | `assignments` | seq                              | [`Assignment`]               |
 //! | `audit`     | time (ns), sequence                | [`AuditEntry`]               |
 //! | `cursors`   | sync stream                        | opaque paging cursor         |
+//! | `outbox`    | entry id (u64 BE)                  | [`crate::outbox::OutboxEntry`] |
 //! | `meta`      | `schema`, `next_seq`, `dirty`      | numbers                      |
 //!
 //! Items are keyed by a dense internal sequence number rather than by their
@@ -156,6 +157,21 @@ pub trait Store: Send + Sync {
     fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// Queues a write to the network (durably, before any attempt) and
+    /// writes the audit line.
+    fn enqueue(
+        &self,
+        item: &ItemId,
+        action: crate::outbox::OutAction,
+        by: &str,
+    ) -> Result<crate::outbox::OutboxEntry, StoreError>;
+
+    /// Every outbox entry, oldest first.
+    fn outbox(&self) -> Result<Vec<crate::outbox::OutboxEntry>, StoreError>;
+
+    /// Saves an entry's new state.
+    fn update_outbox(&self, entry: &crate::outbox::OutboxEntry) -> Result<(), StoreError>;
 
     fn flush(&self) -> Result<(), StoreError>;
 }

@@ -11,12 +11,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::chunks::{self, RowChunk, TextChunk};
-use super::codec::{self, decode, group_prefix, seq_key};
+use super::codec::{self, decode, encode, group_prefix, seq_key};
 use super::rows::{RowRecord, RowSet};
 use super::sled_write::Batches;
 use super::{AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, migrate};
 use crate::change::LocalChange;
 use crate::model::{Item, ItemId, StatusKind};
+use crate::outbox::{OutAction, OutboxEntry, SendState};
 use crate::text::fold;
 
 pub struct SledStore {
@@ -34,6 +35,7 @@ pub struct SledStore {
     pub(super) assignments: sled::Tree,
     pub(super) audit: sled::Tree,
     pub(super) cursors: sled::Tree,
+    pub(super) outbox: sled::Tree,
     pub(super) meta: sled::Tree,
     /// Serialises writers inside this process (sled locks the directory
     /// against other processes).
@@ -82,6 +84,7 @@ impl SledStore {
             assignments: db.open_tree("assignments")?,
             audit: db.open_tree("audit")?,
             cursors: db.open_tree("cursors")?,
+            outbox: db.open_tree("outbox")?,
             meta: db.open_tree("meta")?,
             db,
             path,
@@ -329,6 +332,60 @@ impl Store for SledStore {
 
     fn set_cursor(&self, stream: &str, cursor: &str) -> Result<(), StoreError> {
         self.cursors.insert(stream.as_bytes(), cursor.as_bytes())?;
+        Ok(())
+    }
+
+    fn enqueue(
+        &self,
+        item: &ItemId,
+        action: OutAction,
+        by: &str,
+    ) -> Result<OutboxEntry, StoreError> {
+        let id = self.db.generate_id()?;
+        let now = chrono::Utc::now();
+        let entry = OutboxEntry {
+            id,
+            item: item.clone(),
+            action,
+            state: SendState::Pending,
+            attempts: 0,
+            by: by.to_string(),
+            created_at: now,
+            key: format!(
+                "guichet-{id}-{}",
+                now.timestamp_nanos_opt().unwrap_or_default()
+            ),
+        };
+        let audit = AuditEntry {
+            at: now,
+            who: by.to_string(),
+            item: item.clone(),
+            what: "reply queued".to_string(),
+        };
+        let mut akey = codec::time_bytes(now.timestamp_nanos_opt().unwrap_or(i64::MAX)).to_vec();
+        akey.extend_from_slice(&self.db.generate_id()?.to_be_bytes());
+        self.outbox.insert(id.to_be_bytes(), encode(&entry)?)?;
+        self.audit.insert(akey, encode(&audit)?)?;
+        // A reply must survive a crash the moment the user sends it.
+        self.outbox.flush()?;
+        Ok(entry)
+    }
+
+    fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut out = Vec::new();
+        for entry in self.outbox.iter() {
+            let (_, v) = entry?;
+            match decode(&v) {
+                Ok(e) => out.push(e),
+                Err(e) => tracing::error!(error = %e, "unreadable outbox entry left in place"),
+            }
+        }
+        Ok(out)
+    }
+
+    fn update_outbox(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.outbox.insert(entry.id.to_be_bytes(), encode(entry)?)?;
+        self.outbox.flush()?;
         Ok(())
     }
 

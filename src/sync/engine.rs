@@ -48,6 +48,27 @@ impl Connector for AnyConnector {
             AnyConnector::Mastodon(c) => c.fetch_new(cursor, depth).await,
         }
     }
+
+    async fn reply(
+        &self,
+        item: &crate::model::Item,
+        text: &str,
+        key: &str,
+    ) -> Result<String, ConnectorError> {
+        match self {
+            AnyConnector::Mastodon(c) => c.reply(item, text, key).await,
+        }
+    }
+
+    async fn find_reply(
+        &self,
+        item: &crate::model::Item,
+        text: &str,
+    ) -> Result<Option<String>, ConnectorError> {
+        match self {
+            AnyConnector::Mastodon(c) => c.find_reply(item, text).await,
+        }
+    }
 }
 
 /// Builds the connector for an account, reading its token.
@@ -181,6 +202,15 @@ impl AccountTask {
         )
     }
 
+    /// One pass: replies waiting in the outbox go out, then what is new
+    /// comes in.
+    async fn pass(&self, connector: &AnyConnector) -> Result<SyncReport, SyncError> {
+        if let Err(e) = crate::outbox::send_due(self.store.clone(), connector).await {
+            tracing::error!(account = %self.account.label(), error = %e, "outbox");
+        }
+        sync_once(self.store.clone(), connector, self.account.first_sync_depth).await
+    }
+
     async fn run(mut self) {
         let mut connector: Option<AnyConnector> = None;
         let mut failures = 0u32;
@@ -188,17 +218,17 @@ impl AccountTask {
             if !self.send(SyncState::Syncing, None) {
                 return;
             }
-            let outcome = match &connector {
-                Some(c) => sync_once(self.store.clone(), c, self.account.first_sync_depth).await,
-                None => match connector_for(&self.account).await {
-                    Ok(c) => {
-                        let r =
-                            sync_once(self.store.clone(), &c, self.account.first_sync_depth).await;
-                        connector = Some(c);
-                        r
-                    }
-                    Err(e) => Err(SyncError::Connector(e)),
-                },
+            let current = match connector.take() {
+                Some(c) => Ok(c),
+                None => connector_for(&self.account).await,
+            };
+            let outcome = match current {
+                Ok(c) => {
+                    let r = self.pass(&c).await;
+                    connector = Some(c);
+                    r
+                }
+                Err(e) => Err(SyncError::Connector(e)),
             };
             let now = Utc::now();
             let wait = match outcome {
