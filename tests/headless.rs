@@ -315,7 +315,10 @@ fn sync_events_show_on_the_account_and_reload_new_rows() {
         state: SyncState::Syncing,
         report: None,
     });
-    assert!(app.take_effects().is_empty(), "nothing to reload yet");
+    assert!(
+        app.take_effects().is_empty(),
+        "nothing to reload while syncing"
+    );
     let report = SyncReport {
         summary: IngestSummary {
             new: 3,
@@ -334,6 +337,62 @@ fn sync_events_show_on_the_account_and_reload_new_rows() {
     );
     assert_eq!(
         app.take_effects(),
-        vec![guichet::tui::effect::Effect::LoadRows]
+        vec![
+            guichet::tui::effect::Effect::LoadRows,
+            guichet::tui::effect::Effect::LoadOutbox
+        ]
     );
+}
+
+#[test]
+fn reply_goes_to_the_outbox_and_shows_as_sending() {
+    let mut app = app();
+    // The oldest item is a 9-day-old Instagram DM: Meta's window is closed,
+    // and guichet says so before anything is typed.
+    keys(&mut app, "r");
+    assert_eq!(app.state.mode(), Mode::Queue);
+    assert!(
+        app.state
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("messaging window has closed")),
+        "{:?}",
+        app.state.notice
+    );
+    keys(&mut app, "j");
+    let seq = selected(&app);
+    keys(&mut app, "r");
+    assert_eq!(app.state.mode(), Mode::Input, "{:?}", app.state.notice);
+    keys(&mut app, "enter");
+    assert_eq!(
+        app.state.mode(),
+        Mode::Input,
+        "an empty reply is refused, the prompt stays"
+    );
+    type_text(&mut app, "Bonjour, nous regardons votre commande.");
+    keys(&mut app, "enter");
+    let item = app.store().get(seq).unwrap().unwrap();
+    let entries = app.store().outbox().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].item, item.id);
+    assert_eq!(entries[0].by, "camille");
+    assert_eq!(
+        app.state.outbox.get(item.id.as_str()).map(Vec::len),
+        Some(1)
+    );
+    assert!(
+        app.state
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("reply queued"))
+    );
+
+    keys(&mut app, "space j space r");
+    assert!(
+        app.state
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("one item at a time"))
+    );
+    assert_eq!(app.state.mode(), Mode::Queue);
 }

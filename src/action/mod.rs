@@ -117,6 +117,7 @@ pub enum Action {
     ItemAssign,
     ItemNote,
     ItemCopyLink,
+    ItemReply,
 
     DetailClose,
     DetailScrollDown,

@@ -232,6 +232,12 @@ pub const ACTIONS: &[ActionSpec] = &[
     bindable("item.untag", A::ItemUntag, "Remove a tag", LIST),
     bindable("item.assign", A::ItemAssign, "Assign to a colleague", LIST),
     bindable("item.note", A::ItemNote, "Add an internal note", LIST),
+    bindable(
+        "item.reply",
+        A::ItemReply,
+        "Reply (queued in the outbox, then sent)",
+        LIST,
+    ),
     palette(
         "item.copy_link",
         A::ItemCopyLink,

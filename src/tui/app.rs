@@ -152,6 +152,7 @@ impl App {
             .report
             .as_ref()
             .is_some_and(|r| r.summary.new + r.summary.updated > 0);
+        let finished = event.state != SyncState::Syncing;
         match self
             .state
             .accounts
@@ -163,6 +164,10 @@ impl App {
         }
         if changed {
             self.effects.push(Effect::LoadRows);
+        }
+        if finished {
+            // A pass may have sent replies from the outbox.
+            self.effects.push(Effect::LoadOutbox);
         }
         self.dirty = true;
     }

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use crate::change::LocalChange;
+use crate::outbox::{OutAction, OutboxEntry};
 use crate::store::{RowSet, Store, Stored};
 use crate::tui::state::Detail;
 
@@ -21,6 +22,10 @@ pub enum Effect {
     OpenDetail(u32),
     /// Ask the sync engine to sync every account now.
     SyncNow,
+    /// Put a reply in the outbox.
+    Enqueue { seq: u32, text: String },
+    /// Re-read the outbox (after a sync pass sent what was due).
+    LoadOutbox,
 }
 
 /// A finished effect, fed back to `update::apply`.
@@ -36,6 +41,8 @@ pub enum Outcome {
     },
     RowsLoaded(Box<Result<RowSet, String>>),
     DetailLoaded(Box<Result<Detail, String>>),
+    Queued(Result<OutboxEntry, String>),
+    OutboxLoaded(Result<Vec<OutboxEntry>, String>),
 }
 
 /// How many thread items and author items the detail view loads.
@@ -61,6 +68,14 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
         }
         // The event loop hands this one to the sync engine.
         Effect::SyncNow => return None,
+        Effect::Enqueue { seq, text } => {
+            let queued = store.get(seq).and_then(|item| match item {
+                Some(item) => store.enqueue(&item.id, OutAction::Reply { text }, agent),
+                None => Err(crate::store::StoreError::NotFound(format!("#{seq}"))),
+            });
+            Outcome::Queued(queued.map_err(|e| e.to_string()))
+        }
+        Effect::LoadOutbox => Outcome::OutboxLoaded(store.outbox().map_err(|e| e.to_string())),
     })
 }
 

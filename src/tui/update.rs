@@ -122,6 +122,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::ItemAssign => prompt_for_targets(state, PromptKind::Assign),
         A::ItemNote => prompt_for_targets(state, PromptKind::Note),
         A::ItemCopyLink => copy_link(state),
+        A::ItemReply => start_reply(state),
         A::DetailClose => state.detail = None,
         A::DetailScrollDown => scroll_detail(state, 3),
         A::DetailScrollUp => scroll_detail(state, -3),
@@ -345,6 +346,36 @@ fn scroll_detail(state: &mut AppState, delta: isize) {
     }
 }
 
+/// Opens the reply prompt when the network allows a reply to this item;
+/// otherwise says why not, before anything is typed.
+fn start_reply(state: &mut AppState) {
+    let targets = state.targets();
+    let [seq] = targets.as_slice() else {
+        state.notify(
+            Level::Warn,
+            "reply to one item at a time (clear the marks with x)",
+        );
+        return;
+    };
+    let item = state
+        .detail
+        .as_ref()
+        .filter(|d| d.seq == *seq)
+        .and_then(|d| d.item.as_ref())
+        .or(state.items.get(seq));
+    let Some(item) = item else {
+        state.notify(Level::Warn, "the item is still loading");
+        return;
+    };
+    let caps = crate::networks::capabilities(item.remote.network);
+    let target = crate::networks::Target::from_remote(&item.remote);
+    if let Err(no) = caps.check(crate::networks::Capability::Reply, &target, state.now) {
+        state.notify(Level::Warn, no.reason);
+        return;
+    }
+    open_prompt(state, PromptKind::Reply, "", Vec::new(), vec![*seq]);
+}
+
 fn copy_link(state: &mut AppState) {
     let seq = state
         .detail
@@ -412,6 +443,26 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
             Ok(set) => load_rows(state, set),
             Err(e) => state.notify(Level::Error, format!("could not read the store: {e}")),
         },
+        Outcome::Queued(Ok(entry)) => {
+            let sending = if state.accounts.is_empty() {
+                "no account configured to send it yet"
+            } else {
+                "sending"
+            };
+            state.notify(Level::Info, format!("reply queued · {sending}"));
+            state
+                .outbox
+                .entry(entry.item.to_string())
+                .or_default()
+                .push(entry);
+        }
+        Outcome::Queued(Err(e)) => {
+            state.notify(Level::Error, format!("could not queue the reply: {e}"))
+        }
+        Outcome::OutboxLoaded(Ok(entries)) => state.set_outbox(entries),
+        Outcome::OutboxLoaded(Err(e)) => {
+            state.notify(Level::Error, format!("could not read the outbox: {e}"))
+        }
         Outcome::DetailLoaded(result) => match *result {
             Ok(detail) => {
                 if let Some(open) = state.detail.as_mut().filter(|d| d.seq == detail.seq) {

@@ -144,6 +144,24 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
             LocalChange::Assign((!text.is_empty()).then_some(text)),
             false,
         )),
+        PromptKind::Reply => {
+            if text.is_empty() {
+                Err("the reply is empty".to_string())
+            } else {
+                state.overlays.pop();
+                let mut effects: Vec<Effect> = targets
+                    .iter()
+                    .map(|seq| Effect::Enqueue {
+                        seq: *seq,
+                        text: text.clone(),
+                    })
+                    .collect();
+                if !state.accounts.is_empty() {
+                    effects.push(Effect::SyncNow);
+                }
+                return effects;
+            }
+        }
         PromptKind::Note if text.is_empty() => Err("the note is empty".to_string()),
         PromptKind::Note => Ok((LocalChange::AddNote(text), false)),
     };

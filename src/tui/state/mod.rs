@@ -64,6 +64,8 @@ pub struct AppState {
     pub zone: chrono::FixedOffset,
     /// Each configured account and where its sync stands.
     pub accounts: Vec<(String, crate::sync::engine::SyncState)>,
+    /// Outbox entries by item id (every reply to the item, oldest first).
+    pub outbox: HashMap<String, Vec<crate::outbox::OutboxEntry>>,
 }
 
 impl AppState {
@@ -88,6 +90,7 @@ impl AppState {
             quit: false,
             zone: *chrono::Local::now().offset(),
             accounts: Vec::new(),
+            outbox: HashMap::new(),
         }
     }
 
@@ -123,6 +126,14 @@ impl AppState {
             text: text.into(),
             until: self.now + chrono::Duration::seconds(secs),
         });
+    }
+
+    /// Replaces the outbox view with `entries`.
+    pub fn set_outbox(&mut self, entries: Vec<crate::outbox::OutboxEntry>) {
+        self.outbox.clear();
+        for e in entries {
+            self.outbox.entry(e.item.to_string()).or_default().push(e);
+        }
     }
 
     pub fn now_ts(&self) -> i64 {

@@ -16,6 +16,7 @@ pub enum PromptKind {
     Untag,
     Assign,
     Note,
+    Reply,
 }
 
 impl PromptKind {
@@ -27,6 +28,7 @@ impl PromptKind {
             PromptKind::Untag => "Remove tag",
             PromptKind::Assign => "Assign to",
             PromptKind::Note => "Internal note",
+            PromptKind::Reply => "Reply",
         }
     }
 
@@ -39,6 +41,7 @@ impl PromptKind {
             PromptKind::Tag | PromptKind::Untag => "tab completes from known tags",
             PromptKind::Assign => "a colleague or team · tab completes · empty unassigns",
             PromptKind::Note => "visible to your team only, never sent",
+            PromptKind::Reply => "sent to the network through the outbox · enter queues it",
         }
     }
 }

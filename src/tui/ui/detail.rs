@@ -12,6 +12,7 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::{Ctx, age};
 use crate::model::Item;
+use crate::outbox::SendState;
 use crate::text::{one_line, wrap};
 use crate::tui::state::Detail;
 
@@ -176,6 +177,30 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
                 format!("  … {} later", detail.thread.len() - to),
                 meta,
             ));
+        }
+    }
+    if let Some(replies) = ctx.state.outbox.get(item.id.as_str()) {
+        out.push(Line::default());
+        out.push(section(ctx, "Our replies", width));
+        for e in replies {
+            let crate::outbox::OutAction::Reply { text } = &e.action;
+            let (state, scope) = match &e.state {
+                SendState::Pending => ("queued".to_string(), "notice.warn"),
+                SendState::Sending { .. } => ("sending".to_string(), "notice.warn"),
+                SendState::Sent { at, .. } => (format!("sent {}", when(ctx, *at)), "notice.info"),
+                SendState::Failed { error, retry: true } => {
+                    (format!("will retry: {}", one_line(error)), "notice.warn")
+                }
+                SendState::Failed {
+                    error,
+                    retry: false,
+                } => (format!("refused: {}", one_line(error)), "notice.error"),
+            };
+            out.push(Line::styled(
+                format!("  {} · {state}", one_line(&e.by)),
+                ctx.style(scope),
+            ));
+            push_wrapped(&mut out, text, width, "    ", ctx.style("detail.body"));
         }
     }
     if !l.notes.is_empty() || !detail.tag_records.is_empty() {

@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{Ctx, age, cell};
 use crate::model::Priority;
+use crate::outbox::SendState;
 use crate::store::Row;
 
 /// Which optional columns fit.
@@ -184,11 +185,17 @@ fn row_line(
     spans.push(priority(row.priority, &on));
     if cols.status {
         let status = row.effective_status(now);
-        spans.push(cell(
-            status.as_str(),
-            10,
-            on(&format!("status.{}", status.as_str())),
-        ));
+        let outbox = item
+            .and_then(|i| state.outbox.get(i.id.as_str()))
+            .and_then(|e| e.last());
+        let (word, scope) = match outbox.map(|e| &e.state) {
+            Some(SendState::Pending | SendState::Sending { .. }) => {
+                ("sending", "notice.warn".to_string())
+            }
+            Some(SendState::Failed { .. }) => ("send fail", "notice.error".to_string()),
+            _ => (status.as_str(), format!("status.{}", status.as_str())),
+        };
+        spans.push(cell(word, 10, on(&scope)));
     }
     let secs = now - row.created;
     let age_scope = if secs > 86_400 && row.effective_status(now).is_unanswered() {
