@@ -459,7 +459,23 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
         Outcome::Queued(Err(e)) => {
             state.notify(Level::Error, format!("could not queue the reply: {e}"))
         }
-        Outcome::OutboxLoaded(Ok(entries)) => state.set_outbox(entries),
+        Outcome::OutboxLoaded(Ok(entries)) => {
+            // A reply confirmed since the last look has marked its item
+            // answered in the store: the rows must follow.
+            let sent = |e: &crate::outbox::OutboxEntry| {
+                matches!(e.state, crate::outbox::SendState::Sent { .. })
+            };
+            let newly_sent = entries.iter().filter(|e| sent(e)).any(|e| {
+                !state
+                    .outbox
+                    .get(e.item.as_str())
+                    .is_some_and(|known| known.iter().any(|k| k.id == e.id && sent(k)))
+            });
+            state.set_outbox(entries);
+            if newly_sent {
+                return vec![Effect::LoadRows];
+            }
+        }
         Outcome::OutboxLoaded(Err(e)) => {
             state.notify(Level::Error, format!("could not read the outbox: {e}"))
         }
