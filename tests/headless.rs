@@ -396,3 +396,52 @@ fn reply_goes_to_the_outbox_and_shows_as_sending() {
     );
     assert_eq!(app.state.mode(), Mode::Queue);
 }
+
+#[test]
+fn unsent_replies_can_be_edited_retried_and_dropped() {
+    let mut app = app();
+    keys(&mut app, "j");
+    let seq = selected(&app);
+    let id = app.store().get(seq).unwrap().unwrap().id;
+    keys(&mut app, "r");
+    type_text(&mut app, "Bonjour");
+    keys(&mut app, "enter");
+    let palette = |app: &mut App, name: &str| {
+        keys(app, ":");
+        type_text(app, name);
+        keys(app, "enter");
+    };
+    palette(&mut app, "reply.retry");
+    assert!(
+        app.state
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("already waiting"))
+    );
+
+    palette(&mut app, "reply.edit");
+    assert_eq!(app.state.mode(), Mode::Input);
+    let held = app.store().outbox().unwrap();
+    assert!(
+        matches!(
+            &held[0].state,
+            guichet::outbox::SendState::Failed { retry: false, .. }
+        ),
+        "held while edited"
+    );
+    type_text(&mut app, ", c'est corrigé.");
+    keys(&mut app, "enter");
+    let entries = app.store().outbox().unwrap();
+    assert_eq!(entries.len(), 1, "the edited reply replaces the old one");
+    assert_eq!(entries[0].item, id);
+    assert_eq!(
+        entries[0].action,
+        guichet::outbox::OutAction::Reply {
+            text: "Bonjour, c'est corrigé.".into()
+        }
+    );
+
+    palette(&mut app, "reply.drop");
+    assert!(app.store().outbox().unwrap().is_empty());
+    assert!(app.state.outbox.get(id.as_str()).is_none_or(Vec::is_empty));
+}

@@ -16,6 +16,8 @@ use guichet::sandbox::{Fault, Sandbox, mastodon::TOKEN};
 use guichet::store::{SledStore, Store};
 use guichet::sync::sync_once;
 
+mod common;
+
 const ME: &str = "atelierlumen@piaille.fr";
 
 async fn setup() -> (Sandbox, Arc<dyn Store>, MastodonConnector, ItemId) {
@@ -189,7 +191,7 @@ async fn the_outbox_survives_a_restart() {
     let dir = tempfile::tempdir().unwrap();
     let id: ItemId = format!("mastodon:{ME}:123").parse().unwrap();
     {
-        let store = SledStore::open(dir.path()).unwrap();
+        let store = common::reopen(dir.path()).unwrap();
         store
             .enqueue(
                 &id,
@@ -200,7 +202,7 @@ async fn the_outbox_survives_a_restart() {
             )
             .unwrap();
     }
-    let store = SledStore::open(dir.path()).unwrap();
+    let store = common::reopen(dir.path()).unwrap();
     let entries = store.outbox().unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].state, SendState::Pending);

@@ -215,7 +215,7 @@ fn audit_and_tag_records_say_who_when_why() {
 fn reopening_after_restart_keeps_everything() {
     let dir = tempfile::tempdir().unwrap();
     let seq = {
-        let store = SledStore::open(dir.path()).unwrap();
+        let store = common::reopen(dir.path()).unwrap();
         let (seqs, _) = store
             .ingest(vec![item(Network::Mastodon, "9", "persist me", 5)])
             .unwrap();
@@ -225,7 +225,7 @@ fn reopening_after_restart_keeps_everything() {
         store.flush().unwrap();
         seqs[0]
     };
-    let store = SledStore::open(dir.path()).unwrap();
+    let store = common::reopen(dir.path()).unwrap();
     let got = store.get(seq).unwrap().unwrap();
     assert_eq!(got.local.status, Status::Escalated);
     assert_eq!(store.audit(5).unwrap().len(), 1);
@@ -241,7 +241,7 @@ fn reopening_after_restart_keeps_everything() {
 fn interrupted_ingest_is_repaired_on_open() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let store = SledStore::open(dir.path()).unwrap();
+        let store = common::reopen(dir.path()).unwrap();
         store
             .ingest(vec![
                 item(Network::X, "1", "a", 1),
@@ -259,7 +259,7 @@ fn interrupted_ingest_is_repaired_on_open() {
             .unwrap();
         store.flush().unwrap();
     }
-    let store = SledStore::open(dir.path()).unwrap();
+    let store = common::reopen(dir.path()).unwrap();
     assert_eq!(store.rows().unwrap().rows.len(), 2);
     assert_eq!(store.search("b").unwrap().len(), 1);
 }
@@ -268,7 +268,7 @@ fn interrupted_ingest_is_repaired_on_open() {
 fn migrates_an_unversioned_store_and_refuses_a_newer_one() {
     let dir = tempfile::tempdir().unwrap();
     {
-        let store = SledStore::open(dir.path()).unwrap();
+        let store = common::reopen(dir.path()).unwrap();
         store
             .ingest(vec![item(Network::X, "1", "old layout", 1)])
             .unwrap();
@@ -281,7 +281,7 @@ fn migrates_an_unversioned_store_and_refuses_a_newer_one() {
         store.flush().unwrap();
     }
     {
-        let store = SledStore::open(dir.path()).unwrap();
+        let store = common::reopen(dir.path()).unwrap();
         assert_eq!(store.rows().unwrap().rows.len(), 1);
         let id = "x:brand:1".parse().unwrap();
         assert!(store.find(&id).unwrap().is_some());
@@ -293,7 +293,7 @@ fn migrates_an_unversioned_store_and_refuses_a_newer_one() {
         meta.insert(b"schema", &99u32.to_be_bytes()).unwrap();
         store.flush().unwrap();
     }
-    let err = SledStore::open(dir.path())
+    let err = common::reopen(dir.path())
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();

@@ -118,6 +118,9 @@ pub enum Action {
     ItemNote,
     ItemCopyLink,
     ItemReply,
+    ReplyRetry,
+    ReplyEdit,
+    ReplyDrop,
 
     DetailClose,
     DetailScrollDown,

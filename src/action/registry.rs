@@ -239,6 +239,24 @@ pub const ACTIONS: &[ActionSpec] = &[
         LIST,
     ),
     palette(
+        "reply.retry",
+        A::ReplyRetry,
+        "Send a failed reply again",
+        LIST,
+    ),
+    palette(
+        "reply.edit",
+        A::ReplyEdit,
+        "Edit a reply that was not sent",
+        LIST,
+    ),
+    palette(
+        "reply.drop",
+        A::ReplyDrop,
+        "Drop a reply that was not sent",
+        LIST,
+    ),
+    palette(
         "item.copy_link",
         A::ItemCopyLink,
         "Show the item's link in the status bar",

@@ -173,5 +173,8 @@ pub trait Store: Send + Sync {
     /// Saves an entry's new state.
     fn update_outbox(&self, entry: &crate::outbox::OutboxEntry) -> Result<(), StoreError>;
 
+    /// Removes an entry (the user dropped a reply that was not sent).
+    fn remove_outbox(&self, id: u64) -> Result<(), StoreError>;
+
     fn flush(&self) -> Result<(), StoreError>;
 }

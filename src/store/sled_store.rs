@@ -389,6 +389,12 @@ impl Store for SledStore {
         Ok(())
     }
 
+    fn remove_outbox(&self, id: u64) -> Result<(), StoreError> {
+        self.outbox.remove(id.to_be_bytes())?;
+        self.outbox.flush()?;
+        Ok(())
+    }
+
     fn len(&self) -> usize {
         self.items.len()
     }

@@ -26,6 +26,12 @@ pub enum Effect {
     Enqueue { seq: u32, text: String },
     /// Re-read the outbox (after a sync pass sent what was due).
     LoadOutbox,
+    /// Put a failed entry back in line.
+    RetryReply(u64),
+    /// Remove an unsent entry.
+    DropReply(u64),
+    /// Keep an entry from being sent while the user edits it.
+    HoldReply(u64),
 }
 
 /// A finished effect, fed back to `update::apply`.
@@ -76,6 +82,53 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
             Outcome::Queued(queued.map_err(|e| e.to_string()))
         }
         Effect::LoadOutbox => Outcome::OutboxLoaded(store.outbox().map_err(|e| e.to_string())),
+        Effect::RetryReply(id) => {
+            let result =
+                store
+                    .outbox()
+                    .and_then(|entries| match entries.into_iter().find(|e| e.id == id) {
+                        Some(mut e) => {
+                            e.state = crate::outbox::SendState::Pending;
+                            e.attempts = e.attempts.min(1);
+                            store.update_outbox(&e)
+                        }
+                        None => Ok(()),
+                    });
+            Outcome::OutboxLoaded(
+                result
+                    .and_then(|()| store.outbox())
+                    .map_err(|e| e.to_string()),
+            )
+        }
+        Effect::HoldReply(id) => {
+            let result =
+                store
+                    .outbox()
+                    .and_then(|entries| match entries.into_iter().find(|e| e.id == id) {
+                        Some(mut e)
+                            if e.is_due()
+                                && !matches!(e.state, crate::outbox::SendState::Sending { .. }) =>
+                        {
+                            e.state = crate::outbox::SendState::Failed {
+                                error: "held while you edit it".into(),
+                                retry: false,
+                            };
+                            store.update_outbox(&e)
+                        }
+                        _ => Ok(()),
+                    });
+            Outcome::OutboxLoaded(
+                result
+                    .and_then(|()| store.outbox())
+                    .map_err(|e| e.to_string()),
+            )
+        }
+        Effect::DropReply(id) => Outcome::OutboxLoaded(
+            store
+                .remove_outbox(id)
+                .and_then(|()| store.outbox())
+                .map_err(|e| e.to_string()),
+        ),
     })
 }
 

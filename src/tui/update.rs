@@ -123,6 +123,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::ItemNote => prompt_for_targets(state, PromptKind::Note),
         A::ItemCopyLink => copy_link(state),
         A::ItemReply => start_reply(state),
+        A::ReplyRetry | A::ReplyEdit | A::ReplyDrop => return manage_reply(state, action),
         A::DetailClose => state.detail = None,
         A::DetailScrollDown => scroll_detail(state, 3),
         A::DetailScrollUp => scroll_detail(state, -3),
@@ -235,6 +236,7 @@ fn open_prompt(
         completions,
         targets,
         error: None,
+        replaces: None,
     }));
 }
 
@@ -374,6 +376,64 @@ fn start_reply(state: &mut AppState) {
         return;
     }
     open_prompt(state, PromptKind::Reply, "", Vec::new(), vec![*seq]);
+}
+
+/// Retry, edit or drop the latest unsent reply of the selected item. A
+/// reply being sent cannot be touched: its outcome is not known yet.
+fn manage_reply(state: &mut AppState, action: Action) -> Vec<Effect> {
+    use crate::outbox::SendState as S;
+    let seq = state
+        .detail
+        .as_ref()
+        .map(|d| d.seq)
+        .or(state.queue.selected);
+    let id = seq
+        .and_then(|s| state.items.get(&s))
+        .map(|i| i.id.to_string());
+    let entry = id
+        .and_then(|id| state.outbox.get(&id))
+        .and_then(|list| list.last())
+        .cloned();
+    let Some(entry) = entry else {
+        state.notify(Level::Warn, "this item has no reply in the outbox");
+        return Vec::new();
+    };
+    match (&entry.state, action) {
+        (S::Sent { .. }, _) => state.notify(Level::Info, "the reply was already sent"),
+        (S::Sending { .. }, _) => {
+            state.notify(Level::Warn, "the reply is being sent; wait for the outcome")
+        }
+        (S::Pending, Action::ReplyRetry) => {
+            state.notify(Level::Info, "the reply is already waiting to be sent")
+        }
+        (_, Action::ReplyRetry) => {
+            let mut effects = vec![Effect::RetryReply(entry.id)];
+            if !state.accounts.is_empty() {
+                effects.push(Effect::SyncNow);
+            }
+            return effects;
+        }
+        (_, Action::ReplyDrop) => {
+            state.notify(Level::Info, "reply dropped");
+            return vec![Effect::DropReply(entry.id)];
+        }
+        _ => {
+            let crate::outbox::OutAction::Reply { text } = &entry.action;
+            let text = text.clone();
+            open_prompt(
+                state,
+                PromptKind::Reply,
+                &text,
+                Vec::new(),
+                seq.into_iter().collect(),
+            );
+            if let Some(Overlay::Prompt(p)) = state.overlays.last_mut() {
+                p.replaces = Some(entry.id);
+            }
+            return vec![Effect::HoldReply(entry.id)];
+        }
+    }
+    Vec::new()
 }
 
 fn copy_link(state: &mut AppState) {

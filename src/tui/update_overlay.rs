@@ -148,14 +148,16 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
             if text.is_empty() {
                 Err("the reply is empty".to_string())
             } else {
-                state.overlays.pop();
-                let mut effects: Vec<Effect> = targets
-                    .iter()
-                    .map(|seq| Effect::Enqueue {
-                        seq: *seq,
-                        text: text.clone(),
-                    })
-                    .collect();
+                let replaces = match state.overlays.pop() {
+                    Some(Overlay::Prompt(p)) => p.replaces,
+                    _ => None,
+                };
+                let mut effects: Vec<Effect> =
+                    replaces.map(Effect::DropReply).into_iter().collect();
+                effects.extend(targets.iter().map(|seq| Effect::Enqueue {
+                    seq: *seq,
+                    text: text.clone(),
+                }));
                 if !state.accounts.is_empty() {
                     effects.push(Effect::SyncNow);
                 }

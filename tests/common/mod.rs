@@ -40,3 +40,21 @@ pub fn item(network: Network, native: &str, text: &str, created: i64) -> Item {
     Item::new(remote(network, native, text, created))
 }
 pub mod session;
+
+/// Opens a store that was just dropped. sled releases its directory lock
+/// from a background thread, so an immediate reopen can briefly fail with
+/// "could not acquire lock"; that, and only that, is retried.
+pub fn reopen(
+    path: &std::path::Path,
+) -> Result<guichet::store::SledStore, guichet::store::StoreError> {
+    let mut tries = 0;
+    loop {
+        match guichet::store::SledStore::open(path) {
+            Err(e) if e.to_string().contains("could not acquire lock") && tries < 100 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}

@@ -128,6 +128,9 @@ pub struct Prompt {
     /// Items the answer applies to (empty for search).
     pub targets: Vec<u32>,
     pub error: Option<String>,
+    /// An unsent outbox reply this answer replaces (editing a reply): it is
+    /// dropped only when the new one is queued, so cancelling loses nothing.
+    pub replaces: Option<u64>,
 }
 
 /// Which dimension a picker filters.
