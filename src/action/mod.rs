@@ -67,7 +67,7 @@ impl fmt::Display for Mode {
 }
 
 /// Every bindable operation. Names live in the registry, not here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum Action {
     AppQuit,
     AppHelp,

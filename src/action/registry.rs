@@ -361,6 +361,16 @@ mod tests {
     use std::collections::HashSet;
 
     #[test]
+    fn every_action_has_exactly_one_row() {
+        use strum::IntoEnumIterator;
+        for action in Action::iter() {
+            let rows = ACTIONS.iter().filter(|s| s.action == action).count();
+            assert_eq!(rows, 1, "{action:?} has {rows} registry rows");
+        }
+        assert_eq!(Action::iter().count(), ACTIONS.len());
+    }
+
+    #[test]
     fn names_are_unique_dotted_and_resolve() {
         let mut names = HashSet::new();
         let mut actions = HashSet::new();
