@@ -4,7 +4,7 @@
 //! `demo` builds its own store (temporary, or `--keep DIR`) and its own
 //! configuration (the shipped example, so its saved views show), and never
 //! opens the user's store. It starts the sandbox networks and fills the
-//! store through the real connectors where they exist (Mastodon so far).
+//! store through the real connectors where they exist (Mastodon, Bluesky).
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -15,11 +15,11 @@ use chrono::Utc;
 
 use super::args::{Args, DemoArgs};
 use super::{load_config, open_store, store_path};
-use crate::config::{self, Config};
+use crate::config::{self, AccountConfig, Config, TokenSource};
 use crate::model::{Item, Network};
-use crate::networks::mastodon::MastodonConnector;
 use crate::sandbox::Sandbox;
 use crate::store::{SledStore, Store};
+use crate::sync::engine::connector_for;
 use crate::sync::sync_once;
 
 pub fn tui(args: &Args) -> anyhow::Result<ExitCode> {
@@ -67,13 +67,7 @@ pub fn demo(args: &Args, demo: &DemoArgs) -> anyhow::Result<ExitCode> {
     let sandbox = runtime.block_on(fill_demo(store.clone()))?;
     // The TUI keeps syncing the sandboxed accounts in the background, and
     // the sandbox keeps receiving new mentions, so the inbox is live.
-    config.accounts.push(crate::config::AccountConfig {
-        network: Network::Mastodon,
-        handle: crate::demo::account(Network::Mastodon).to_string(),
-        base_url: sandbox.base_url(Network::Mastodon),
-        token: crate::config::TokenSource::Fixed(crate::sandbox::mastodon::TOKEN.to_string()),
-        first_sync_depth: 1_000,
-    });
+    config.accounts.extend(sandbox_accounts(&sandbox));
     config.sync_every = std::time::Duration::from_secs(30);
     runtime.spawn(feed(sandbox.mastodon.clone()));
     let result = crate::tui::run_tui(config, store);
@@ -117,39 +111,54 @@ async fn feed(mastodon: crate::sandbox::mastodon::Mastodon) {
     }
 }
 
-/// Networks the sandbox already replicates: their demo items travel through
-/// the sandbox and the real connector; the others are written directly
+/// Items the sandbox replicates: Mastodon, and Bluesky except its chat
+/// DMs (the Bluesky replica has no chat yet). The rest are written directly
 /// until their connectors arrive.
-const SANDBOXED: &[Network] = &[Network::Mastodon];
+fn sandboxed(item: &Item) -> bool {
+    match item.remote.network {
+        Network::Mastodon => true,
+        Network::Bluesky => item.remote.kind != crate::model::Kind::DirectMessage,
+        _ => false,
+    }
+}
 
-/// Fills the demo store: the sandboxed networks by a real sync against the
-/// sandbox, the rest straight into the store.
+/// The sandbox's brand accounts, as `config.toml` would declare them.
+fn sandbox_accounts(sandbox: &Sandbox) -> Vec<AccountConfig> {
+    let account = |network: Network, token: &str| AccountConfig {
+        network,
+        handle: crate::demo::account(network).to_string(),
+        base_url: sandbox.base_url(network),
+        token: TokenSource::Fixed(token.to_string()),
+        first_sync_depth: 1_000,
+    };
+    vec![
+        account(Network::Mastodon, crate::sandbox::mastodon::TOKEN),
+        account(Network::Bluesky, crate::sandbox::bluesky::APP_PASSWORD),
+    ]
+}
+
+/// Fills the demo store: the sandboxed items by a real sync of each
+/// sandboxed account, the rest straight into the store.
 async fn fill_demo(store: Arc<dyn Store>) -> anyhow::Result<Sandbox> {
     let items = crate::demo::demo_items(Utc::now());
-    let (sandboxed, direct): (Vec<Item>, Vec<Item>) = items
-        .into_iter()
-        .partition(|i| SANDBOXED.contains(&i.remote.network));
+    let (replicated, direct): (Vec<Item>, Vec<Item>) = items.into_iter().partition(sandboxed);
     let writer = store.clone();
     let (_, summary) = tokio::task::spawn_blocking(move || writer.ingest(direct))
         .await
         .context("demo writer")?
         .context("cannot write the demo inbox")?;
-    let sandbox = Sandbox::start(&crate::demo::accounts(), &sandboxed)
+    let sandbox = Sandbox::start(&crate::demo::accounts(), &replicated)
         .await
         .context("cannot start the sandbox networks")?;
-    let conn = MastodonConnector::new(
-        &sandbox.base_url(Network::Mastodon),
-        crate::demo::account(Network::Mastodon),
-        crate::sandbox::mastodon::TOKEN,
-    )?;
-    let report = sync_once(store, &conn, 1_000)
-        .await
-        .context("syncing the sandbox")?;
-    tracing::info!(
-        direct = summary.new,
-        synced = report.summary.new,
-        "demo inbox ready"
-    );
+    let mut synced = 0;
+    for account in sandbox_accounts(&sandbox) {
+        let conn = connector_for(&account).await?;
+        let report = sync_once(store.clone(), &conn, account.first_sync_depth)
+            .await
+            .with_context(|| format!("syncing the sandbox account {}", account.label()))?;
+        synced += report.summary.new;
+    }
+    tracing::info!(direct = summary.new, synced, "demo inbox ready");
     Ok(sandbox)
 }
 

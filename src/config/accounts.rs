@@ -9,6 +9,11 @@
 //! network = "mastodon"
 //! handle = "atelierlumen@piaille.fr"        # instance taken from the handle
 //! token_cmd = "pass show guichet/mastodon"
+//!
+//! [[accounts]]
+//! network = "bluesky"
+//! handle = "atelierlumen.bsky.social"       # base_url defaults to https://bsky.social
+//! token_env = "GUICHET_BLUESKY_APP_PASSWORD" # an app password, not the account's
 //! ```
 
 use std::path::Path;
@@ -133,20 +138,22 @@ pub(super) fn parse(
                 continue;
             }
         };
-        if network != Network::Mastodon {
+        if !matches!(network, Network::Mastodon | Network::Bluesky) {
             bad(
                 "network",
-                format!("{network} has no connector yet (Mastodon is the first)"),
+                format!("{network} has no connector yet (Mastodon and Bluesky so far)"),
             );
             continue;
         }
         let base_url = match (
             &a.base_url,
+            network,
             a.handle.trim_start_matches('@').split_once('@'),
         ) {
-            (Some(url), _) => url.trim_end_matches('/').to_string(),
-            (None, Some((_, instance))) => format!("https://{instance}"),
-            (None, None) => {
+            (Some(url), _, _) => url.trim_end_matches('/').to_string(),
+            (None, Network::Bluesky, _) => "https://bsky.social".to_string(),
+            (None, _, Some((_, instance))) => format!("https://{instance}"),
+            (None, _, None) => {
                 bad(
                     "handle",
                     format!("'{}' needs its instance: user@instance", a.handle),

@@ -24,6 +24,7 @@
 //! `Network` variant, then a row in each `match` of the pure modules (the
 //! compiler lists them).
 
+pub mod bluesky;
 pub mod capabilities;
 pub mod classify;
 pub mod connector;

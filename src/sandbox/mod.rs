@@ -6,6 +6,7 @@
 //! To add a network: a module with its routes and control handle, nested
 //! in [`Sandbox::start`], and its base URL in [`Sandbox::base_url`].
 
+pub mod bluesky;
 pub mod faults;
 pub mod mastodon;
 
@@ -21,6 +22,7 @@ use crate::model::{Item, Network};
 pub struct Sandbox {
     pub addr: SocketAddr,
     pub mastodon: mastodon::Mastodon,
+    pub bluesky: bluesky::Bluesky,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -38,7 +40,15 @@ impl Sandbox {
             .map_or("brand@mastodon.example", |(_, a)| *a);
         let mastodon = mastodon::Mastodon::new(me);
         mastodon.seed(items);
-        let app = axum::Router::new().nest("/mastodon", mastodon::router(mastodon.clone()));
+        let bsky = brand_accounts
+            .iter()
+            .find(|(n, _)| *n == Network::Bluesky)
+            .map_or("brand.bsky.social", |(_, a)| *a);
+        let bluesky = bluesky::Bluesky::new(bsky);
+        bluesky.seed(items);
+        let app = axum::Router::new()
+            .nest("/mastodon", mastodon::router(mastodon.clone()))
+            .nest("/bluesky", bluesky::router(bluesky.clone()));
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
@@ -53,6 +63,7 @@ impl Sandbox {
         Ok(Sandbox {
             addr,
             mastodon,
+            bluesky,
             stop: Some(stop),
         })
     }

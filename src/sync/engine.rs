@@ -13,6 +13,7 @@ use tokio::task::JoinSet;
 use super::{SyncError, SyncReport, sync_once};
 use crate::config::AccountConfig;
 use crate::model::Network;
+use crate::networks::bluesky::BlueskyConnector;
 use crate::networks::connector::{Connector, Fetched};
 use crate::networks::error::{ConnectorError, ErrorKind};
 use crate::networks::mastodon::MastodonConnector;
@@ -24,18 +25,21 @@ use crate::store::Store;
 #[derive(Debug, Clone)]
 pub enum AnyConnector {
     Mastodon(MastodonConnector),
+    Bluesky(BlueskyConnector),
 }
 
 impl Connector for AnyConnector {
     fn network(&self) -> Network {
         match self {
             AnyConnector::Mastodon(c) => c.network(),
+            AnyConnector::Bluesky(c) => c.network(),
         }
     }
 
     fn account(&self) -> &str {
         match self {
             AnyConnector::Mastodon(c) => c.account(),
+            AnyConnector::Bluesky(c) => c.account(),
         }
     }
 
@@ -46,6 +50,7 @@ impl Connector for AnyConnector {
     ) -> Result<Fetched, ConnectorError> {
         match self {
             AnyConnector::Mastodon(c) => c.fetch_new(cursor, depth).await,
+            AnyConnector::Bluesky(c) => c.fetch_new(cursor, depth).await,
         }
     }
 
@@ -57,6 +62,7 @@ impl Connector for AnyConnector {
     ) -> Result<String, ConnectorError> {
         match self {
             AnyConnector::Mastodon(c) => c.reply(item, text, key).await,
+            AnyConnector::Bluesky(c) => c.reply(item, text, key).await,
         }
     }
 
@@ -67,6 +73,7 @@ impl Connector for AnyConnector {
     ) -> Result<Option<String>, ConnectorError> {
         match self {
             AnyConnector::Mastodon(c) => c.find_reply(item, text).await,
+            AnyConnector::Bluesky(c) => c.find_reply(item, text).await,
         }
     }
 }
@@ -86,6 +93,12 @@ pub async fn connector_for(account: &AccountConfig) -> Result<AnyConnector, Conn
         })?;
     match account.network {
         Network::Mastodon => Ok(AnyConnector::Mastodon(MastodonConnector::new(
+            &account.base_url,
+            &account.handle,
+            &token,
+        )?)),
+        // The "token" of a Bluesky account is its app password.
+        Network::Bluesky => Ok(AnyConnector::Bluesky(BlueskyConnector::new(
             &account.base_url,
             &account.handle,
             &token,
