@@ -176,3 +176,38 @@ pub(crate) fn is_users_store(args: &Args, dir: &Path) -> bool {
     let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     real.iter().any(|r| canon(r) == canon(dir))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_demo_fills_through_the_sandbox_connectors() {
+        let store: Arc<dyn Store> = Arc::new(SledStore::temporary().unwrap());
+        let sandbox = fill_demo(store.clone()).await.unwrap();
+        let rows = store.rows().unwrap();
+        let count = |n: Network| rows.rows.iter().filter(|r| r.network == n).count();
+        assert!(
+            count(Network::Mastodon) > 5,
+            "Mastodon items came through the connector"
+        );
+        assert!(
+            count(Network::Bluesky) > 5,
+            "Bluesky items came through the connector"
+        );
+        assert!(
+            count(Network::Instagram) > 20,
+            "the other networks are written directly"
+        );
+        // Their sync cursors are saved: the background sync resumes from there.
+        for account in sandbox_accounts(&sandbox) {
+            let conn = connector_for(&account).await.unwrap();
+            assert!(
+                store
+                    .cursor(&crate::networks::connector::Connector::stream(&conn))
+                    .unwrap()
+                    .is_some()
+            );
+        }
+    }
+}
