@@ -40,6 +40,50 @@ fn default_depth() -> usize {
     500
 }
 
+/// How long a `token_cmd` may take (a password manager may ask for a
+/// passphrase through its agent) before the account reports it.
+const TOKEN_CMD_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Runs `cmd` with `sh -c`, no stdin, and returns its first output line.
+/// A command that hangs is killed after `timeout`.
+fn run_token_cmd(cmd: &str, timeout: std::time::Duration) -> Result<String, String> {
+    use std::io::Read;
+    let mut child = Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot run token_cmd `{cmd}`: {e}"))?;
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() >= timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "token_cmd `{cmd}` did not finish within {} s",
+                    timeout.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(e) => return Err(format!("token_cmd `{cmd}`: {e}")),
+        }
+    };
+    if !status.success() {
+        return Err(format!("token_cmd `{cmd}` failed ({status})"));
+    }
+    let mut out = String::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        stdout
+            .read_to_string(&mut out)
+            .map_err(|_| format!("token_cmd `{cmd}` printed something that is not text"))?;
+    }
+    Ok(out.lines().next().unwrap_or_default().to_string())
+}
+
 /// Where a token comes from. Only the sandbox uses `Fixed`.
 #[derive(Clone, PartialEq, Eq)]
 pub enum TokenSource {
@@ -65,23 +109,7 @@ impl TokenSource {
             TokenSource::Fixed(t) => t.clone(),
             TokenSource::Env(var) => std::env::var(var)
                 .map_err(|_| format!("the environment variable {var} is not set"))?,
-            TokenSource::Command(cmd) => {
-                let out = Command::new("sh")
-                    .arg("-c")
-                    .arg(cmd)
-                    .stdin(std::process::Stdio::null())
-                    .output()
-                    .map_err(|e| format!("cannot run token_cmd `{cmd}`: {e}"))?;
-                if !out.status.success() {
-                    return Err(format!("token_cmd `{cmd}` failed ({})", out.status));
-                }
-                String::from_utf8(out.stdout)
-                    .map_err(|_| format!("token_cmd `{cmd}` printed something that is not text"))?
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string()
-            }
+            TokenSource::Command(cmd) => run_token_cmd(cmd, TOKEN_CMD_TIMEOUT)?,
         };
         let token = token.trim().to_string();
         if token.is_empty() {
