@@ -13,6 +13,7 @@ pub mod terminal;
 pub mod ui;
 pub mod update;
 pub mod update_overlay;
+pub mod update_reply;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,96 @@
+//! Update for replies: opening the reply prompt once the network's rules
+//! allow it, and retrying, editing or dropping a reply the outbox has not
+//! sent. Submitting the prompt is in `update_overlay`.
+
+use super::effect::Effect;
+use super::state::{AppState, Level, Overlay, PromptKind};
+use super::update::open_prompt;
+use crate::action::Action;
+
+/// Opens the reply prompt when the network allows a reply to this item;
+/// otherwise says why not, before anything is typed.
+pub fn start(state: &mut AppState) {
+    let targets = state.targets();
+    let [seq] = targets.as_slice() else {
+        state.notify(
+            Level::Warn,
+            "reply to one item at a time (clear the marks with x)",
+        );
+        return;
+    };
+    let item = state
+        .detail
+        .as_ref()
+        .filter(|d| d.seq == *seq)
+        .and_then(|d| d.item.as_ref())
+        .or(state.items.get(seq));
+    let Some(item) = item else {
+        state.notify(Level::Warn, "the item is still loading");
+        return;
+    };
+    let caps = crate::networks::capabilities(item.remote.network);
+    let target = crate::networks::Target::from_remote(&item.remote);
+    if let Err(no) = caps.check(crate::networks::Capability::Reply, &target, state.now) {
+        state.notify(Level::Warn, no.reason);
+        return;
+    }
+    open_prompt(state, PromptKind::Reply, "", Vec::new(), vec![*seq]);
+}
+
+/// Retry, edit or drop the latest unsent reply of the selected item. A
+/// reply being sent cannot be touched: its outcome is not known yet.
+pub fn manage(state: &mut AppState, action: Action) -> Vec<Effect> {
+    use crate::outbox::SendState as S;
+    let seq = state
+        .detail
+        .as_ref()
+        .map(|d| d.seq)
+        .or(state.queue.selected);
+    let id = seq
+        .and_then(|s| state.items.get(&s))
+        .map(|i| i.id.to_string());
+    let entry = id
+        .and_then(|id| state.outbox.get(&id))
+        .and_then(|list| list.last())
+        .cloned();
+    let Some(entry) = entry else {
+        state.notify(Level::Warn, "this item has no reply in the outbox");
+        return Vec::new();
+    };
+    match (&entry.state, action) {
+        (S::Sent { .. }, _) => state.notify(Level::Info, "the reply was already sent"),
+        (S::Sending { .. }, _) => {
+            state.notify(Level::Warn, "the reply is being sent; wait for the outcome")
+        }
+        (S::Pending, Action::ReplyRetry) => {
+            state.notify(Level::Info, "the reply is already waiting to be sent")
+        }
+        (_, Action::ReplyRetry) => {
+            let mut effects = vec![Effect::RetryReply(entry.id)];
+            if !state.accounts.is_empty() {
+                effects.push(Effect::SyncNow);
+            }
+            return effects;
+        }
+        (_, Action::ReplyDrop) => {
+            state.notify(Level::Info, "reply dropped");
+            return vec![Effect::DropReply(entry.id)];
+        }
+        _ => {
+            let crate::outbox::OutAction::Reply { text } = &entry.action;
+            let text = text.clone();
+            open_prompt(
+                state,
+                PromptKind::Reply,
+                &text,
+                Vec::new(),
+                seq.into_iter().collect(),
+            );
+            if let Some(Overlay::Prompt(p)) = state.overlays.last_mut() {
+                p.replaces = Some(entry.id);
+            }
+            return vec![Effect::HoldReply(entry.id)];
+        }
+    }
+    Vec::new()
+}
