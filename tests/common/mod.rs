@@ -58,3 +58,25 @@ pub fn reopen(
         }
     }
 }
+
+/// Asserts a sync pass was stopped by a rate limit lifting in about
+/// `secs` seconds (as the network's own reset header said).
+pub fn assert_rate_limited<T: std::fmt::Debug>(
+    result: Result<T, guichet::sync::SyncError>,
+    secs: i64,
+) {
+    use guichet::networks::error::ErrorKind;
+    match result {
+        Err(guichet::sync::SyncError::Connector(e)) => match e.kind {
+            ErrorKind::RateLimited { until } => {
+                let wait = (until - Utc::now()).num_seconds();
+                assert!(
+                    (secs - 10..=secs + 1).contains(&wait),
+                    "reset read from the network's header: {wait}"
+                );
+            }
+            other => panic!("expected a rate limit, got {other:?}"),
+        },
+        other => panic!("expected a rate limit, got {other:?}"),
+    }
+}
