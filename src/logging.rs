@@ -82,7 +82,6 @@ fn open_log(dir: &Path, path: &Path, raised: bool) -> Option<std::fs::File> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -7,7 +7,6 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use guichet::change::LocalChange;
 use guichet::model::{Item, ItemId, Kind, Network, Status};
 use guichet::networks::bluesky::BlueskyConnector;
 use guichet::networks::connector::Connector;
@@ -183,19 +182,7 @@ async fn resync_keeps_local_state() {
     let uri = server.pds.mention("typo.bsky.social", "Bonjuor", None);
     sync_once(store.clone(), &conn, 500).await.unwrap();
     let (seq, _) = store.find(&id(&uri)).unwrap().unwrap();
-    store
-        .change(&[seq], &LocalChange::SetStatus(Status::Done), "camille")
-        .unwrap();
-    store
-        .change(
-            &[seq],
-            &LocalChange::AddTag {
-                tag: "refund".into(),
-                why: None,
-            },
-            "camille",
-        )
-        .unwrap();
+    common::decide_locally(&store, seq);
     // Forget the cursor: everything comes again, local state stays.
     store
         .set_cursor(&stream(), "2000-01-01T00:00:00.000Z")

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use chrono::{TimeZone, Utc};
-use guichet::change::LocalChange;
 use guichet::model::{Kind, Network, Status};
 use guichet::networks::error::ErrorKind;
 use guichet::networks::mastodon::MastodonConnector;
@@ -104,19 +103,7 @@ async fn resync_keeps_local_state() {
     sync_once(store.clone(), &conn, 500).await.unwrap();
     let native = format!("mastodon:{ME}:{id}").parse().unwrap();
     let (seq, _) = store.find(&native).unwrap().unwrap();
-    store
-        .change(&[seq], &LocalChange::SetStatus(Status::Done), "camille")
-        .unwrap();
-    store
-        .change(
-            &[seq],
-            &LocalChange::AddTag {
-                tag: "refund".into(),
-                why: None,
-            },
-            "camille",
-        )
-        .unwrap();
+    common::decide_locally(&store, seq);
     // The author edits the text; the next page carries it again.
     sandbox.mastodon.edit(&id, "Bonjour");
     store.set_cursor(&conn_stream(), "0").unwrap();

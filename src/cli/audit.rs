@@ -35,7 +35,6 @@ fn line(e: &AuditEntry) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use chrono::DateTime;

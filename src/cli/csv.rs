@@ -26,7 +26,6 @@ pub fn record<S: AsRef<str>>(out: &mut dyn Write, fields: &[S]) -> io::Result<()
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -113,7 +113,6 @@ fn apply(ctx: &Context, ids: &[String], change: &LocalChange) -> anyhow::Result<
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::cli::args::{AssignArgs, TagArgs};

@@ -231,7 +231,6 @@ fn write_csv(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::filter::builtin_views;

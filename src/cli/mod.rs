@@ -205,7 +205,6 @@ pub(crate) fn stdout() -> io::BufWriter<io::StdoutLock<'static>> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -213,7 +213,6 @@ fn list(
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::model::{Author, Engagement, Kind, Network, Remote};

@@ -213,7 +213,6 @@ pub fn format_sequence(keys: &[KeyChord]) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
     use crossterm::event::{KeyEventKind, KeyEventState};

@@ -143,7 +143,6 @@ pub fn key_order(a: &str, b: &str) -> Ordering {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
     use crate::keymap::chord::parse_sequence;

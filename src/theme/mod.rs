@@ -124,7 +124,6 @@ impl Default for Theme {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
     use ratatui::style::{Color, Modifier};

@@ -88,7 +88,6 @@ pub fn is_known(scope: &str) -> bool {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
     use std::collections::HashSet;

@@ -147,7 +147,6 @@ pub fn style(value: &Value, palette: &HashMap<String, Color>) -> Result<Style, S
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)] // a failed unwrap is a failed test
 mod tests {
     use super::*;
 

@@ -80,3 +80,25 @@ pub fn assert_rate_limited<T: std::fmt::Debug>(
         other => panic!("expected a rate limit, got {other:?}"),
     }
 }
+
+/// The local decisions a re-sync must keep: done, tagged "refund".
+pub fn decide_locally(store: &std::sync::Arc<dyn guichet::store::Store>, seq: u32) {
+    use guichet::change::LocalChange;
+    store
+        .change(
+            &[seq],
+            &LocalChange::SetStatus(guichet::model::Status::Done),
+            "camille",
+        )
+        .unwrap();
+    store
+        .change(
+            &[seq],
+            &LocalChange::AddTag {
+                tag: "refund".into(),
+                why: None,
+            },
+            "camille",
+        )
+        .unwrap();
+}
