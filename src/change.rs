@@ -14,10 +14,16 @@ pub enum LocalChange {
     SetStatus(Status),
     SetRead(bool),
     SetPriority(Priority),
-    AddTag { tag: String, why: Option<String> },
+    AddTag {
+        tag: String,
+        why: Option<String>,
+    },
     RemoveTag(String),
     Assign(Option<String>),
     AddNote(String),
+    /// Records an action done on the network (`hide sent`, `block sent`):
+    /// only the last action and the audit line change.
+    Record(String),
 }
 
 impl LocalChange {
@@ -33,6 +39,7 @@ impl LocalChange {
             LocalChange::Assign(Some(who)) => format!("assign {who}"),
             LocalChange::Assign(None) => "unassign".to_string(),
             LocalChange::AddNote(_) => "note".to_string(),
+            LocalChange::Record(what) => what.clone(),
         }
     }
 
@@ -65,6 +72,7 @@ impl LocalChange {
                 });
                 true
             }
+            LocalChange::Record(_) => true,
         };
         if changed && !matches!(self, LocalChange::SetRead(_)) {
             local.last_action = Some(LastAction {

@@ -430,6 +430,20 @@ pub struct Remote {
     pub engagement: Engagement,
     /// True when the brand itself wrote this (our earlier replies in a thread).
     pub from_us: bool,
+    /// The moderation state the network reports (hidden, liked by us…).
+    pub moderation: Moderation,
+}
+
+/// What the brand has done to an item on the network, as the network says
+/// (a re-sync replaces it; a confirmed outbox action updates it at once).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Moderation {
+    /// Hidden from the public (Meta hide, Bluesky thread-gate, YouTube held).
+    pub hidden: bool,
+    /// Liked / favourited by the brand account.
+    pub liked: bool,
+    /// Deleted on the network: kept here for the record.
+    pub deleted: bool,
 }
 
 impl Remote {

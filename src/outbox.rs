@@ -1,5 +1,6 @@
-//! The outbox: every write to a network (replies so far) is stored in sled
-//! first, then sent in the background. Nothing is lost and nothing is sent
+//! The outbox: every write to a network (replies, private replies, likes,
+//! hides, deletes, blocks, mutes) is stored in sled first, then sent in the
+//! background. Nothing is lost and nothing is sent
 //! twice:
 //!
 //! - an entry is written before any network call, and marked `Sending`
@@ -8,7 +9,10 @@
 //!   an hour);
 //! - an entry found `Sending` after a crash is *uncertain*: before sending
 //!   it again, the connector looks for the reply on the network;
-//! - a confirmed reply records its remote id and marks the item answered.
+//! - a confirmed reply records its remote id and marks the item answered;
+//! - textless actions ([`Act`]) leave the item as once when repeated, so an
+//!   uncertain one is simply sent again; a confirmed one updates the item's
+//!   [`Moderation`] and its last action.
 //!
 //! To add an action: a variant of [`OutAction`], its call in
 //! [`send_one`], and the connector method behind it.
@@ -19,9 +23,10 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::change::LocalChange;
-use crate::model::{ItemId, Status};
-use crate::networks::connector::Connector;
-use crate::networks::error::ConnectorError;
+use crate::model::{Item, ItemId, Status};
+use crate::networks::capabilities::Capability;
+use crate::networks::connector::{Act, Connector};
+use crate::networks::error::{ConnectorError, ErrorKind};
 use crate::store::{Store, StoreError};
 
 /// Attempts before a retryable failure is given up (and shown as failed).
@@ -31,6 +36,32 @@ pub const MAX_ATTEMPTS: u32 = 5;
 pub enum OutAction {
     /// A public reply under the item, or a direct one for a DM.
     Reply { text: String },
+    /// A textless write on the item or its author.
+    Act(Act),
+    /// Meta's one private reply to a public comment (it opens a DM).
+    PrivateReply { text: String },
+}
+
+impl OutAction {
+    pub fn capability(&self) -> Capability {
+        match self {
+            OutAction::Reply { .. } => Capability::Reply,
+            OutAction::Act(act) => act.capability(),
+            OutAction::PrivateReply { .. } => Capability::PrivateReply,
+        }
+    }
+
+    /// The words for lists and the audit (`reply`, `hide`, …).
+    pub fn describe(&self) -> &'static str {
+        self.capability().as_str()
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            OutAction::Reply { text } | OutAction::PrivateReply { text } => Some(text),
+            OutAction::Act(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,12 +165,12 @@ pub async fn send_one<C: Connector>(
         save(&store, &entry).await?;
         return Ok(entry);
     };
-    let OutAction::Reply { text } = &entry.action;
-    // An earlier attempt may have reached the network (a crash while
+    // An earlier reply may have reached the network (a crash while
     // `Sending`, a timeout after the request left): look before resending.
-    let already = match entry.attempts {
-        0 => None,
-        _ => connector.find_reply(&item, text).await.ok().flatten(),
+    // Textless actions and private replies are safe to repeat.
+    let already = match (&entry.action, entry.attempts) {
+        (OutAction::Reply { text }, 1..) => connector.find_reply(&item, text).await.ok().flatten(),
+        _ => None,
     };
     let result: Result<String, ConnectorError> = match already {
         Some(remote) => Ok(remote),
@@ -147,7 +178,14 @@ pub async fn send_one<C: Connector>(
             entry.state = SendState::Sending { since: Utc::now() };
             entry.attempts += 1;
             save(&store, &entry).await?;
-            connector.reply(&item, text, &entry.key).await
+            let sent = match &entry.action {
+                OutAction::Reply { text } => connector.reply(&item, text, &entry.key).await,
+                OutAction::PrivateReply { text } => {
+                    connector.private_reply(&item, text, &entry.key).await
+                }
+                OutAction::Act(act) => connector.act(&item, *act, &entry.key).await,
+            };
+            settled(&entry.action, &item, sent)
         }
     };
     match result {
@@ -157,13 +195,8 @@ pub async fn send_one<C: Connector>(
                 at: Utc::now(),
             };
             save(&store, &entry).await?;
-            let (store, by) = (store.clone(), entry.by.clone());
-            blocking(move || {
-                store
-                    .change(&[seq], &LocalChange::SetStatus(Status::Answered), &by)
-                    .map(|_| ())
-            })
-            .await?;
+            let (store, by, action) = (store.clone(), entry.by.clone(), entry.action.clone());
+            blocking(move || confirm(store.as_ref(), seq, item, &action, &by)).await?;
         }
         Err(e) => {
             let retry = e.kind.is_retryable() && entry.attempts < MAX_ATTEMPTS;
@@ -176,4 +209,57 @@ pub async fn send_one<C: Connector>(
         }
     }
     Ok(entry)
+}
+
+/// Reads a network's answer for `action`: a repeat the network refuses as
+/// already done (a second private reply, deleting what is gone) is success.
+fn settled(
+    action: &OutAction,
+    item: &Item,
+    sent: Result<String, ConnectorError>,
+) -> Result<String, ConnectorError> {
+    match (sent, action) {
+        (Err(e), OutAction::Act(_) | OutAction::PrivateReply { .. })
+            if e.kind == ErrorKind::Duplicate =>
+        {
+            Ok(item.remote.native_id.clone())
+        }
+        (Err(e), OutAction::Act(Act::Delete)) if e.kind == ErrorKind::NotFound => {
+            Ok(item.remote.native_id.clone())
+        }
+        (sent, _) => sent,
+    }
+}
+
+/// What a confirmed action does to the stored item.
+fn confirm(
+    store: &dyn Store,
+    seq: u32,
+    mut item: Item,
+    action: &OutAction,
+    by: &str,
+) -> Result<(), StoreError> {
+    let moderation = &mut item.remote.moderation;
+    let before = *moderation;
+    match action {
+        OutAction::Reply { .. } | OutAction::PrivateReply { .. } => {
+            store.change(&[seq], &LocalChange::SetStatus(Status::Answered), by)?;
+            return Ok(());
+        }
+        OutAction::Act(Act::Like) => moderation.liked = true,
+        OutAction::Act(Act::Unlike) => moderation.liked = false,
+        OutAction::Act(Act::Hide) => moderation.hidden = true,
+        OutAction::Act(Act::Unhide) => moderation.hidden = false,
+        OutAction::Act(Act::Delete) => moderation.deleted = true,
+        OutAction::Act(Act::Block | Act::Mute) => {}
+    }
+    if *moderation != before {
+        store.ingest(vec![item])?;
+    }
+    let record = LocalChange::Record(format!("{} sent", action.describe()));
+    store.change(&[seq], &record, by)?;
+    if matches!(action, OutAction::Act(Act::Delete)) {
+        store.change(&[seq], &LocalChange::SetStatus(Status::Done), by)?;
+    }
+    Ok(())
 }

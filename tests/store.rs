@@ -299,3 +299,29 @@ fn migrates_an_unversioned_store_and_refuses_a_newer_one() {
         .unwrap_or_default();
     assert!(err.contains("schema version 99"), "{err}");
 }
+
+#[test]
+fn migrates_format_1_items_to_the_moderation_layout() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut old = item(Network::Mastodon, "7", "written by version 2", 1);
+    old.local.tags.push("vip".into());
+    {
+        let store = common::reopen(dir.path()).unwrap();
+        store.ingest(vec![old.clone()]).unwrap();
+        let db = store.db();
+        let items = db.open_tree("items").unwrap();
+        let (k, _) = items.iter().next().unwrap().unwrap();
+        let v1 = guichet::store::legacy::encode_item_v1(&old).unwrap();
+        items.insert(k, v1).unwrap();
+        db.open_tree("meta")
+            .unwrap()
+            .insert(b"schema", &2u32.to_be_bytes())
+            .unwrap();
+        store.flush().unwrap();
+    }
+    let store = common::reopen(dir.path()).unwrap();
+    let (_, back) = store.find(&old.id).unwrap().unwrap();
+    assert_eq!(back.remote.text, "written by version 2");
+    assert_eq!(back.local.tags, vec!["vip".to_string()]);
+    assert_eq!(back.remote.moderation, Default::default());
+}

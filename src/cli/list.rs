@@ -255,6 +255,7 @@ mod tests {
             permalink: None,
             engagement: Engagement::default(),
             from_us: false,
+            moderation: Default::default(),
         })
     }
 

@@ -236,6 +236,7 @@ mod tests {
             permalink: None,
             engagement: Engagement::default(),
             from_us: false,
+            moderation: Default::default(),
         });
         let rec = TagRecord {
             by: "camille".into(),

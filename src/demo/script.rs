@@ -102,6 +102,7 @@ impl Ctx {
             permalink: None,
             engagement: Engagement::default(),
             from_us,
+            moderation: Default::default(),
         }
     }
 

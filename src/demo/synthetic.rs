@@ -334,6 +334,7 @@ fn base(
             },
         },
         from_us: false,
+        moderation: Default::default(),
     }
 }
 

@@ -353,6 +353,7 @@ impl BlueskyConnector {
             native_id: n.uri,
             kind,
             from_us,
+            moderation: Default::default(),
         })
     }
 

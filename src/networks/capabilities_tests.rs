@@ -367,6 +367,7 @@ fn target_from_remote() {
         permalink: None,
         engagement: Engagement::default(),
         from_us: false,
+        moderation: Default::default(),
     };
     let t = Target::from_remote(&remote);
     assert!(t.nested && t.under_own_post && !t.ours);

@@ -7,8 +7,70 @@
 
 use std::future::Future;
 
-use super::error::ConnectorError;
+use serde::{Deserialize, Serialize};
+
+use super::capabilities::Capability;
+use super::error::{ConnectorError, ErrorKind};
 use crate::model::{Item, Network};
+
+/// A write with no text of its own, sent through the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Act {
+    Like,
+    Unlike,
+    Hide,
+    Unhide,
+    Delete,
+    /// Block (ban) the item's author.
+    Block,
+    /// Mute the item's author.
+    Mute,
+}
+
+impl Act {
+    pub const ALL: [Act; 7] = [
+        Act::Like,
+        Act::Unlike,
+        Act::Hide,
+        Act::Unhide,
+        Act::Delete,
+        Act::Block,
+        Act::Mute,
+    ];
+
+    pub fn capability(self) -> Capability {
+        match self {
+            Act::Like => Capability::Like,
+            Act::Unlike => Capability::Unlike,
+            Act::Hide => Capability::Hide,
+            Act::Unhide => Capability::Unhide,
+            Act::Delete => Capability::Delete,
+            Act::Block => Capability::Block,
+            Act::Mute => Capability::Mute,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.capability().as_str()
+    }
+
+    /// Acting on an item twice leaves it as once (a second like, hide or
+    /// block changes nothing), so an uncertain attempt can simply be sent
+    /// again. Only a delete can fail the second time (not found), which
+    /// the outbox reads as done.
+    pub fn is_idempotent(self) -> bool {
+        true
+    }
+}
+
+/// The error a connector returns for an action its network has no call for.
+pub fn unsupported(network: Network, what: &str) -> ConnectorError {
+    ConnectorError::new(
+        network,
+        ErrorKind::PermissionMissing,
+        format!("{what} is not available on {}", network.as_str()),
+    )
+}
 
 /// One sync pass: what is new, and where to resume next time.
 #[derive(Debug, Default)]
@@ -52,6 +114,32 @@ pub trait Connector: Send + Sync {
         item: &Item,
         text: &str,
     ) -> impl Future<Output = Result<Option<String>, ConnectorError>> + Send;
+
+    /// Performs a textless write on `item` (or on its author, for block and
+    /// mute). Returns the remote id of what was created (a like record) or
+    /// of the item acted on.
+    fn act(
+        &self,
+        item: &Item,
+        act: Act,
+        idempotency_key: &str,
+    ) -> impl Future<Output = Result<String, ConnectorError>> + Send {
+        let _ = (item, idempotency_key);
+        let network = self.network();
+        async move { Err(unsupported(network, act.as_str())) }
+    }
+
+    /// Meta's private reply: a DM to the author of a public comment.
+    fn private_reply(
+        &self,
+        item: &Item,
+        text: &str,
+        idempotency_key: &str,
+    ) -> impl Future<Output = Result<String, ConnectorError>> + Send {
+        let _ = (item, text, idempotency_key);
+        let network = self.network();
+        async move { Err(unsupported(network, "private reply")) }
+    }
 
     /// The sync stream's name, under which its cursor is stored.
     fn stream(&self) -> String {

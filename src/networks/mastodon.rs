@@ -193,6 +193,7 @@ impl MastodonConnector {
                 shares: s.reblogs_count,
             },
             from_us,
+            moderation: Default::default(),
         })
     }
 }

@@ -10,7 +10,12 @@ use serde::{Serialize, de::DeserializeOwned};
 use super::StoreError;
 
 /// Current value format. Bump it with a migration in `migrate.rs`.
-pub const VALUE_FORMAT: u8 = 1;
+/// Format 2 added `Remote::moderation`; every other value type is laid out
+/// as in format 1, and `migrate.rs` rewrites format-1 items on open.
+pub const VALUE_FORMAT: u8 = 2;
+
+/// The oldest format whose non-item values still decode as they are.
+const OLDEST_COMPATIBLE: u8 = 1;
 
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
     let mut out = vec![VALUE_FORMAT];
@@ -21,7 +26,7 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
     match bytes.split_first() {
-        Some((&VALUE_FORMAT, body)) => {
+        Some((&v, body)) if (OLDEST_COMPATIBLE..=VALUE_FORMAT).contains(&v) => {
             postcard::from_bytes(body).map_err(|e| StoreError::Decode(e.to_string()))
         }
         Some((v, _)) => Err(StoreError::Decode(format!("unknown value format {v}"))),

@@ -9,14 +9,14 @@
 use super::StoreError;
 
 /// The layout this build writes.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 const SCHEMA: &[u8] = b"schema";
 
 type Migration = fn(&sled::Db, &sled::Tree) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[n]` takes a store from version `n` to `n + 1`.
-const MIGRATIONS: &[Migration] = &[from_0_unindexed, from_1_unchunked];
+const MIGRATIONS: &[Migration] = &[from_0_unindexed, from_1_unchunked, from_2_moderation];
 
 /// Version 0 stored items without derived indexes; raising the dirty flag
 /// makes the open path rebuild them from `items`.
@@ -30,6 +30,30 @@ fn from_0_unindexed(_db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreError>
 /// the indexes is the whole migration.
 fn from_1_unchunked(_db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreError> {
     meta.insert(b"dirty", &[1])?;
+    Ok(())
+}
+
+/// Version 3 added `Remote::moderation` (value format 2). Items still in
+/// value format 1 are decoded with the old layout and written again.
+fn from_2_moderation(db: &sled::Db, _meta: &sled::Tree) -> Result<(), StoreError> {
+    let items = db.open_tree("items")?;
+    let mut batch = sled::Batch::default();
+    let mut rewritten = 0usize;
+    for kv in items.iter() {
+        let (k, v) = kv?;
+        if v.first() != Some(&1) {
+            continue;
+        }
+        match super::legacy::item_v1(&v) {
+            Ok(item) => {
+                batch.insert(k, super::codec::encode(&item)?);
+                rewritten += 1;
+            }
+            Err(e) => tracing::warn!(error = %e, "unreadable item left as it is"),
+        }
+    }
+    items.apply_batch(batch)?;
+    tracing::info!(rewritten, "items moved to value format 2");
     Ok(())
 }
 

@@ -30,6 +30,7 @@
 
 pub mod chunks;
 pub mod codec;
+pub mod legacy;
 pub mod migrate;
 pub mod rows;
 mod sled_store;

@@ -244,7 +244,7 @@ impl RowSet {
                 }
             }
             LocalChange::Assign(_) => row.assignee = assignee_ix.unwrap_or(0),
-            LocalChange::AddNote(_) => {}
+            LocalChange::AddNote(_) | LocalChange::Record(_) => {}
         }
     }
 }

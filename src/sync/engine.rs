@@ -12,35 +12,40 @@ use tokio::task::JoinSet;
 
 use super::{SyncError, SyncReport, sync_once};
 use crate::config::AccountConfig;
-use crate::model::Network;
+use crate::model::{Item, Network};
 use crate::networks::bluesky::BlueskyConnector;
-use crate::networks::connector::{Connector, Fetched};
+use crate::networks::connector::{Act, Connector, Fetched};
 use crate::networks::error::{ConnectorError, ErrorKind};
 use crate::networks::mastodon::MastodonConnector;
 use crate::networks::ratelimit::backoff;
 use crate::store::Store;
 
 /// Every connector guichet has, behind one type (the trait's async
-/// methods make it unsuitable for `dyn`).
+/// methods make it unsuitable for `dyn`). To add a network: a variant
+/// here, its arm in [`each!`], and its constructor in [`connector_for`].
 #[derive(Debug, Clone)]
 pub enum AnyConnector {
     Mastodon(MastodonConnector),
     Bluesky(BlueskyConnector),
 }
 
+/// Runs `$body` with `$c` bound to the connector inside any variant.
+macro_rules! each {
+    ($any:expr, $c:ident => $body:expr) => {
+        match $any {
+            AnyConnector::Mastodon($c) => $body,
+            AnyConnector::Bluesky($c) => $body,
+        }
+    };
+}
+
 impl Connector for AnyConnector {
     fn network(&self) -> Network {
-        match self {
-            AnyConnector::Mastodon(c) => c.network(),
-            AnyConnector::Bluesky(c) => c.network(),
-        }
+        each!(self, c => c.network())
     }
 
     fn account(&self) -> &str {
-        match self {
-            AnyConnector::Mastodon(c) => c.account(),
-            AnyConnector::Bluesky(c) => c.account(),
-        }
+        each!(self, c => c.account())
     }
 
     async fn fetch_new(
@@ -48,33 +53,28 @@ impl Connector for AnyConnector {
         cursor: Option<&str>,
         depth: usize,
     ) -> Result<Fetched, ConnectorError> {
-        match self {
-            AnyConnector::Mastodon(c) => c.fetch_new(cursor, depth).await,
-            AnyConnector::Bluesky(c) => c.fetch_new(cursor, depth).await,
-        }
+        each!(self, c => c.fetch_new(cursor, depth).await)
     }
 
-    async fn reply(
+    async fn reply(&self, item: &Item, text: &str, key: &str) -> Result<String, ConnectorError> {
+        each!(self, c => c.reply(item, text, key).await)
+    }
+
+    async fn find_reply(&self, item: &Item, text: &str) -> Result<Option<String>, ConnectorError> {
+        each!(self, c => c.find_reply(item, text).await)
+    }
+
+    async fn act(&self, item: &Item, act: Act, key: &str) -> Result<String, ConnectorError> {
+        each!(self, c => c.act(item, act, key).await)
+    }
+
+    async fn private_reply(
         &self,
-        item: &crate::model::Item,
+        item: &Item,
         text: &str,
         key: &str,
     ) -> Result<String, ConnectorError> {
-        match self {
-            AnyConnector::Mastodon(c) => c.reply(item, text, key).await,
-            AnyConnector::Bluesky(c) => c.reply(item, text, key).await,
-        }
-    }
-
-    async fn find_reply(
-        &self,
-        item: &crate::model::Item,
-        text: &str,
-    ) -> Result<Option<String>, ConnectorError> {
-        match self {
-            AnyConnector::Mastodon(c) => c.find_reply(item, text).await,
-            AnyConnector::Bluesky(c) => c.find_reply(item, text).await,
-        }
+        each!(self, c => c.private_reply(item, text, key).await)
     }
 }
 

@@ -77,8 +77,13 @@ pub fn manage(state: &mut AppState, action: Action) -> Vec<Effect> {
             return vec![Effect::DropReply(entry.id)];
         }
         _ => {
-            let crate::outbox::OutAction::Reply { text } = &entry.action;
-            let text = text.clone();
+            let Some(text) = entry.action.text().map(str::to_string) else {
+                state.notify(
+                    Level::Warn,
+                    format!("a {} has no text to edit", entry.action.describe()),
+                );
+                return Vec::new();
+            };
             open_prompt(
                 state,
                 PromptKind::Reply,

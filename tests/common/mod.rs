@@ -33,6 +33,7 @@ pub fn remote(network: Network, native: &str, text: &str, created: i64) -> Remot
         permalink: None,
         engagement: Engagement::default(),
         from_us: false,
+        moderation: Default::default(),
     }
 }
 

@@ -181,9 +181,8 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
     }
     if let Some(replies) = ctx.state.outbox.get(item.id.as_str()) {
         out.push(Line::default());
-        out.push(section(ctx, "Our replies", width));
+        out.push(section(ctx, "Our replies and actions", width));
         for e in replies {
-            let crate::outbox::OutAction::Reply { text } = &e.action;
             let (state, scope) = match &e.state {
                 SendState::Pending => ("queued".to_string(), "notice.warn"),
                 SendState::Sending { .. } => ("sending".to_string(), "notice.warn"),
@@ -196,11 +195,17 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
                     retry: false,
                 } => (format!("refused: {}", one_line(error)), "notice.error"),
             };
+            let what = match &e.action {
+                crate::outbox::OutAction::Reply { .. } => String::new(),
+                other => format!("{} · ", other.capability().label(item.remote.network)),
+            };
             out.push(Line::styled(
-                format!("  {} · {state}", one_line(&e.by)),
+                format!("  {what}{} · {state}", one_line(&e.by)),
                 ctx.style(scope),
             ));
-            push_wrapped(&mut out, text, width, "    ", ctx.style("detail.body"));
+            if let Some(text) = e.action.text() {
+                push_wrapped(&mut out, text, width, "    ", ctx.style("detail.body"));
+            }
         }
     }
     if !l.notes.is_empty() || !detail.tag_records.is_empty() {
