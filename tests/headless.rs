@@ -445,3 +445,89 @@ fn unsent_replies_can_be_edited_retried_and_dropped() {
     assert!(app.store().outbox().unwrap().is_empty());
     assert!(app.state.outbox.get(id.as_str()).is_none_or(Vec::is_empty));
 }
+
+/// Moves the cursor down until the selected item matches `pred`.
+fn select_where(app: &mut App, pred: impl Fn(&guichet::model::Item) -> bool) -> u32 {
+    for _ in 0..400 {
+        let seq = selected(app);
+        if pred(&stored(app, seq)) {
+            return seq;
+        }
+        keys(app, "j");
+    }
+    panic!("no such item in the demo inbox");
+}
+
+fn notice(app: &App) -> String {
+    app.state
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn moderation_goes_through_the_outbox_after_the_rules_and_a_confirmation() {
+    use guichet::model::Kind;
+    use guichet::networks::connector::Act;
+    use guichet::outbox::OutAction;
+    let mut app = app();
+    // A DM cannot be hidden: refused with the reason, nothing queued.
+    select_where(&mut app, |i| i.remote.kind == Kind::DirectMessage);
+    keys(&mut app, "m h");
+    assert!(notice(&app).contains("hid"), "{}", notice(&app));
+    assert!(app.store().outbox().unwrap().is_empty());
+
+    keys(&mut app, "g g");
+    let seq = select_where(&mut app, |i| {
+        i.remote.network == Network::Facebook && i.remote.kind == Kind::Comment && !i.remote.from_us
+    });
+    let id = stored(&app, seq).id;
+    keys(&mut app, "m h");
+    assert!(notice(&app).contains("hide queued"), "{}", notice(&app));
+    keys(&mut app, "m d");
+    assert_eq!(app.state.mode(), Mode::Input, "delete asks first");
+    type_text(&mut app, "n");
+    keys(&mut app, "enter");
+    assert!(notice(&app).contains("delete cancelled"));
+    keys(&mut app, "m d");
+    type_text(&mut app, "y");
+    keys(&mut app, "enter");
+    let acts: Vec<OutAction> = app
+        .store()
+        .outbox()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.item == id)
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        acts,
+        vec![OutAction::Act(Act::Hide), OutAction::Act(Act::Delete)]
+    );
+    assert_eq!(app.state.outbox.get(id.as_str()).map(Vec::len), Some(2));
+}
+
+#[test]
+fn bulk_moderation_queues_what_each_network_allows_and_says_what_it_skipped() {
+    use guichet::model::Kind;
+    let mut app = app();
+    select_where(&mut app, |i| {
+        i.remote.network == Network::Instagram && i.remote.kind == Kind::Comment
+    });
+    keys(&mut app, "space");
+    keys(&mut app, "g g");
+    select_where(&mut app, |i| {
+        i.remote.network == Network::Facebook && i.remote.kind == Kind::Comment
+    });
+    keys(&mut app, "space m l");
+    // Instagram has no like in its API; Facebook does.
+    let entries = app.store().outbox().unwrap();
+    assert_eq!(entries.len(), 1, "{}", notice(&app));
+    assert!(entries[0].item.as_str().starts_with("facebook:"));
+    let text = notice(&app);
+    assert!(
+        text.contains("like queued") && text.contains("1 skipped"),
+        "{text}"
+    );
+}

@@ -238,10 +238,46 @@ pub const ACTIONS: &[ActionSpec] = &[
         "Reply (queued in the outbox, then sent)",
         LIST,
     ),
+    bindable(
+        "item.private_reply",
+        A::ItemPrivateReply,
+        "Private reply: answer a comment in DM (Facebook, Instagram)",
+        LIST,
+    ),
+    bindable(
+        "item.like",
+        A::ItemLike,
+        "Like (or unlike) on the network",
+        LIST,
+    ),
+    bindable(
+        "item.hide",
+        A::ItemHide,
+        "Hide from the public (or unhide) on the network",
+        LIST,
+    ),
+    bindable(
+        "item.delete",
+        A::ItemDelete,
+        "Delete on the network (asks first)",
+        LIST,
+    ),
+    bindable(
+        "item.block",
+        A::ItemBlock,
+        "Block the author on the network (asks first)",
+        LIST,
+    ),
+    bindable(
+        "item.mute",
+        A::ItemMute,
+        "Mute the author on the network",
+        LIST,
+    ),
     palette(
         "reply.retry",
         A::ReplyRetry,
-        "Send a failed reply again",
+        "Send a failed reply or action again",
         LIST,
     ),
     palette(
@@ -253,7 +289,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     palette(
         "reply.drop",
         A::ReplyDrop,
-        "Drop a reply that was not sent",
+        "Drop a reply or action that was not sent",
         LIST,
     ),
     palette(

@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use crate::change::LocalChange;
+use crate::networks::connector::Act;
 use crate::outbox::{OutAction, OutboxEntry};
 use crate::store::{RowSet, Store, Stored};
 use crate::tui::state::Detail;
@@ -22,8 +23,16 @@ pub enum Effect {
     OpenDetail(u32),
     /// Ask the sync engine to sync every account now.
     SyncNow,
-    /// Put a reply in the outbox.
-    Enqueue { seq: u32, text: String },
+    /// Put a reply (or a private reply) in the outbox.
+    Enqueue { seq: u32, action: OutAction },
+    /// Check the network's rules for each item, then queue `act` for those
+    /// that allow it.
+    Moderate {
+        seqs: Vec<u32>,
+        act: Act,
+        /// The UI's clock, for the networks' time windows.
+        now: chrono::DateTime<chrono::Utc>,
+    },
     /// Re-read the outbox (after a sync pass sent what was due).
     LoadOutbox,
     /// Put a failed entry back in line.
@@ -48,6 +57,13 @@ pub enum Outcome {
     RowsLoaded(Box<Result<RowSet, String>>),
     DetailLoaded(Box<Result<Detail, String>>),
     Queued(Result<OutboxEntry, String>),
+    Moderated {
+        act: Act,
+        queued: Vec<OutboxEntry>,
+        /// Items the network does not allow it on, with the reason.
+        refused: Vec<String>,
+        error: Option<String>,
+    },
     OutboxLoaded(Result<Vec<OutboxEntry>, String>),
 }
 
@@ -74,9 +90,10 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
         }
         // The event loop hands this one to the sync engine.
         Effect::SyncNow => return None,
-        Effect::Enqueue { seq, text } => {
+        Effect::Moderate { seqs, act, now } => moderate(store.as_ref(), &seqs, act, agent, now),
+        Effect::Enqueue { seq, action } => {
             let queued = store.get(seq).and_then(|item| match item {
-                Some(item) => store.enqueue(&item.id, OutAction::Reply { text }, agent),
+                Some(item) => store.enqueue(&item.id, action, agent),
                 None => Err(crate::store::StoreError::NotFound(format!("#{seq}"))),
             });
             Outcome::Queued(queued.map_err(|e| e.to_string()))
@@ -152,4 +169,44 @@ fn load_detail(store: &Arc<dyn Store>, seq: u32) -> Result<Detail, crate::store:
         tag_records,
         scroll: 0,
     })
+}
+
+/// Queues `act` on every item whose network allows it now.
+fn moderate(
+    store: &dyn Store,
+    seqs: &[u32],
+    act: Act,
+    agent: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Outcome {
+    let (mut queued, mut refused, mut error) = (Vec::new(), Vec::new(), None);
+    for &seq in seqs {
+        let item = match store.get(seq) {
+            Ok(Some(item)) => item,
+            Ok(None) => continue,
+            Err(e) => {
+                error = Some(e.to_string());
+                break;
+            }
+        };
+        let caps = crate::networks::capabilities(item.remote.network);
+        let target = crate::networks::Target::from_remote(&item.remote);
+        if let Err(no) = caps.check(act.capability(), &target, now) {
+            refused.push(no.reason);
+            continue;
+        }
+        match store.enqueue(&item.id, OutAction::Act(act), agent) {
+            Ok(entry) => queued.push(entry),
+            Err(e) => {
+                error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    Outcome::Moderated {
+        act,
+        queued,
+        refused,
+        error,
+    }
 }

@@ -12,6 +12,7 @@ pub mod state;
 pub mod terminal;
 pub mod ui;
 pub mod update;
+pub mod update_moderate;
 pub mod update_overlay;
 pub mod update_reply;
 

@@ -7,6 +7,7 @@ use chrono::Duration;
 
 use super::effect::{Effect, Outcome};
 use super::state::{AppState, Detail, Level, Overlay, Palette, Prompt, PromptKind};
+use super::update_moderate;
 use super::update_overlay;
 use super::update_reply;
 use crate::action::{Action, Mode};
@@ -124,6 +125,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::ItemNote => prompt_for_targets(state, PromptKind::Note),
         A::ItemCopyLink => copy_link(state),
         A::ItemReply => update_reply::start(state),
+        A::ItemPrivateReply => update_moderate::start_private_reply(state),
+        A::ItemLike | A::ItemHide | A::ItemDelete | A::ItemBlock | A::ItemMute => {
+            return update_moderate::start(state, action);
+        }
         A::ReplyRetry | A::ReplyEdit | A::ReplyDrop => return update_reply::manage(state, action),
         A::DetailClose => state.detail = None,
         A::DetailScrollDown => scroll_detail(state, 3),
@@ -416,13 +421,20 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
             Ok(set) => load_rows(state, set),
             Err(e) => state.notify(Level::Error, format!("could not read the store: {e}")),
         },
+        Outcome::Moderated {
+            act,
+            queued,
+            refused,
+            error,
+        } => update_moderate::settled(state, act, queued, refused, error),
         Outcome::Queued(Ok(entry)) => {
             let sending = if state.accounts.is_empty() {
                 "no account configured to send it yet"
             } else {
                 "sending"
             };
-            state.notify(Level::Info, format!("reply queued · {sending}"));
+            let what = entry.action.describe().replace('_', " ");
+            state.notify(Level::Info, format!("{what} queued · {sending}"));
             state
                 .outbox
                 .entry(entry.item.to_string())

@@ -11,6 +11,7 @@ use crate::action::{ACTIONS, Action};
 use crate::change::LocalChange;
 use crate::filter::Filter;
 use crate::model::{Kind, Network, Status, StatusKind};
+use crate::outbox::OutAction;
 use crate::when;
 
 /// Editing keys in a text field. Not bindable: they are what typing is.
@@ -144,7 +145,15 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
             LocalChange::Assign((!text.is_empty()).then_some(text)),
             false,
         )),
-        PromptKind::Reply => {
+        PromptKind::Confirm(act) => {
+            state.overlays.pop();
+            if super::update_moderate::confirmed(&text) {
+                return super::update_moderate::queue(state, targets, act);
+            }
+            state.notify(Level::Info, format!("{} cancelled", act.as_str()));
+            return Vec::new();
+        }
+        PromptKind::Reply | PromptKind::PrivateReply => {
             if text.is_empty() {
                 Err("the reply is empty".to_string())
             } else {
@@ -154,9 +163,13 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
                 };
                 let mut effects: Vec<Effect> =
                     replaces.map(Effect::DropReply).into_iter().collect();
+                let action = match kind {
+                    PromptKind::PrivateReply => OutAction::PrivateReply { text },
+                    _ => OutAction::Reply { text },
+                };
                 effects.extend(targets.iter().map(|seq| Effect::Enqueue {
                     seq: *seq,
-                    text: text.clone(),
+                    action: action.clone(),
                 }));
                 if !state.accounts.is_empty() {
                     effects.push(Effect::SyncNow);

@@ -17,6 +17,10 @@ pub enum PromptKind {
     Assign,
     Note,
     Reply,
+    /// Meta's private reply: a DM to the author of a public comment.
+    PrivateReply,
+    /// "y" confirms a destructive act (delete, block) on the targets.
+    Confirm(crate::networks::connector::Act),
 }
 
 impl PromptKind {
@@ -29,6 +33,11 @@ impl PromptKind {
             PromptKind::Assign => "Assign to",
             PromptKind::Note => "Internal note",
             PromptKind::Reply => "Reply",
+            PromptKind::PrivateReply => "Private reply (DM)",
+            PromptKind::Confirm(crate::networks::connector::Act::Block) => {
+                "Block the author on the network? y to confirm"
+            }
+            PromptKind::Confirm(_) => "Delete on the network, for everyone? y to confirm",
         }
     }
 
@@ -42,6 +51,10 @@ impl PromptKind {
             PromptKind::Assign => "a colleague or team · tab completes · empty unassigns",
             PromptKind::Note => "visible to your team only, never sent",
             PromptKind::Reply => "sent to the network through the outbox · enter queues it",
+            PromptKind::PrivateReply => {
+                "one private message to the commenter, through the outbox · enter queues it"
+            }
+            PromptKind::Confirm(_) => "y and enter to go ahead · esc or anything else cancels",
         }
     }
 }

@@ -115,6 +115,19 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
         state_line.push(Span::styled(format!(" · {}", one_line(lang)), meta));
     }
     out.push(Line::from(state_line));
+    let m = r.moderation;
+    let flags: Vec<&str> = [
+        (m.deleted, "deleted on the network"),
+        (m.hidden, "hidden from the public"),
+        (m.liked, "liked by us"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, what)| *what)
+    .collect();
+    if !flags.is_empty() {
+        out.push(Line::styled(flags.join(" · "), ctx.style("notice.warn")));
+    }
     if !l.tags.is_empty() {
         let tags: Vec<String> = l.tags.iter().map(|t| format!("#{}", one_line(t))).collect();
         out.push(Line::styled(tags.join(" "), ctx.style("detail.tag")));

@@ -1,0 +1,169 @@
+//! Update for moderation on the network: like, hide, delete, block, mute
+//! and Meta's private reply. Each goes through the outbox like a reply.
+//! The network's rules are checked before anything is queued, so an
+//! impossible action is refused with its reason; delete and block ask
+//! first. Likes and hides toggle from the first target's current state.
+
+use super::effect::Effect;
+use super::state::{AppState, Level};
+use super::update::open_prompt;
+use crate::action::Action;
+use crate::model::Item;
+use crate::networks::connector::Act;
+use crate::networks::{Capability, Target, capabilities};
+
+use super::state::PromptKind;
+
+/// The item the user sees for `seq`: the open one, or a loaded row.
+fn seen(state: &AppState, seq: u32) -> Option<&Item> {
+    state
+        .detail
+        .as_ref()
+        .filter(|d| d.seq == seq)
+        .and_then(|d| d.item.as_ref())
+        .or(state.items.get(&seq))
+}
+
+/// Which act `action` means for an item in this state.
+pub fn act_for(action: Action, item: Option<&Item>) -> Option<Act> {
+    let m = item.map(|i| i.remote.moderation).unwrap_or_default();
+    Some(match action {
+        Action::ItemLike if m.liked => Act::Unlike,
+        Action::ItemLike => Act::Like,
+        Action::ItemHide if m.hidden => Act::Unhide,
+        Action::ItemHide => Act::Hide,
+        Action::ItemDelete => Act::Delete,
+        Action::ItemBlock => Act::Block,
+        Action::ItemMute => Act::Mute,
+        _ => return None,
+    })
+}
+
+/// Why `capability` cannot be done on `item` now, if it cannot.
+fn refusal(state: &AppState, item: &Item, capability: Capability) -> Option<String> {
+    let caps = capabilities(item.remote.network);
+    let target = Target::from_remote(&item.remote);
+    caps.check(capability, &target, state.now)
+        .err()
+        .map(|no| no.reason)
+}
+
+pub fn start(state: &mut AppState, action: Action) -> Vec<Effect> {
+    let targets = state.targets();
+    let Some(&first) = targets.first() else {
+        state.notify(Level::Warn, "nothing selected");
+        return Vec::new();
+    };
+    let item = seen(state, first).cloned();
+    let Some(act) = act_for(action, item.as_ref()) else {
+        return Vec::new();
+    };
+    if let (Some(item), [_]) = (&item, targets.as_slice()) {
+        if item.remote.moderation.deleted {
+            state.notify(Level::Warn, "this item was deleted on the network");
+            return Vec::new();
+        }
+        if let Some(reason) = refusal(state, item, act.capability()) {
+            state.notify(Level::Warn, reason);
+            return Vec::new();
+        }
+    }
+    if matches!(act, Act::Delete | Act::Block) {
+        open_prompt(state, PromptKind::Confirm(act), "", Vec::new(), targets);
+        return Vec::new();
+    }
+    queue(state, targets, act)
+}
+
+/// The effects that queue `act` on `seqs` (the worker checks each item).
+pub fn queue(state: &AppState, seqs: Vec<u32>, act: Act) -> Vec<Effect> {
+    let mut effects = vec![Effect::Moderate {
+        seqs,
+        act,
+        now: state.now,
+    }];
+    if !state.accounts.is_empty() {
+        effects.push(Effect::SyncNow);
+    }
+    effects
+}
+
+/// The answer to "delete / block? y to confirm".
+pub fn confirmed(answer: &str) -> bool {
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "o" | "oui"
+    )
+}
+
+/// Opens the private-reply prompt when the network allows one here.
+pub fn start_private_reply(state: &mut AppState) {
+    let targets = state.targets();
+    let [seq] = targets.as_slice() else {
+        state.notify(
+            Level::Warn,
+            "private-reply to one item at a time (clear the marks with x)",
+        );
+        return;
+    };
+    let Some(item) = seen(state, *seq) else {
+        state.notify(Level::Warn, "the item is still loading");
+        return;
+    };
+    if let Some(reason) = refusal(state, item, Capability::PrivateReply) {
+        state.notify(Level::Warn, reason);
+        return;
+    }
+    open_prompt(state, PromptKind::PrivateReply, "", Vec::new(), vec![*seq]);
+}
+
+/// Reports what the worker queued and what the networks refused.
+pub fn settled(
+    state: &mut AppState,
+    act: Act,
+    queued: Vec<crate::outbox::OutboxEntry>,
+    refused: Vec<String>,
+    error: Option<String>,
+) {
+    let n = queued.len();
+    for entry in queued {
+        state
+            .outbox
+            .entry(entry.item.to_string())
+            .or_default()
+            .push(entry);
+    }
+    if let Some(e) = error {
+        state.notify(Level::Error, format!("{} not queued: {e}", act.as_str()));
+        return;
+    }
+    let sending = if state.accounts.is_empty() {
+        "no account configured to send it yet"
+    } else {
+        "sending"
+    };
+    let items = |n: usize| {
+        if n == 1 {
+            "item".to_string()
+        } else {
+            format!("{n} items")
+        }
+    };
+    match (n, refused.first()) {
+        (0, Some(reason)) => state.notify(Level::Warn, reason.clone()),
+        (0, None) => state.notify(Level::Info, "nothing to do"),
+        (_, None) => state.notify(
+            Level::Info,
+            format!("{} queued for {} · {sending}", act.as_str(), items(n)),
+        ),
+        (_, Some(reason)) => state.notify(
+            Level::Warn,
+            format!(
+                "{} queued for {}; {} skipped: {reason}",
+                act.as_str(),
+                items(n),
+                refused.len()
+            ),
+        ),
+    }
+}
