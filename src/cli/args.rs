@@ -62,8 +62,52 @@ pub enum Command {
     Audit(AuditArgs),
     /// Sync every configured account once, without the TUI (for cron).
     Sync,
-    /// Reply to an item: queued in the outbox, then sent (Mastodon so far).
+    /// Reply to an item: queued in the outbox, then sent.
     Reply(ReplyArgs),
+    /// Answer a public comment with one private message (Facebook, Instagram).
+    PrivateReply(ReplyArgs),
+    /// Like (favourite) items on their network.
+    Like(ActArgs),
+    /// Take back a like.
+    Unlike(ActArgs),
+    /// Hide items from the public on their network.
+    Hide(ActArgs),
+    /// Show hidden items again.
+    Unhide(ActArgs),
+    /// Delete items on their network (for everyone).
+    Delete(ActArgs),
+    /// Block the authors of items on their network.
+    Block(ActArgs),
+    /// Mute the authors of items on their network.
+    Mute(ActArgs),
+    /// List the configured accounts with their health.
+    Accounts(AccountsArgs),
+    /// Run the sandbox networks alone, for trying connectors by hand.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ActArgs {
+    /// Item ids; every one is checked against its network's rules first.
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+    /// Only queue it; the next sync sends it.
+    #[arg(long)]
+    pub queue_only: bool,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct AccountsArgs {
+    /// Do not call the networks; show only what is stored.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
 }
 
 #[derive(Debug, Clone, ClapArgs)]

@@ -9,6 +9,7 @@
 //! To add a command: its arguments in [`args`], a module here with a
 //! `run(…) -> anyhow::Result<ExitCode>`, and an arm in [`run`].
 
+mod accounts;
 pub mod args;
 mod audit;
 mod csv;
@@ -17,6 +18,7 @@ mod edit;
 mod generate;
 mod list;
 mod reply;
+mod sandbox;
 mod session;
 mod show;
 mod sync;
@@ -32,6 +34,7 @@ use args::Command;
 
 use crate::config::{self, Config, ConfigErrors};
 use crate::model::{Item, ItemId};
+use crate::networks::connector::Act;
 use crate::store::{SledStore, Store, StoreError, Stored};
 
 /// Runs the command `args` asks for. `Ok` carries the exit code of a command
@@ -47,7 +50,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Show(show_args) => show::run(&Context::open(&args)?, &show_args),
         Command::Audit(audit_args) => audit::run(&Context::open(&args)?, &audit_args),
         Command::Sync => sync::run(Context::open(&args)?),
-        Command::Reply(reply_args) => reply::run(Context::open(&args)?, &reply_args),
+        Command::Reply(a) => reply::reply(Context::open(&args)?, &a, false),
+        Command::PrivateReply(a) => reply::reply(Context::open(&args)?, &a, true),
+        Command::Like(a) => reply::act(Context::open(&args)?, &a, Act::Like),
+        Command::Unlike(a) => reply::act(Context::open(&args)?, &a, Act::Unlike),
+        Command::Hide(a) => reply::act(Context::open(&args)?, &a, Act::Hide),
+        Command::Unhide(a) => reply::act(Context::open(&args)?, &a, Act::Unhide),
+        Command::Delete(a) => reply::act(Context::open(&args)?, &a, Act::Delete),
+        Command::Block(a) => reply::act(Context::open(&args)?, &a, Act::Block),
+        Command::Mute(a) => reply::act(Context::open(&args)?, &a, Act::Mute),
+        Command::Accounts(a) => accounts::run(Context::open(&args)?, &a),
+        Command::Sandbox(a) => sandbox::run(&a),
         other => edit::run(&Context::open(&args)?, &other),
     }
 }

@@ -123,7 +123,7 @@ fn sandboxed(item: &Item) -> bool {
 }
 
 /// The sandbox's brand accounts, as `config.toml` would declare them.
-fn sandbox_accounts(sandbox: &Sandbox) -> Vec<AccountConfig> {
+pub(super) fn sandbox_accounts(sandbox: &Sandbox) -> Vec<AccountConfig> {
     let account = |network: Network, token: &str| AccountConfig {
         network,
         handle: crate::demo::account(network).to_string(),

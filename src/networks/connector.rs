@@ -68,7 +68,7 @@ pub fn unsupported(network: Network, what: &str) -> ConnectorError {
     ConnectorError::new(
         network,
         ErrorKind::PermissionMissing,
-        format!("{what} is not available on {}", network.as_str()),
+        format!("guichet has no {what} call for {} yet", network.as_str()),
     )
 }
 

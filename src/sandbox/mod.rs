@@ -14,7 +14,7 @@ use std::net::SocketAddr;
 
 use tokio::sync::oneshot;
 
-pub use faults::{Fault, Faults};
+pub use faults::{Fault, Faults, Holds};
 
 use crate::model::{Item, Network};
 
@@ -23,6 +23,8 @@ pub struct Sandbox {
     pub addr: SocketAddr,
     pub mastodon: mastodon::Mastodon,
     pub bluesky: bluesky::Bluesky,
+    /// Answers held back after the work is done (see [`Holds`]).
+    pub holds: Holds,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -31,6 +33,15 @@ impl Sandbox {
     /// (the networks replay them in their own shapes). Must run inside a
     /// tokio runtime.
     pub async fn start(
+        brand_accounts: &[(Network, &str)],
+        items: &[Item],
+    ) -> std::io::Result<Sandbox> {
+        Sandbox::start_on(0, brand_accounts, items).await
+    }
+
+    /// As [`Sandbox::start`], on `port` of 127.0.0.1 (0: a free one).
+    pub async fn start_on(
+        port: u16,
         brand_accounts: &[(Network, &str)],
         items: &[Item],
     ) -> std::io::Result<Sandbox> {
@@ -46,10 +57,15 @@ impl Sandbox {
             .map_or("brand.bsky.social", |(_, a)| *a);
         let bluesky = bluesky::Bluesky::new(bsky);
         bluesky.seed(items);
+        let holds = Holds::default();
         let app = axum::Router::new()
             .nest("/mastodon", mastodon::router(mastodon.clone()))
-            .nest("/bluesky", bluesky::router(bluesky.clone()));
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
+            .nest("/bluesky", bluesky::router(bluesky.clone()))
+            .layer(axum::middleware::from_fn_with_state(
+                holds.clone(),
+                faults::hold_answers,
+            ));
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -64,6 +80,7 @@ impl Sandbox {
             addr,
             mastodon,
             bluesky,
+            holds,
             stop: Some(stop),
         })
     }

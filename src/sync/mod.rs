@@ -45,6 +45,11 @@ async fn blocking<T: Send + 'static>(
         .map_err(SyncError::Store)
 }
 
+/// Where the time of a stream's last good pass is kept (in `cursors`).
+pub fn synced_at_key(stream: &str) -> String {
+    format!("{stream}#synced_at")
+}
+
 /// Fetches what is new for `connector`'s account and stores it.
 pub async fn sync_once<C: Connector>(
     store: Arc<dyn Store>,
@@ -65,6 +70,11 @@ pub async fn sync_once<C: Connector>(
     if let Some(next) = fetched.cursor {
         let (store, stream) = (store.clone(), stream.clone());
         blocking(move || store.set_cursor(&stream, &next)).await?;
+    }
+    {
+        let (store, key) = (store.clone(), synced_at_key(&stream));
+        let at = chrono::Utc::now().to_rfc3339();
+        blocking(move || store.set_cursor(&key, &at)).await?;
     }
     tracing::info!(%stream, new = summary.new, updated = summary.updated, skipped = fetched.skipped, "synced");
     Ok(SyncReport {
