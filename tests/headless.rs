@@ -531,3 +531,36 @@ fn bulk_moderation_queues_what_each_network_allows_and_says_what_it_skipped() {
         "{text}"
     );
 }
+
+#[test]
+fn the_reply_prompt_counts_by_the_network_rule_and_refuses_what_is_too_long() {
+    let mut app = app();
+    let seq = select_where(&mut app, |i| {
+        i.remote.network == Network::Mastodon
+            && i.remote.kind != guichet::model::Kind::DirectMessage
+    });
+    keys(&mut app, "r");
+    assert_eq!(app.state.mode(), Mode::Input, "{}", notice(&app));
+    type_text(&mut app, &"é".repeat(501));
+    keys(&mut app, "enter");
+    assert_eq!(
+        app.state.mode(),
+        Mode::Input,
+        "a reply over 500 stays in the prompt"
+    );
+    match app.state.overlays.last() {
+        Some(guichet::tui::state::Overlay::Prompt(p)) => {
+            let error = p.error.clone().unwrap_or_default();
+            assert!(
+                error.contains("1 character over the limit (501/500)"),
+                "{error}"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(app.store().outbox().unwrap().is_empty());
+    keys(&mut app, "backspace enter");
+    let entries = app.store().outbox().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].item, stored(&app, seq).id);
+}

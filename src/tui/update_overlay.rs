@@ -154,8 +154,14 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
             return Vec::new();
         }
         PromptKind::Reply | PromptKind::PrivateReply => {
+            let too_long = state.overlays.last().and_then(|o| match o {
+                Overlay::Prompt(p) => super::update_reply::draft_count(state, p)?.problem(),
+                _ => None,
+            });
             if text.is_empty() {
                 Err("the reply is empty".to_string())
+            } else if let Some(problem) = too_long {
+                Err(format!("not queued: {problem}"))
             } else {
                 let replaces = match state.overlays.pop() {
                     Some(Overlay::Prompt(p)) => p.replaces,

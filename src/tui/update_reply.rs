@@ -99,3 +99,26 @@ pub fn manage(state: &mut AppState, action: Action) -> Vec<Effect> {
     }
     Vec::new()
 }
+
+/// The length counter of a reply draft, by the rule of the item's network.
+pub fn draft_count(state: &AppState, p: &super::state::Prompt) -> Option<crate::networks::Counted> {
+    let [seq] = p.targets.as_slice() else {
+        return None;
+    };
+    let item = state
+        .detail
+        .as_ref()
+        .filter(|d| d.seq == *seq)
+        .and_then(|d| d.item.as_ref())
+        .or(state.items.get(seq))?;
+    let kind = match p.kind {
+        PromptKind::Reply => item.remote.kind,
+        PromptKind::PrivateReply => crate::model::Kind::DirectMessage,
+        _ => return None,
+    };
+    Some(crate::networks::count_for(
+        item.remote.network,
+        kind,
+        &p.input.text,
+    ))
+}
