@@ -5,13 +5,15 @@
 //! as it finishes; the summary of what was new goes to stdout. Exits 1 when
 //! any account failed, naming it and why.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context as _;
 
 use super::Context;
+use crate::config::AccountConfig;
+use crate::networks::progress::{self, Phase, Progress};
 use crate::outbox::SendState;
 use crate::store::Store;
 use crate::sync::engine::connector_for;
@@ -31,15 +33,21 @@ pub fn run(ctx: Context) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the async runtime")?;
     type Done = (String, Result<SyncReport, SyncError>, (usize, usize));
+    let board = Board::new(accounts.iter().map(AccountConfig::label).collect());
+    let live = std::io::stderr().is_terminal();
     let results: Vec<Done> = runtime.block_on(async {
         let mut tasks = tokio::task::JoinSet::new();
-        for account in accounts {
+        for (i, account) in accounts.into_iter().enumerate() {
             let store = store.clone();
-            tasks.spawn(async move {
-                eprintln!("{}: syncing…", account.label());
+            let progress = board.progress(i);
+            tasks.spawn(progress::scoped(progress.clone(), async move {
+                if !live {
+                    eprintln!("{}: syncing…", account.label());
+                }
                 let mut sent = (0usize, 0usize);
                 let result = match connector_for(&account).await {
                     Ok(conn) => {
+                        progress::mark(Phase::Sending, None);
                         match crate::outbox::send_due(store.clone(), &conn).await {
                             Ok(done) => {
                                 sent.0 = done
@@ -48,30 +56,44 @@ pub fn run(ctx: Context) -> anyhow::Result<ExitCode> {
                                     .count();
                                 sent.1 = done.len() - sent.0;
                             }
-                            Err(e) => eprintln!("{}: outbox: {e}", account.label()),
+                            Err(e) => {
+                                tracing::error!(account = %account.label(), error = %e, "outbox")
+                            }
                         }
                         sync_once(store, &conn, account.first_sync_depth).await
                     }
                     Err(e) => Err(SyncError::Connector(e)),
                 };
-                match &result {
-                    Ok(r) => eprintln!(
-                        "{}: done, {} new, {} updated",
-                        account.label(),
-                        r.summary.new,
-                        r.summary.updated
-                    ),
-                    Err(e) => eprintln!("{}: failed: {e}", account.label()),
+                progress.set_phase(if result.is_ok() {
+                    Phase::Done
+                } else {
+                    Phase::Failed
+                });
+                if !live {
+                    match &result {
+                        Ok(r) => eprintln!(
+                            "{}: done, {} new, {} updated",
+                            account.label(),
+                            r.summary.new,
+                            r.summary.updated
+                        ),
+                        Err(e) => eprintln!("{}: failed: {e}", account.label()),
+                    }
                 }
                 (account.label(), result, sent)
-            });
+            }));
         }
+        let drawing = live.then(|| tokio::spawn(board.clone().animate()));
         let mut out = Vec::new();
         while let Some(done) = tasks.join_next().await {
             match done {
                 Ok(r) => out.push(r),
                 Err(e) => out.push(("?".to_string(), Err(SyncError::Task(e.to_string())), (0, 0))),
             }
+        }
+        if let Some(drawing) = drawing {
+            drawing.abort();
+            board.draw(true);
         }
         out
     });
@@ -113,4 +135,112 @@ pub fn run(ctx: Context) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// One live line per account on stderr (a terminal only): phase, answers
+/// read, bytes and items, with a bar that moves while the pass runs.
+#[derive(Clone)]
+struct Board {
+    lines: Arc<Vec<(String, Arc<Progress>)>>,
+    drawn: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Board {
+    fn new(labels: Vec<String>) -> Board {
+        Board {
+            lines: Arc::new(
+                labels
+                    .into_iter()
+                    .map(|l| (l, Arc::new(Progress::default())))
+                    .collect(),
+            ),
+            drawn: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+        }
+    }
+
+    fn progress(&self, i: usize) -> Arc<Progress> {
+        self.lines
+            .get(i)
+            .map(|(_, p)| p.clone())
+            .unwrap_or_default()
+    }
+
+    async fn animate(self) {
+        loop {
+            self.draw(false);
+            tokio::time::sleep(std::time::Duration::from_millis(120)).await;
+        }
+    }
+
+    fn draw(&self, last: bool) {
+        use std::sync::atomic::Ordering;
+        let tick = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() / 120)
+            .unwrap_or(0);
+        let width = self.lines.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+        let mut err = std::io::stderr().lock();
+        let mut out = String::new();
+        if self.drawn.swap(true, Ordering::Relaxed) {
+            out.push_str(&format!("\x1b[{}A", self.lines.len()));
+        }
+        for (label, p) in self.lines.iter() {
+            let s = p.snapshot();
+            out.push_str(&format!(
+                "\x1b[2K{label:<width$}  {}  {}\n",
+                bar(s.phase, tick),
+                line(&s)
+            ));
+        }
+        let _ = err.write_all(out.as_bytes());
+        if last {
+            let _ = err.flush();
+        }
+    }
+}
+
+/// A ten-cell bar: full when done, a moving block while running.
+fn bar(phase: Phase, tick: u128) -> String {
+    const CELLS: usize = 10;
+    match phase {
+        Phase::Done => format!("[{}]", "#".repeat(CELLS)),
+        Phase::Failed => format!("[{}]", "x".repeat(CELLS)),
+        Phase::Waiting => format!("[{}]", " ".repeat(CELLS)),
+        _ => {
+            let at = usize::try_from(tick % CELLS as u128).unwrap_or(0);
+            let cells: String = (0..CELLS)
+                .map(|i| if i == at || i + 1 == at { '#' } else { '-' })
+                .collect();
+            format!("[{cells}]")
+        }
+    }
+}
+
+fn line(s: &progress::Snapshot) -> String {
+    let kb = s.bytes / 1024;
+    let answers = if s.requests == 1 { "answer" } else { "answers" };
+    let mut text = format!("{} · {} {answers} · {kb} KB", s.phase.as_str(), s.requests);
+    if matches!(s.phase, Phase::Storing | Phase::Done) {
+        text.push_str(&format!(" · {} items fetched", s.items));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bar_moves_while_running_and_fills_when_done() {
+        assert_eq!(bar(Phase::Done, 3), "[##########]");
+        assert_eq!(bar(Phase::Failed, 3), "[xxxxxxxxxx]");
+        assert_ne!(bar(Phase::Fetching, 1), bar(Phase::Fetching, 4));
+        let s = progress::Snapshot {
+            phase: Phase::Storing,
+            requests: 1,
+            bytes: 4096,
+            items: 12,
+        };
+        assert_eq!(line(&s), "storing · 1 answer · 4 KB · 12 items fetched");
+    }
 }

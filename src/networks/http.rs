@@ -132,6 +132,7 @@ impl Http {
                 format!("reading the answer: {}", e.without_url()),
             )
         })?;
+        super::progress::record_answer(text.len());
         let body: Option<Value> = serde_json::from_str(&text).ok();
         let now = Utc::now();
         let rate = ratelimit::parse(net, &headers, now);

@@ -35,6 +35,7 @@ pub mod headers;
 pub mod http;
 pub mod links;
 pub mod mastodon;
+pub mod progress;
 pub mod quota;
 pub mod ratelimit;
 pub mod refusals;

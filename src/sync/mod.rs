@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::networks::connector::Connector;
 use crate::networks::error::ConnectorError;
+use crate::networks::progress::{self, Phase};
 use crate::store::{IngestSummary, Store, StoreError};
 
 /// What one pass did.
@@ -61,7 +62,9 @@ pub async fn sync_once<C: Connector>(
         let (store, stream) = (store.clone(), stream.clone());
         blocking(move || store.cursor(&stream)).await?
     };
+    progress::mark(Phase::Fetching, None);
     let fetched = connector.fetch_new(cursor.as_deref(), depth).await?;
+    progress::mark(Phase::Storing, Some(fetched.items.len()));
     let summary = {
         let store = store.clone();
         let items = fetched.items;
