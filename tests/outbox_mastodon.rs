@@ -208,3 +208,92 @@ async fn the_outbox_survives_a_restart() {
     assert_eq!(entries[0].state, SendState::Pending);
     assert!(entries[0].is_due());
 }
+
+/// `GET` on the sandbox's API, as another client would read it back.
+async fn read_back(sandbox: &Sandbox, path: &str) -> (u16, serde_json::Value) {
+    let url = format!("{}{path}", sandbox.base_url(Network::Mastodon));
+    let resp = reqwest::Client::new()
+        .get(&url)
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_direct_reply_reaches_everyone_in_the_conversation() {
+    let (sandbox, store, conn, _) = setup().await;
+    let m = &sandbox.mastodon;
+    // Bo is known to the instance; Ana writes to us and to Bo.
+    m.mention("bo@mamot.fr", "bonjour", false);
+    let dm = m.dm(
+        "ana@framapiaf.org",
+        "@atelierlumen @bo@mamot.fr on peut passer samedi ?",
+        None,
+    );
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    let id: ItemId = format!("mastodon:{ME}:{dm}").parse().unwrap();
+    let (_, item) = store.find(&id).unwrap().unwrap();
+    assert_eq!(item.remote.kind, guichet::model::Kind::DirectMessage);
+
+    let text = "Oui, de 10 h à 18 h.";
+    store
+        .enqueue(&id, OutAction::Reply { text: text.into() }, "camille")
+        .unwrap();
+    let done = send_due(store.clone(), &conn).await.unwrap();
+    let SendState::Sent { remote_id, .. } = &done[0].state else {
+        panic!("{:?}", done[0].state);
+    };
+
+    let (code, conversations) = read_back(&sandbox, "/api/v1/conversations").await;
+    assert_eq!(code, 200);
+    let conversation = conversations
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["last_status"]["id"] == remote_id.as_str())
+        .expect("the reply is the conversation's last status");
+    let last = &conversation["last_status"];
+    assert_eq!(last["visibility"], "direct");
+    assert_eq!(last["in_reply_to_id"], dm.as_str());
+    let mentioned: Vec<&str> = last["mentions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["acct"].as_str().unwrap())
+        .collect();
+    assert_eq!(mentioned, vec!["ana@framapiaf.org", "bo@mamot.fr"]);
+    let mut participants: Vec<&str> = conversation["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["acct"].as_str().unwrap())
+        .collect();
+    participants.sort_unstable();
+    assert_eq!(
+        participants,
+        vec!["ana@framapiaf.org", "bo@mamot.fr"],
+        "the conversation Ana started, not a new one"
+    );
+    assert_eq!(
+        conversations
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["accounts"].as_array().unwrap().len() == 2)
+            .count(),
+        1
+    );
+
+    let (_, item) = store.find(&id).unwrap().unwrap();
+    assert_eq!(item.local.status, Status::Answered);
+    // Found again before any resend, and our reply is not an inbox item.
+    assert_eq!(
+        conn.find_reply(&item, text).await.unwrap().as_deref(),
+        Some(remote_id.as_str())
+    );
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(report.summary.new, 0, "{report:?}");
+}

@@ -352,3 +352,207 @@ async fn guichet_reply_queues_then_sends() {
         "the item is answered once confirmed"
     );
 }
+
+fn item_of(store: &Arc<dyn Store>, native: &str) -> guichet::model::Item {
+    let id = format!("mastodon:{ME}:{native}").parse().unwrap();
+    store.find(&id).unwrap().expect("synced").1
+}
+
+#[tokio::test]
+async fn a_dm_arriving_both_ways_is_one_item_threaded_per_conversation() {
+    let (sandbox, store, conn) = setup().await;
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    let first = sandbox
+        .mastodon
+        .dm("nina@piaille.fr", "@atelierlumen bonjour, en privé", None);
+    // Both the mention notification and the conversation carry it.
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(report.summary.new, 1, "one item for one status");
+    let dm = item_of(&store, &first);
+    assert_eq!(dm.remote.kind, Kind::DirectMessage);
+    let nina = sandbox.mastodon.account_id("nina@piaille.fr").unwrap();
+    assert_eq!(dm.remote.author.id, nina);
+    assert_eq!(
+        dm.remote.thread_id.as_deref(),
+        Some(format!("dm-{nina}").as_str())
+    );
+
+    let follow_up = sandbox.mastodon.dm(
+        "nina@piaille.fr",
+        "@atelierlumen vous êtes là ?",
+        Some(&first),
+    );
+    let other = sandbox
+        .mastodon
+        .dm("zoe@mamot.fr", "@atelierlumen autre question", None);
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(report.summary.new, 2);
+    assert_eq!(
+        item_of(&store, &follow_up).remote.thread_id,
+        dm.remote.thread_id,
+        "same conversation, same thread"
+    );
+    assert_ne!(
+        item_of(&store, &other).remote.thread_id,
+        dm.remote.thread_id
+    );
+    assert_eq!(
+        sync_once(store.clone(), &conn, 500)
+            .await
+            .unwrap()
+            .summary
+            .new,
+        0,
+        "nothing fetched twice"
+    );
+}
+
+#[tokio::test]
+async fn dms_only_in_conversations_first_sync_and_incremental_across_pages() {
+    let (sandbox, store, conn) = setup().await;
+    // Notifications dismissed elsewhere: only GET /api/v1/conversations
+    // (40 a page at most) shows these.
+    let mut early = Vec::new();
+    for i in 0..45 {
+        early.push(sandbox.mastodon.dm_without_notification(
+            &format!("early{i}@mastodon.social"),
+            &format!("@atelierlumen question {i}"),
+            None,
+        ));
+    }
+    let first = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert!(!first.truncated);
+    for native in &early {
+        let item = item_of(&store, native);
+        assert_eq!(item.remote.kind, Kind::DirectMessage);
+    }
+    let cursor = store.cursor(&conn_stream()).unwrap().unwrap();
+    assert!(
+        cursor.contains('/') && !cursor.ends_with('/'),
+        "both halves saved: {cursor}"
+    );
+
+    let mut late = Vec::new();
+    for i in 0..85 {
+        late.push(sandbox.mastodon.dm_without_notification(
+            &format!("late{i}@mastodon.social"),
+            &format!("@atelierlumen suite {i}"),
+            None,
+        ));
+    }
+    // A conversation already seen comes back up with its new last status.
+    let again = sandbox.mastodon.dm_without_notification(
+        "early3@mastodon.social",
+        "@atelierlumen toujours là ?",
+        Some(&early[3]),
+    );
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(report.summary.new, 86, "three pages through rel=prev");
+    assert_eq!(
+        item_of(&store, &again).remote.thread_id,
+        item_of(&store, &early[3]).remote.thread_id
+    );
+    for native in &late {
+        item_of(&store, native);
+    }
+    assert_eq!(
+        sync_once(store.clone(), &conn, 500)
+            .await
+            .unwrap()
+            .summary
+            .new,
+        0
+    );
+}
+
+#[tokio::test]
+async fn a_first_sync_pages_back_through_conversations_to_the_depth() {
+    let (sandbox, store, conn) = setup().await;
+    for i in 0..50 {
+        sandbox.mastodon.dm_without_notification(
+            &format!("p{i}@mastodon.social"),
+            &format!("@atelierlumen n°{i}"),
+            None,
+        );
+    }
+    let report = sync_once(store.clone(), &conn, 45).await.unwrap();
+    assert_eq!(report.summary.new, 45, "DMs first, across two pages");
+    assert!(report.truncated);
+    let items = mastodon_items(&store);
+    assert!(items.iter().all(|i| i.remote.kind == Kind::DirectMessage));
+    // The mentions' first sync follows on the next pass.
+    let next = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert!(next.summary.new >= 5, "{next:?}");
+    assert!(
+        mastodon_items(&store)
+            .iter()
+            .any(|i| i.remote.kind != Kind::DirectMessage)
+    );
+}
+
+#[tokio::test]
+async fn an_old_plain_cursor_still_reads_mentions_and_starts_the_dms() {
+    let (sandbox, store, conn) = setup().await;
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    let cursor = store.cursor(&conn_stream()).unwrap().unwrap();
+    let (notifications, _) = cursor.split_once('/').unwrap();
+    // What an earlier guichet saved: the notification id alone.
+    store.set_cursor(&conn_stream(), notifications).unwrap();
+    let id = sandbox
+        .mastodon
+        .mention("after@mastodon.social", "toujours ouverts ?", false);
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(report.summary.new, 1, "{report:?}");
+    item_of(&store, &id);
+    assert!(store.cursor(&conn_stream()).unwrap().unwrap().contains('/'));
+}
+
+#[tokio::test]
+async fn sync_reads_favourited_into_moderation() {
+    let (sandbox, store, conn) = setup().await;
+    let id = sandbox
+        .mastodon
+        .mention("liked@mastodon.social", "Superbe bougie", false);
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert!(!item_of(&store, &id).remote.moderation.liked);
+    // Favourited from another client; the next page carries it again.
+    let http = reqwest::Client::new();
+    let url = format!(
+        "{}/api/v1/statuses/{id}/favourite",
+        sandbox.base_url(Network::Mastodon)
+    );
+    let resp = http.post(&url).bearer_auth(TOKEN).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    store.set_cursor(&conn_stream(), "0").unwrap();
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    let item = item_of(&store, &id);
+    assert!(item.remote.moderation.liked);
+    assert_eq!(item.remote.engagement.likes, Some(1));
+}
+
+#[tokio::test]
+async fn blocked_and_muted_accounts_stop_notifying() {
+    let (sandbox, store, conn) = setup().await;
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    let m = &sandbox.mastodon;
+    m.mention("troll@spam.example", "first", false);
+    m.mention("noisy@mastodon.social", "first", false);
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    let http = reqwest::Client::new();
+    let base = sandbox.base_url(Network::Mastodon);
+    for (acct, verb) in [
+        ("troll@spam.example", "block"),
+        ("noisy@mastodon.social", "mute"),
+    ] {
+        let account = m.account_id(acct).unwrap();
+        let url = format!("{base}/api/v1/accounts/{account}/{verb}");
+        let resp = http.post(&url).bearer_auth(TOKEN).send().await.unwrap();
+        assert_eq!(resp.status(), 200);
+    }
+    m.mention("troll@spam.example", "again", false);
+    m.mention("noisy@mastodon.social", "again", false);
+    let fine = m.mention("fine@mastodon.social", "bonjour", false);
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(report.summary.new, 1, "only the account we did not silence");
+    item_of(&store, &fine);
+}

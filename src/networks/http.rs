@@ -81,6 +81,12 @@ impl Http {
         .await
     }
 
+    /// DELETE with a bearer token (Meta: unlike, delete a comment).
+    pub async fn delete(&self, url: &str, token: &str) -> Result<Answer, ConnectorError> {
+        self.send(|| self.client.delete(url).bearer_auth(token))
+            .await
+    }
+
     async fn send(
         &self,
         build: impl Fn() -> reqwest::RequestBuilder,

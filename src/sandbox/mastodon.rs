@@ -1,14 +1,22 @@
 //! A Mastodon instance in miniature: the endpoints guichet uses, in the
 //! shapes `reference/networks.md` §8 gives (notifications with `Link`
 //! paging and `min_id`/`max_id`/`since_id`, status context, posting with
-//! `Idempotency-Key`, favourites), `X-RateLimit-*` headers with an ISO reset
-//! time, bearer-token auth, and the shared fault queue. State is kept: a
-//! reply posted here is read back by the next request.
+//! `Idempotency-Key` and mentions read from the text), `X-RateLimit-*`
+//! headers with an ISO reset time, bearer-token auth (a token can be made
+//! to expire, as Doorkeeper says it), and the shared fault queue. State is
+//! kept: a reply posted here is read back by the next request.
+//!
+//! - `conversations`: direct statuses grouped per thread and participants,
+//!   `GET /api/v1/conversations` paged by last status.
+//! - `social`: one status (show, delete), favourite, block and mute with
+//!   relationships; blocked and muted accounts' notifications stop.
+//! - `accounts`: the accounts the instance knows, mentions read from text.
+//! - `control`: what tests and the demo do to the instance.
 //!
 //! To extend: add a route in [`router`] and the state it needs in
 //! [`Instance`]; keep field names and status codes exactly as the real API.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
@@ -19,7 +27,10 @@ use axum::routing::{get, post};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{Value, json};
 
+mod accounts;
 mod control;
+mod conversations;
+mod social;
 
 use super::faults::{Fault, Faults};
 use crate::model::{Item, Kind, Network};
@@ -44,6 +55,15 @@ impl Account {
             "avatar": format!("https://{host}/avatars/{}.png", self.id), "bot": false,
         })
     }
+
+    /// As a status's `mentions[]` lists it.
+    fn mention_json(&self, host: &str) -> Value {
+        let username = self.acct.split('@').next().unwrap_or(&self.acct);
+        json!({
+            "id": self.id, "username": username, "acct": self.acct,
+            "url": format!("https://{host}/@{}", self.acct),
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +78,8 @@ struct Status {
     favourites: u64,
     replies: u64,
     favourited: bool,
+    /// Accounts it mentions (who a direct status reaches).
+    mentions: Vec<Account>,
 }
 
 #[derive(Debug, Clone)]
@@ -79,17 +101,38 @@ impl Entry {
     }
 }
 
+/// A direct conversation: one thread between the same participants.
+#[derive(Debug, Clone)]
+struct Conversation {
+    id: u64,
+    /// The thread's first status.
+    root: u64,
+    /// Account ids of everyone in it but us, sorted.
+    participants: Vec<String>,
+    statuses: Vec<u64>,
+    unread: bool,
+}
+
 /// The instance's state.
 #[derive(Debug)]
 pub struct Instance {
     host: String,
     me: Account,
+    /// Every account the instance knows, by `acct`.
+    accounts: BTreeMap<String, Account>,
     statuses: BTreeMap<u64, Status>,
     notifications: Vec<Entry>,
+    conversations: Vec<Conversation>,
+    /// Account ids we block.
+    blocks: BTreeSet<String>,
+    /// Account ids we mute, and whether their notifications are muted too.
+    mutes: BTreeMap<String, bool>,
     next_id: u64,
     idempotency: HashMap<String, u64>,
     remaining: u64,
     window_reset: DateTime<Utc>,
+    /// The token still authenticates, but Doorkeeper says it expired.
+    token_expired: bool,
 }
 
 /// Control handle: the state and the fault queue, shared with the server.
@@ -132,6 +175,7 @@ impl Status {
             favourites: 0,
             replies: 0,
             favourited: false,
+            mentions: Vec::new(),
         }
     }
 
@@ -153,7 +197,8 @@ impl Status {
             "in_reply_to_id": self.in_reply_to_id.map(|i| i.to_string()),
             "in_reply_to_account_id": in_reply_to_account,
             "language": self.language,
-            "mentions": [], "tags": [], "emojis": [], "media_attachments": [],
+            "mentions": self.mentions.iter().map(|a| a.mention_json(host)).collect::<Vec<_>>(),
+            "tags": [], "emojis": [], "media_attachments": [],
             "replies_count": self.replies, "reblogs_count": 0, "favourites_count": self.favourites,
             "favourited": self.favourited, "reblogged": false, "muted": false, "bookmarked": false,
             "edited_at": null, "reblog": null, "poll": null, "card": null,
@@ -165,6 +210,40 @@ impl Instance {
     fn next_id(&mut self) -> u64 {
         self.next_id += 1;
         self.next_id
+    }
+
+    /// Stores a status: counts it as a reply of its parent, and files a
+    /// direct one in its conversation.
+    fn insert(&mut self, status: Status) -> u64 {
+        let id = status.id;
+        if let Some(parent) = status
+            .in_reply_to_id
+            .and_then(|p| self.statuses.get_mut(&p))
+        {
+            parent.replies += 1;
+        }
+        let direct = status.visibility == "direct";
+        self.statuses.insert(id, status);
+        if direct {
+            self.deliver(id);
+        }
+        id
+    }
+
+    /// A mention notification for us about `status`.
+    fn notify(&mut self, status: u64) {
+        let id = self.next_id();
+        self.notifications.push(Entry::Mention {
+            id,
+            status,
+            created_at: Utc::now(),
+        });
+    }
+
+    /// An account we block, or mute with its notifications: what it does
+    /// no longer notifies us.
+    fn silenced(&self, account_id: &str) -> bool {
+        self.blocks.contains(account_id) || self.mutes.get(account_id).copied().unwrap_or(false)
     }
 
     fn rate_headers(&mut self, headers: &mut HeaderMap) {
@@ -238,6 +317,16 @@ async fn gate(app: &Mastodon, headers: &HeaderMap) -> Result<(), Response> {
             "The access token is invalid",
         ));
     }
+    if app.lock().token_expired {
+        let mut resp = error(StatusCode::UNAUTHORIZED, "The access token expired");
+        resp.headers_mut().insert(
+            "www-authenticate",
+            HeaderValue::from_static(
+                "Bearer realm=\"Doorkeeper\", error=\"invalid_token\", error_description=\"The access token expired\"",
+            ),
+        );
+        return Err(resp);
+    }
     Ok(())
 }
 
@@ -301,6 +390,13 @@ async fn notifications(
                 .iter()
                 .filter(|e| {
                     types.is_empty() || types.contains(&"mention") || matches!(e, Entry::Raw { .. })
+                })
+                .filter(|e| match e {
+                    Entry::Raw { .. } => true,
+                    Entry::Mention { status, .. } => st
+                        .statuses
+                        .get(status)
+                        .is_some_and(|s| !st.silenced(&s.account.id)),
                 })
                 .filter(|e| get("max_id").is_none_or(|m| e.id() < m))
                 .filter(|e| get("since_id").is_none_or(|m| e.id() > m))
@@ -431,11 +527,8 @@ async fn post_status(
             let in_reply_to = params
                 .get("in_reply_to_id")
                 .and_then(|i| i.parse::<u64>().ok());
-            if let Some(parent) = in_reply_to {
-                match st.statuses.get_mut(&parent) {
-                    Some(p) => p.replies += 1,
-                    None => return error(StatusCode::NOT_FOUND, "Record not found"),
-                }
+            if in_reply_to.is_some_and(|p| !st.statuses.contains_key(&p)) {
+                return error(StatusCode::NOT_FOUND, "Record not found");
             }
             let visibility = match params.get("visibility").map(String::as_str) {
                 Some("direct") => "direct",
@@ -445,10 +538,10 @@ async fn post_status(
             };
             let id = st.next_id();
             let me = st.me.clone();
-            st.statuses.insert(
-                id,
-                Status::new(id, me, text, Utc::now(), visibility, in_reply_to),
-            );
+            let mentions = st.mentions_in(&text);
+            let mut status = Status::new(id, me, text, Utc::now(), visibility, in_reply_to);
+            status.mentions = mentions;
+            st.insert(status);
             if let Some(k) = key {
                 st.idempotency.insert(k, id);
             }
@@ -457,29 +550,6 @@ async fn post_status(
                 .map(|s| s.json(&st))
                 .unwrap_or(Value::Null)
         }
-    };
-    ok(&app, body, None)
-}
-
-async fn favourite(
-    State(app): State<Mastodon>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    if let Err(resp) = gate(&app, &headers).await {
-        return resp;
-    }
-    let body = {
-        let mut st = app.lock();
-        let Some(s) = id.parse::<u64>().ok().and_then(|i| st.statuses.get_mut(&i)) else {
-            return error(StatusCode::NOT_FOUND, "Record not found");
-        };
-        if !s.favourited {
-            s.favourited = true;
-            s.favourites += 1;
-        }
-        let s = s.clone();
-        s.json(&st)
     };
     ok(&app, body, None)
 }
@@ -494,6 +564,14 @@ pub fn router(app: Mastodon) -> Router {
         .route("/api/v1/notifications", get(notifications))
         .route("/api/v1/statuses/{id}/context", get(context))
         .route("/api/v1/statuses", post(post_status))
-        .route("/api/v1/statuses/{id}/favourite", post(favourite))
+        .route(
+            "/api/v1/statuses/{id}",
+            get(social::show).delete(social::destroy),
+        )
+        .route("/api/v1/statuses/{id}/{verb}", post(social::favourite))
+        .route("/api/v1/accounts/relationships", get(social::relationships))
+        .route("/api/v1/accounts/{id}/{verb}", post(social::relate))
+        .route("/api/v1/conversations", get(conversations::list))
+        .route("/api/v1/conversations/{id}/read", post(conversations::read))
         .with_state(app)
 }

@@ -1,7 +1,8 @@
 //! The Mastodon sandbox's control handle: creating the instance, seeding
-//! it from demo items, and what tests and the demo do to it (a new mention,
-//! an edit, a malformed notification, reading back what the brand posted).
-//! A child module, so it reaches the instance state's private fields.
+//! it from demo items, and what tests and the demo do to it (a new mention
+//! or DM, an edit, a malformed notification, dismissed notifications, an
+//! expired token, reading back what the brand posted). A child module, so
+//! it reaches the instance state's private fields.
 
 use super::*;
 
@@ -21,12 +22,17 @@ impl Mastodon {
         let instance = Instance {
             host,
             me,
+            accounts: BTreeMap::new(),
             statuses: BTreeMap::new(),
             notifications: Vec::new(),
+            conversations: Vec::new(),
+            blocks: BTreeSet::new(),
+            mutes: BTreeMap::new(),
             next_id: 110_000_000_000_000_000,
             idempotency: HashMap::new(),
             remaining: RATE_LIMIT,
             window_reset: Utc::now() + Duration::minutes(5),
+            token_expired: false,
         };
         Mastodon {
             state: Arc::new(Mutex::new(instance)),
@@ -41,11 +47,11 @@ impl Mastodon {
     }
 
     /// Seeds the instance with the Mastodon items of a demo inbox: our own
-    /// posts and replies become our statuses, the rest arrive as mentions.
+    /// posts and replies become our statuses, the rest arrive as mentions
+    /// (a DM as a direct one, in its conversation).
     pub fn seed(&self, items: &[Item]) {
         let mut st = self.lock();
         let mut native: HashMap<String, u64> = HashMap::new();
-        let mut accounts: HashMap<String, Account> = HashMap::new();
         let mut sorted: Vec<&Item> = items
             .iter()
             .filter(|i| i.remote.network == Network::Mastodon)
@@ -65,8 +71,7 @@ impl Mastodon {
                         .and_then(|p| p.created_at)
                         .unwrap_or(r.created_at - Duration::hours(2));
                     let me = st.me.clone();
-                    st.statuses
-                        .insert(id, Status::new(id, me, post, at, "public", None));
+                    st.insert(Status::new(id, me, post, at, "public", None));
                     native.insert(p.clone(), id);
                     id
                 }
@@ -74,21 +79,25 @@ impl Mastodon {
             let account = if r.from_us {
                 st.me.clone()
             } else {
-                let next = 900_000 + accounts.len();
-                accounts
-                    .entry(r.author.id.clone())
-                    .or_insert_with(|| Account {
-                        id: next.to_string(),
-                        acct: r.author.handle.trim_start_matches('@').to_string(),
-                        display_name: r.author.display_name.clone(),
-                    })
-                    .clone()
+                st.account(&r.author.handle, &r.author.display_name)
             };
             let visibility = if r.kind == Kind::DirectMessage {
                 "direct"
             } else {
                 "public"
             };
+            let mut mentions = st.mentions_in(&r.text);
+            if !r.from_us && !mentions.iter().any(|m| m.id == st.me.id) {
+                mentions.insert(0, st.me.clone());
+            }
+            // Our direct reply reaches who we answered.
+            let answered = in_reply_to
+                .and_then(|p| st.statuses.get(&p))
+                .map(|p| p.account.clone())
+                .filter(|a| a.id != st.me.id && !mentions.iter().any(|m| m.id == a.id));
+            if let (true, Some(a)) = (r.from_us && visibility == "direct", answered) {
+                mentions.push(a);
+            }
             let id = st.next_id();
             let mut status = Status::new(
                 id,
@@ -100,8 +109,9 @@ impl Mastodon {
             );
             status.language = r.lang.clone();
             status.favourites = r.engagement.likes.unwrap_or(0);
+            status.mentions = mentions;
             native.insert(r.native_id.clone(), id);
-            st.statuses.insert(id, status);
+            st.insert(status);
             if !r.from_us {
                 let nid = st.next_id();
                 st.notifications.push(Entry::Mention {
@@ -115,25 +125,84 @@ impl Mastodon {
 
     /// A new mention arrives (what a person would post); returns its id.
     pub fn mention(&self, acct: &str, text: &str, direct: bool) -> String {
-        let mut st = self.lock();
-        let id = st.next_id();
-        let account = Account {
-            id: format!("7{}", acct.len()),
-            acct: acct.to_string(),
-            display_name: acct.to_string(),
-        };
         let visibility = if direct { "direct" } else { "public" };
-        st.statuses.insert(
+        self.arrive(acct, text, visibility, None, true)
+    }
+
+    /// A direct message from `acct` (to us, and to whoever `text` also
+    /// mentions), in reply to `in_reply_to` when it continues a
+    /// conversation; it notifies us and files in the conversation.
+    /// Returns the status id.
+    pub fn dm(&self, acct: &str, text: &str, in_reply_to: Option<&str>) -> String {
+        self.arrive(acct, text, "direct", in_reply_to, true)
+    }
+
+    /// As [`Mastodon::dm`], its notification already dismissed: only the
+    /// conversation shows it.
+    pub fn dm_without_notification(
+        &self,
+        acct: &str,
+        text: &str,
+        in_reply_to: Option<&str>,
+    ) -> String {
+        self.arrive(acct, text, "direct", in_reply_to, false)
+    }
+
+    fn arrive(
+        &self,
+        acct: &str,
+        text: &str,
+        visibility: &'static str,
+        in_reply_to: Option<&str>,
+        notify: bool,
+    ) -> String {
+        let mut st = self.lock();
+        let account = st.account(acct, "");
+        let parent = in_reply_to
+            .and_then(|p| p.parse::<u64>().ok())
+            .filter(|p| st.statuses.contains_key(p));
+        let mut mentions = vec![st.me.clone()];
+        for m in st.mentions_in(text) {
+            if !mentions.iter().any(|k| k.id == m.id) && m.id != account.id {
+                mentions.push(m);
+            }
+        }
+        let id = st.next_id();
+        let mut status = Status::new(
             id,
-            Status::new(id, account, text.to_string(), Utc::now(), visibility, None),
+            account,
+            text.to_string(),
+            Utc::now(),
+            visibility,
+            parent,
         );
-        let nid = st.next_id();
-        st.notifications.push(Entry::Mention {
-            id: nid,
-            status: id,
-            created_at: Utc::now(),
-        });
+        status.mentions = mentions;
+        st.insert(status);
+        if notify {
+            st.notify(id);
+        }
         id.to_string()
+    }
+
+    /// Dismisses every notification (`POST /api/v1/notifications/clear`).
+    pub fn clear_notifications(&self) {
+        self.lock().notifications.clear();
+    }
+
+    /// From now on the token is refused as expired (401, as Doorkeeper
+    /// words it); `false` makes it valid again.
+    pub fn expire_token(&self, expired: bool) {
+        self.lock().token_expired = expired;
+    }
+
+    /// The account id the instance gave `acct`.
+    pub fn account_id(&self, acct: &str) -> Option<String> {
+        let st = self.lock();
+        let acct = st.local_acct(acct.trim_start_matches('@'));
+        if acct == st.me.acct {
+            return Some(st.me.id.clone());
+        }
+        st.accounts.get(&acct).map(|a| a.id.clone())
     }
 
     /// Edits a status in place (a person fixed a typo).
