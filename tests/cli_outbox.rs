@@ -221,6 +221,11 @@ async fn accounts_shows_health_and_never_the_token() {
     assert!(before.status.success(), "{}", text(&before));
     let out = text(&before);
     assert!(out.contains(&format!("mastodon:{ME}")), "{out}");
+    #[cfg(unix)]
+    assert!(
+        String::from_utf8_lossy(&before.stderr).contains("can be read by other users"),
+        "a config others can read is flagged: {out}"
+    );
     assert!(
         out.contains(&format!("from ${ENV}")) && out.contains("never"),
         "{out}"

@@ -82,11 +82,16 @@ fn check_config(r: &mut Report<'_>, args: &Args) -> anyhow::Result<Config> {
     match Config::load(args.config.as_deref()) {
         Ok(cfg) => {
             match &cfg.file {
-                Some(file) => r.ok(&format!(
-                    "config: {} ({} views)",
-                    file.display(),
-                    cfg.views.len()
-                ))?,
+                Some(file) => {
+                    r.ok(&format!(
+                        "config: {} ({} views)",
+                        file.display(),
+                        cfg.views.len()
+                    ))?;
+                    if let Some(warning) = config::exposure_warning(file) {
+                        r.note(&warning)?;
+                    }
+                }
                 None => r.ok(&format!(
                     "config: no config.toml in {}, using the defaults",
                     dir.display()

@@ -145,7 +145,12 @@ pub(crate) fn find(store: &dyn Store, raw: &str) -> anyhow::Result<Option<Stored
 }
 
 pub(crate) fn load_config(args: &Args) -> anyhow::Result<Config> {
-    Ok(Config::load(args.config.as_deref())?)
+    let config = Config::load(args.config.as_deref())?;
+    if let Some(warning) = config.file.as_deref().and_then(config::exposure_warning) {
+        tracing::warn!("{warning}");
+        eprintln!("guichet: warning: {warning}");
+    }
+    Ok(config)
 }
 
 /// `--store`, else `store =` from the config (relative to its folder), else

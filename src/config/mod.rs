@@ -127,6 +127,28 @@ pub fn log_dir() -> PathBuf {
     )
 }
 
+/// A warning when `path` can be read by other users of the machine (the
+/// config names where tokens come from, and may name a token command).
+pub fn exposure_warning(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+        (mode & 0o077 != 0).then(|| {
+            format!(
+                "{} can be read by other users (mode {mode:o}); run: chmod 600 {}",
+                path.display(),
+                path.display()
+            )
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 impl Config {
     /// Loads `file`, or `config.toml` in the default folder if it exists.
     pub fn load(file: Option<&Path>) -> Result<Config, ConfigErrors> {
@@ -409,5 +431,26 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("already exists"), "{err}");
+    }
+}
+
+#[cfg(all(test, unix))]
+mod exposure_tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn warns_when_others_can_read_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "agent = \"camille\"\n").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let warning = exposure_warning(&path).unwrap_or_default();
+        assert!(
+            warning.contains("mode 644") && warning.contains("chmod 600"),
+            "{warning}"
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(exposure_warning(&path), None);
     }
 }
