@@ -1,6 +1,7 @@
 //! The Bluesky connector and the sync engine against the sandbox PDS: the
-//! real HTTP path (sessions, notifications, threads, records), with only
-//! the base URL pointing at 127.0.0.1.
+//! real HTTP path (sessions, PDS discovery, notifications, threads, records,
+//! chat DMs, moderation read back), with only the base URL pointing at
+//! 127.0.0.1.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -49,13 +50,15 @@ async fn serve(pds: Bluesky) -> Server {
     }
 }
 
-async fn setup() -> (Server, Arc<dyn Store>, BlueskyConnector) {
-    let now = Utc
-        .with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+fn demo_now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
         .single()
-        .unwrap();
+        .unwrap()
+}
+
+async fn setup() -> (Server, Arc<dyn Store>, BlueskyConnector) {
     let pds = Bluesky::new(ME);
-    pds.seed(&guichet::demo::demo_items(now));
+    pds.seed(&guichet::demo::demo_items(demo_now()));
     let server = serve(pds).await;
     let store: Arc<dyn Store> = Arc::new(SledStore::temporary().unwrap());
     let conn = BlueskyConnector::new(&server.base, ME, APP_PASSWORD).unwrap();
@@ -86,10 +89,13 @@ async fn first_sync_then_only_what_is_new() {
     assert!(first.summary.new >= 5, "{first:?}");
     assert_eq!(first.skipped, 0);
     let items = bluesky_items(&store);
-    for kind in [Kind::Reply, Kind::Mention, Kind::Quote] {
+    for kind in [Kind::Reply, Kind::Mention, Kind::Quote, Kind::DirectMessage] {
         assert!(items.iter().any(|i| i.remote.kind == kind), "{kind:?}");
     }
-    assert!(items.iter().all(|i| {
+    let mut posts = items
+        .iter()
+        .filter(|i| i.remote.kind != Kind::DirectMessage);
+    assert!(posts.all(|i| {
         i.remote.native_id.starts_with("at://")
             && i.remote.author.handle.starts_with('@')
             && i.remote
@@ -216,13 +222,39 @@ async fn an_expired_session_is_refreshed_transparently() {
     sync_once(store.clone(), &conn, 500).await.unwrap();
     server.pds.expire_sessions();
     server.pds.mention("late.bsky.social", "still there?", None);
+    let logins = server.pds.calls("com.atproto.server.createSession");
+    let (_, dm) = server.pds.dm("late.bsky.social", "and in private?");
     let report = sync_once(store.clone(), &conn, 500).await.unwrap();
-    assert_eq!(report.summary.new, 1, "refreshed, then retried once");
+    assert_eq!(report.summary.new, 2, "refreshed, then retried once");
+    assert!(store.find(&id(&dm)).unwrap().is_some(), "chat read too");
+    assert_eq!(server.pds.calls("com.atproto.server.refreshSession"), 1);
+    assert_eq!(
+        server.pds.calls("com.atproto.server.createSession"),
+        logins,
+        "a refresh, not a new login"
+    );
     // The same through the fault queue (400 ExpiredToken on the next call).
     server.pds.faults.push(Fault::Unauthorized);
     server.pds.mention("later.bsky.social", "hello?", None);
     let report = sync_once(store.clone(), &conn, 500).await.unwrap();
     assert_eq!(report.summary.new, 1);
+
+    // The refresh token is refused too: one new login, then the call.
+    let refreshes = server.pds.calls("com.atproto.server.refreshSession");
+    let logins = server.pds.calls("com.atproto.server.createSession");
+    server.pds.faults.push(Fault::Unauthorized);
+    server.pds.faults.push(Fault::Unauthorized);
+    server.pds.mention("latest.bsky.social", "anyone?", None);
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(report.summary.new, 1);
+    assert_eq!(
+        server.pds.calls("com.atproto.server.refreshSession"),
+        refreshes + 1
+    );
+    assert_eq!(
+        server.pds.calls("com.atproto.server.createSession"),
+        logins + 1
+    );
 
     let wrong = BlueskyConnector::new(&server.base, ME, "wrong-pass-word").unwrap();
     match sync_once(store.clone(), &wrong, 500).await {
@@ -426,4 +458,156 @@ async fn the_reference_notification_maps_to_an_item() {
         Some("https://bsky.app/profile/ana.bsky.social/post/3lrxkq2ma3s2k")
     );
     assert!(!r.from_us);
+}
+
+fn dms(store: &Arc<dyn Store>) -> Vec<Item> {
+    bluesky_items(store)
+        .into_iter()
+        .filter(|i| i.remote.kind == Kind::DirectMessage)
+        .collect()
+}
+
+#[tokio::test]
+async fn dms_first_sync_then_incremental_and_paged() {
+    let (server, store, conn) = setup().await;
+    let demo_dms = guichet::demo::demo_items(demo_now())
+        .into_iter()
+        .filter(|i| i.remote.network == Network::Bluesky)
+        .filter(|i| i.remote.kind == Kind::DirectMessage && !i.remote.from_us)
+        .count();
+    assert!(demo_dms > 0);
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    let first = dms(&store);
+    assert_eq!(
+        first.len(),
+        demo_dms,
+        "the demo's DMs from customers, not ours"
+    );
+    for dm in &first {
+        let convo = dm.remote.thread_id.as_deref().unwrap();
+        assert!(!dm.remote.from_us);
+        assert_eq!(
+            dm.remote.permalink.as_deref(),
+            Some(format!("https://bsky.app/messages/{convo}").as_str())
+        );
+        assert!(
+            dm.remote.author.handle.ends_with(".bsky.social"),
+            "{:?}",
+            dm.remote.author
+        );
+    }
+    let cursor = store.cursor(&stream()).unwrap().unwrap();
+    assert!(cursor.contains("|dm:"), "{cursor}");
+
+    let (convo, msg) = server
+        .pds
+        .dm("maple.bsky.social", "Any news on the catalogue?");
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(report.summary.new, 1);
+    let (_, item) = store.find(&id(&msg)).unwrap().unwrap();
+    assert_eq!(item.remote.kind, Kind::DirectMessage);
+    assert_eq!(item.remote.text, "Any news on the catalogue?");
+    assert_eq!(item.remote.thread_id.as_deref(), Some(convo.as_str()));
+    assert_eq!(item.remote.author.handle, "@maple.bsky.social");
+    assert_eq!(
+        sync_once(store.clone(), &conn, 500)
+            .await
+            .unwrap()
+            .summary
+            .new,
+        0
+    );
+
+    // More convos and messages than one page of each (100).
+    for i in 0..120 {
+        server
+            .pds
+            .dm(&format!("client{i}.bsky.social"), &format!("question {i}"));
+    }
+    for i in 0..230 {
+        server.pds.dm("chatty.bsky.social", &format!("message {i}"));
+    }
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(report.summary.new, 350);
+    assert!(!report.truncated);
+    assert!(server.pds.calls("chat.bsky.convo.getMessages") >= 3);
+    assert_eq!(
+        sync_once(store.clone(), &conn, 500)
+            .await
+            .unwrap()
+            .summary
+            .new,
+        0
+    );
+}
+
+#[tokio::test]
+async fn sync_reads_liked_and_hidden_from_the_network() {
+    let (server, store, conn) = setup().await;
+    let root = server.pds.brand_post("Atelier ouvert samedi");
+    let hidden = server
+        .pds
+        .mention("troll.bsky.social", "Personne n'ira.", Some(&root));
+    let shown = server
+        .pds
+        .mention("fan.bsky.social", "J'y serai !", Some(&root));
+    server.pds.set_threadgate(&root, None, &[&hidden]);
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    let (_, h) = store.find(&id(&hidden)).unwrap().unwrap();
+    let (_, s) = store.find(&id(&shown)).unwrap().unwrap();
+    assert!(h.remote.moderation.hidden);
+    assert!(!s.remote.moderation.hidden);
+    assert!(!s.remote.moderation.liked);
+
+    // Liked elsewhere (another client): a re-sync reads it.
+    conn.act(&s, guichet::networks::connector::Act::Like, "k")
+        .await
+        .unwrap();
+    store
+        .set_cursor(&stream(), "2000-01-01T00:00:00.000Z")
+        .unwrap();
+    sync_once(store.clone(), &conn, 500).await.unwrap();
+    let (_, s) = store.find(&id(&shown)).unwrap().unwrap();
+    assert!(s.remote.moderation.liked);
+    assert!(!s.remote.moderation.hidden);
+}
+
+#[tokio::test]
+async fn calls_go_to_the_pds_the_session_names() {
+    use std::sync::Mutex;
+    let pds = Bluesky::new(ME);
+    let hits: Arc<Mutex<Vec<String>>> = Arc::default();
+    let seen = hits.clone();
+    let app = axum::Router::new()
+        .nest("/entry", bluesky::router(pds.clone()))
+        .nest("/pds", bluesky::router(pds.clone()))
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| {
+                seen.lock().unwrap().push(req.uri().path().to_string());
+                next.run(req)
+            },
+        ));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    pds.set_pds_endpoint(Some(&format!("http://{addr}/pds")));
+    pds.mention("fan.bsky.social", "Bonjour", None);
+    pds.dm("fan.bsky.social", "Bonjour en privé");
+
+    let conn = BlueskyConnector::new(&format!("http://{addr}/entry"), ME, APP_PASSWORD).unwrap();
+    let store: Arc<dyn Store> = Arc::new(SledStore::temporary().unwrap());
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert_eq!(report.summary.new, 2);
+    let hits = hits.lock().unwrap().clone();
+    assert_eq!(
+        hits.iter()
+            .filter(|h| h.starts_with("/entry/"))
+            .collect::<Vec<_>>(),
+        vec!["/entry/xrpc/com.atproto.server.createSession"],
+        "only the login on the entryway"
+    );
+    assert!(hits.contains(&"/pds/xrpc/app.bsky.notification.listNotifications".to_string()));
+    assert!(hits.contains(&"/pds/xrpc/chat.bsky.convo.listConvos".to_string()));
 }

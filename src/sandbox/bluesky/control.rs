@@ -1,9 +1,12 @@
 //! The Bluesky sandbox's control handle: creating the server, seeding it
-//! from demo items, and what tests and the demo do to it (a new mention,
-//! expiring sessions, reading back what the brand posted). A child module,
-//! so it reaches the server state's private fields.
+//! from demo items, and what tests and the demo do to it (a new mention or
+//! brand post, expiring sessions, reading back what the brand posted,
+//! liked, blocked, muted or hid, how often each method was called). A
+//! child module, so it reaches the server state's private fields. The DM
+//! controls are in [`chat`](super::chat).
 
 use super::*;
+use crate::model::{Item, Kind, Network};
 
 impl Bluesky {
     /// A server for the brand account `handle` (e.g. `atelierlumen.bsky.social`).
@@ -18,13 +21,20 @@ impl Bluesky {
             profiles: HashMap::from([(me.handle.clone(), me.clone())]),
             me,
             posts: BTreeMap::new(),
+            records: BTreeMap::new(),
+            muted: Vec::new(),
             notifications: Vec::new(),
+            convos: Vec::new(),
             access: HashMap::new(),
             refresh: HashMap::new(),
+            no_dm: std::collections::HashSet::new(),
             next: 0,
             last_indexed: DateTime::<Utc>::MIN_UTC,
+            last_sent: DateTime::<Utc>::MIN_UTC,
             remaining: RATE_LIMIT,
             window_reset: Utc::now() + Duration::seconds(WINDOW_SECS),
+            pds_endpoint: None,
+            calls: HashMap::new(),
         };
         Bluesky {
             state: Arc::new(Mutex::new(pds)),
@@ -40,14 +50,13 @@ impl Bluesky {
 
     /// Seeds the server with the Bluesky items of a demo inbox: our posts
     /// and replies become the brand's records, comments and replies arrive
-    /// as `reply` notifications, mentions as `mention`, quotes as `quote`
-    /// (DMs live in chat, not here).
+    /// as `reply` notifications, mentions as `mention`, quotes as `quote`;
+    /// DMs become chat messages (convo = the item's thread).
     pub fn seed(&self, items: &[Item]) {
         let mut st = self.lock();
         let mut sorted: Vec<&Item> = items
             .iter()
             .filter(|i| i.remote.network == Network::Bluesky)
-            .filter(|i| i.remote.kind != Kind::DirectMessage)
             .collect();
         sorted.sort_by_key(|i| i.remote.created_at);
         // The brand's records live under the brand's DID, as in the demo's URIs.
@@ -62,6 +71,10 @@ impl Bluesky {
         }
         for item in sorted {
             let r = &item.remote;
+            if r.kind == Kind::DirectMessage {
+                st.seed_dm(item);
+                continue;
+            }
             if let Some(p) = &r.post
                 && !st.posts.contains_key(&p.id)
             {
@@ -183,5 +196,79 @@ impl Bluesky {
             )
         };
         ours.iter().map(row).collect()
+    }
+
+    /// A new root post by the brand; returns its URI.
+    pub fn brand_post(&self, text: &str) -> String {
+        let mut st = self.lock();
+        let n = st.tick();
+        let uri = format!("at://{}/{POST}/{}", st.me.did, tid(n));
+        let (me, at) = (st.me.clone(), st.stamp(Utc::now()));
+        st.insert(uri.clone(), me, text, at, None, None);
+        uri
+    }
+
+    /// The brand account's DID.
+    pub fn did(&self) -> String {
+        self.lock().me.did.clone()
+    }
+
+    /// The thread gate record on our root post `root`, as stored.
+    pub fn threadgate(&self, root: &str) -> Option<Value> {
+        let st = self.lock();
+        st.threadgate_view(root).map(|v| v["record"].clone())
+    }
+
+    /// Writes a thread gate on our root post `root` directly (as another
+    /// client would have): `allow` as given (`None`: absent).
+    pub fn set_threadgate(&self, root: &str, allow: Option<Value>, hidden: &[&str]) {
+        let mut st = self.lock();
+        let Some(rkey) = root.rsplit('/').next().map(str::to_string) else {
+            return;
+        };
+        let mut value = json!({
+            "$type": THREADGATE, "post": root, "createdAt": iso(Utc::now()), "hiddenReplies": hidden,
+        });
+        if let Some(allow) = allow {
+            value["allow"] = allow;
+        }
+        let n = st.tick();
+        let uri = format!("at://{}/{THREADGATE}/{rkey}", st.me.did);
+        let cid = cid_for(&format!("{uri}#{n}"));
+        st.records.insert(uri, Record { cid, value, seq: n });
+    }
+
+    /// Our like record on `uri`, if any, and the post's like count.
+    pub fn like_of(&self, uri: &str) -> (Option<String>, u64) {
+        let st = self.lock();
+        let count = st.posts.get(uri).map_or(0, |p| {
+            st.post_view(p)["likeCount"].as_u64().unwrap_or_default()
+        });
+        (st.our_like(uri), count)
+    }
+
+    /// The DIDs we block, newest first.
+    pub fn blocked(&self) -> Vec<String> {
+        self.lock()
+            .blocks()
+            .into_iter()
+            .map(|(did, _)| did)
+            .collect()
+    }
+
+    /// The DIDs we mute, oldest first.
+    pub fn muted(&self) -> Vec<String> {
+        self.lock().muted.clone()
+    }
+
+    /// How many requests `nsid` has had.
+    pub fn calls(&self, nsid: &str) -> u64 {
+        self.lock().calls.get(nsid).copied().unwrap_or(0)
+    }
+
+    /// The PDS endpoint `createSession` names in its `didDoc` (default:
+    /// this server as the client reached it, under `/bluesky`).
+    pub fn set_pds_endpoint(&self, endpoint: Option<&str>) {
+        self.lock().pds_endpoint = endpoint.map(str::to_string);
     }
 }
