@@ -84,6 +84,45 @@ pub enum Command {
     Accounts(AccountsArgs),
     /// Run the sandbox networks alone, for trying connectors by hand.
     Sandbox(SandboxArgs),
+    /// Log in to an account and keep its secret in your secret store.
+    #[command(subcommand)]
+    Login(LoginCommand),
+}
+
+/// Where the secret goes and how guichet reads it back (never a file of ours).
+#[derive(Debug, Clone, ClapArgs)]
+pub struct SecretArgs {
+    /// Command that stores the secret it reads on stdin,
+    /// e.g. `pass insert -m guichet/mastodon`.
+    #[arg(long, value_name = "CMD")]
+    pub store_cmd: String,
+    /// Command that prints the secret back; it becomes the account's
+    /// `token_cmd`, e.g. `pass show guichet/mastodon`.
+    #[arg(long, value_name = "CMD")]
+    pub token_cmd: String,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum LoginCommand {
+    /// Register guichet on a Mastodon instance and authorise it in the browser.
+    Mastodon {
+        /// The instance, e.g. `https://piaille.fr`.
+        #[arg(long, value_name = "URL")]
+        instance: String,
+        #[command(flatten)]
+        secret: SecretArgs,
+    },
+    /// Check a Bluesky app password (read from the terminal, or stdin).
+    Bluesky {
+        /// Your handle, e.g. `atelierlumen.bsky.social`.
+        #[arg(long, value_name = "HANDLE")]
+        handle: String,
+        /// Where to log in (your PDS or the `bsky.social` entryway).
+        #[arg(long, value_name = "URL", default_value = "https://bsky.social")]
+        pds: String,
+        #[command(flatten)]
+        secret: SecretArgs,
+    },
 }
 
 #[derive(Debug, Clone, ClapArgs)]

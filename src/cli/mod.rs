@@ -17,6 +17,7 @@ mod doctor;
 mod edit;
 mod generate;
 mod list;
+mod login;
 mod reply;
 mod sandbox;
 mod session;
@@ -61,6 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Mute(a) => reply::act(Context::open(&args)?, &a, Act::Mute),
         Command::Accounts(a) => accounts::run(Context::open(&args)?, &a),
         Command::Sandbox(a) => sandbox::run(&a),
+        Command::Login(cmd) => login::run(&cmd),
         other => edit::run(&Context::open(&args)?, &other),
     }
 }

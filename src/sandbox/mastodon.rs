@@ -30,6 +30,7 @@ use serde_json::{Value, json};
 mod accounts;
 mod control;
 mod conversations;
+mod oauth;
 mod social;
 
 use super::faults::{Fault, Faults};
@@ -140,6 +141,7 @@ pub struct Instance {
 pub struct Mastodon {
     state: Arc<Mutex<Instance>>,
     pub faults: Faults,
+    oauth: oauth::Shared,
 }
 
 fn html(text: &str) -> String {
@@ -573,5 +575,6 @@ pub fn router(app: Mastodon) -> Router {
         .route("/api/v1/accounts/{id}/{verb}", post(social::relate))
         .route("/api/v1/conversations", get(conversations::list))
         .route("/api/v1/conversations/{id}/read", post(conversations::read))
-        .with_state(app)
+        .with_state(app.clone())
+        .merge(oauth::router(app))
 }

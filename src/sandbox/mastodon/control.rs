@@ -35,6 +35,7 @@ impl Mastodon {
             token_expired: false,
         };
         Mastodon {
+            oauth: Default::default(),
             state: Arc::new(Mutex::new(instance)),
             faults: Faults::default(),
         }

@@ -1,0 +1,158 @@
+//! `guichet login` against the sandbox: the Mastodon authorization-code
+//! flow with a loopback redirect (the test plays the browser), and the
+//! Bluesky app-password check. The secret goes to the store command and
+//! is read back through the token command; it is never printed.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+use guichet::model::Network;
+use guichet::sandbox::Sandbox;
+
+const ME: &str = "atelierlumen@piaille.fr";
+const BSKY: &str = "atelierlumen.bsky.social";
+
+fn guichet(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_guichet"));
+    cmd.env("GUICHET_CONFIG_DIR", dir);
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mastodon_login_registers_authorises_and_stores_the_token() {
+    let sandbox = Sandbox::start(&[(Network::Mastodon, ME)], &[])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("secret");
+    let instance = sandbox.base_url(Network::Mastodon);
+    let mut child = guichet(dir.path())
+        .args(["login", "mastodon", "--instance", &instance])
+        .arg("--store-cmd")
+        .arg(format!("cat > '{}'", secret.display()))
+        .arg("--token-cmd")
+        .arg(format!("cat '{}'", secret.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (url, rest) = tokio::task::spawn_blocking(move || {
+        let mut lines = BufReader::new(stderr).lines();
+        let url = lines
+            .by_ref()
+            .map(Result::unwrap)
+            .find_map(|l| {
+                l.trim()
+                    .contains("/oauth/authorize?")
+                    .then(|| l.trim().to_string())
+            })
+            .unwrap();
+        (url, lines)
+    })
+    .await
+    .unwrap();
+    assert!(
+        url.starts_with(&format!("{instance}/oauth/authorize?response_type=code")),
+        "{url}"
+    );
+    // The browser: the instance approves and sends it to the loopback address.
+    let page = reqwest::get(&url).await.unwrap();
+    assert!(page.status().is_success());
+    assert!(page.text().await.unwrap().contains("close this tab"));
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let err: Vec<String> = rest.map(Result::unwrap).collect();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{stdout} {err:?}");
+    let token = guichet::sandbox::mastodon::TOKEN;
+    assert_eq!(std::fs::read_to_string(&secret).unwrap().trim(), token);
+    assert!(
+        !stdout.contains(token) && !err.iter().any(|l| l.contains(token)),
+        "never printed"
+    );
+    // The printed block is a working config.
+    let config: toml::Value =
+        toml::from_str(stdout.trim_start_matches("# Add to config.toml:")).unwrap();
+    let account = &config["accounts"][0];
+    assert_eq!(account["handle"].as_str(), Some(ME));
+    assert_eq!(account["base_url"].as_str(), Some(instance.as_str()));
+    std::fs::write(dir.path().join("config.toml"), &stdout).unwrap();
+    let accounts = guichet(dir.path())
+        .arg("--config")
+        .arg(dir.path().join("config.toml"))
+        .arg("--store")
+        .arg(dir.path().join("store"))
+        .arg("accounts")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&accounts.stdout).contains("health    ok"),
+        "{}",
+        String::from_utf8_lossy(&accounts.stdout)
+    );
+}
+
+fn bluesky_login(dir: &std::path::Path, pds: &str, password: &str) -> std::process::Output {
+    let secret = dir.join("bsky-secret");
+    let mut child = guichet(dir)
+        .args(["login", "bluesky", "--handle", BSKY, "--pds", pds])
+        .arg("--store-cmd")
+        .arg(format!("cat > '{}'", secret.display()))
+        .arg("--token-cmd")
+        .arg(format!("cat '{}'", secret.display()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{password}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bluesky_login_checks_the_app_password_before_keeping_it() {
+    let sandbox = Sandbox::start(&[(Network::Bluesky, BSKY)], &[])
+        .await
+        .unwrap();
+    let pds = sandbox.base_url(Network::Bluesky);
+    let dir = tempfile::tempdir().unwrap();
+    let bad = {
+        let (dir, pds) = (dir.path().to_path_buf(), pds.clone());
+        tokio::task::spawn_blocking(move || bluesky_login(&dir, &pds, "wrong-pass-word-xxxx"))
+            .await
+            .unwrap()
+    };
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("login refused"),
+        "{bad:?}"
+    );
+    assert!(!dir.path().join("bsky-secret").exists(), "nothing kept");
+
+    let good = {
+        let (dir, pds) = (dir.path().to_path_buf(), pds.clone());
+        tokio::task::spawn_blocking(move || {
+            bluesky_login(&dir, &pds, guichet::sandbox::bluesky::APP_PASSWORD)
+        })
+        .await
+        .unwrap()
+    };
+    let stdout = String::from_utf8_lossy(&good.stdout);
+    assert!(
+        good.status.success(),
+        "{stdout} {}",
+        String::from_utf8_lossy(&good.stderr)
+    );
+    assert!(stdout.contains(&format!("handle = \"{BSKY}\"")) && stdout.contains("token_cmd = "));
+    assert!(!stdout.contains(guichet::sandbox::bluesky::APP_PASSWORD));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("bsky-secret"))
+            .unwrap()
+            .trim(),
+        guichet::sandbox::bluesky::APP_PASSWORD
+    );
+}
