@@ -564,3 +564,25 @@ fn the_reply_prompt_counts_by_the_network_rule_and_refuses_what_is_too_long() {
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].item, stored(&app, seq).id);
 }
+
+#[test]
+fn a_snooze_ends_on_the_minute_tick_and_the_item_comes_back() {
+    let mut app = app();
+    let first = selected(&app);
+    let visible = |app: &App| {
+        app.state
+            .queue
+            .visible
+            .iter()
+            .any(|i| app.state.queue.set.rows[*i as usize].seq == first)
+    };
+    let before = app.state.queue.counts[0].unwrap();
+    keys(&mut app, "z 1");
+    assert!(!visible(&app));
+    assert_eq!(app.state.queue.counts[0], Some(before - 1));
+    app.on_tick(now() + chrono::Duration::minutes(30));
+    assert!(!visible(&app), "still snoozed after 30 minutes");
+    app.on_tick(now() + chrono::Duration::minutes(61));
+    assert!(visible(&app), "back in the Inbox when the snooze ends");
+    assert!(app.state.queue.counts[0].unwrap() >= before);
+}

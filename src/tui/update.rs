@@ -494,8 +494,12 @@ pub fn tick(state: &mut AppState, now: chrono::DateTime<chrono::Utc>) -> bool {
         dirty = true;
     }
     if minute_changed {
-        state.queue.recompute(now.timestamp());
-        state.queue.recount(now.timestamp());
+        // Ages on screen move every minute; the views only when a snooze
+        // ends (recounting every view scans every row).
+        if state.queue.wake.is_some_and(|w| w <= now.timestamp()) {
+            state.queue.recompute(now.timestamp());
+            state.queue.recount(now.timestamp());
+        }
         dirty = true;
     }
     dirty

@@ -37,6 +37,9 @@ pub struct QueueState {
     pub hits: Option<(String, Vec<u32>)>,
     /// Lines available for rows, set by the layout.
     pub height: usize,
+    /// The earliest snooze still running: the views only change with the
+    /// clock when it ends, so the minute tick recounts only then.
+    pub wake: Option<i64>,
 }
 
 impl QueueState {
@@ -146,12 +149,23 @@ impl QueueState {
                     .then(|| filter::count(&self.set, &v.filter, now))
             })
             .collect();
+        self.wake = self
+            .set
+            .rows
+            .iter()
+            .filter(|r| r.status == crate::model::StatusKind::Snoozed && r.snooze_until > now)
+            .map(|r| r.snooze_until)
+            .min();
     }
 
     /// Applies a change to the rows of `seqs` and adjusts the view counts
     /// by what those rows did (a full recount would scan every row).
     pub fn apply_counted(&mut self, seqs: &[u32], change: &crate::change::LocalChange, now: i64) {
         use crate::change::LocalChange;
+        if let LocalChange::SetStatus(crate::model::Status::Snoozed { until }) = change {
+            let until = until.timestamp();
+            self.wake = Some(self.wake.map_or(until, |w| w.min(until)));
+        }
         // Intern a new tag or assignee first, so the filters compile to it.
         match change {
             LocalChange::AddTag { tag, .. } => {
