@@ -45,6 +45,7 @@ fn accounts(sandbox: &Sandbox) -> Vec<AccountConfig> {
             base_url: sandbox.base_url(Network::Mastodon),
             token: TokenSource::Fixed(guichet::sandbox::mastodon::TOKEN.to_string()),
             first_sync_depth: PER_ACCOUNT,
+            meta: None,
         })
         .collect()
 }

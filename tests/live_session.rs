@@ -86,6 +86,7 @@ async fn sync_open_reply_and_see_it_answered() {
         base_url: sandbox.base_url(Network::Mastodon),
         token: TokenSource::Fixed(TOKEN.to_string()),
         first_sync_depth: 500,
+        meta: None,
     }];
     let store: Arc<dyn Store> = Arc::new(SledStore::temporary().unwrap());
     let keymap = Keymap::load(&config.keymap, None).unwrap();

@@ -189,6 +189,7 @@ async fn the_engine_syncs_on_start_on_demand_and_reports_rate_limits() {
         base_url: sandbox.base_url(Network::Mastodon),
         token: TokenSource::Fixed(TOKEN.into()),
         first_sync_depth: 500,
+        meta: None,
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let engine = SyncEngine::start(

@@ -111,13 +111,15 @@ async fn feed(mastodon: crate::sandbox::mastodon::Mastodon) {
     }
 }
 
-/// Items the sandbox replicates: Mastodon, and Bluesky except its chat
-/// DMs (the Bluesky replica has no chat yet). The rest are written directly
+/// Items the sandbox replicates: Mastodon, Facebook, Bluesky except its
+/// chat DMs (the Bluesky replica has no chat yet), and Instagram except
+/// mentions (they only arrive by webhook). The rest are written directly
 /// until their connectors arrive.
 fn sandboxed(item: &Item) -> bool {
     match item.remote.network {
-        Network::Mastodon => true,
+        Network::Mastodon | Network::Facebook => true,
         Network::Bluesky => item.remote.kind != crate::model::Kind::DirectMessage,
+        Network::Instagram => item.remote.kind != crate::model::Kind::Mention,
         _ => false,
     }
 }
@@ -130,10 +132,29 @@ pub(super) fn sandbox_accounts(sandbox: &Sandbox) -> Vec<AccountConfig> {
         base_url: sandbox.base_url(network),
         token: TokenSource::Fixed(token.to_string()),
         first_sync_depth: 1_000,
+        meta: None,
+    };
+    let meta = |page_id: &str, ig_user_id: Option<&str>| {
+        Some(crate::config::accounts::MetaIds {
+            page_id: page_id.to_string(),
+            ig_user_id: ig_user_id.map(str::to_string),
+            human_agent: false,
+        })
     };
     vec![
         account(Network::Mastodon, crate::sandbox::mastodon::TOKEN),
         account(Network::Bluesky, crate::sandbox::bluesky::APP_PASSWORD),
+        AccountConfig {
+            meta: meta(crate::sandbox::facebook::PAGE_ID, None),
+            ..account(Network::Facebook, crate::sandbox::facebook::TOKEN)
+        },
+        AccountConfig {
+            meta: meta(
+                crate::sandbox::instagram::PAGE_ID,
+                Some(crate::sandbox::instagram::IG_USER_ID),
+            ),
+            ..account(Network::Instagram, crate::sandbox::instagram::TOKEN)
+        },
     ]
 }
 
@@ -196,7 +217,11 @@ mod tests {
             "Bluesky items came through the connector"
         );
         assert!(
-            count(Network::Instagram) > 20,
+            count(Network::Facebook) > 20 && count(Network::Instagram) > 20,
+            "Facebook and Instagram items came through their connectors"
+        );
+        assert!(
+            count(Network::X) > 5,
             "the other networks are written directly"
         );
         // Their sync cursors are saved: the background sync resumes from there.

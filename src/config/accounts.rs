@@ -14,6 +14,20 @@
 //! network = "bluesky"
 //! handle = "atelierlumen.bsky.social"       # base_url defaults to https://bsky.social
 //! token_env = "GUICHET_BLUESKY_APP_PASSWORD" # an app password, not the account's
+//!
+//! [[accounts]]
+//! network = "facebook"
+//! handle = "atelierlumen"                   # the Page's name in item ids
+//! page_id = "108254316790412"               # the Page's numeric Graph id
+//! token_cmd = "pass show guichet/facebook"  # a Page access token
+//! human_agent = true                        # the Page holds Meta's Human Agent feature
+//!
+//! [[accounts]]
+//! network = "instagram"
+//! handle = "atelier.lumen"
+//! ig_user_id = "17841405822304914"          # the professional account's Graph id
+//! page_id = "108254316790412"               # the linked Page (DMs go through it)
+//! token_cmd = "pass show guichet/facebook"  # the linked Page's token
 //! ```
 
 use std::path::Path;
@@ -34,6 +48,10 @@ pub(super) struct RawAccount {
     token_cmd: Option<String>,
     #[serde(default = "default_depth")]
     first_sync_depth: usize,
+    page_id: Option<String>,
+    ig_user_id: Option<String>,
+    #[serde(default)]
+    human_agent: bool,
 }
 
 fn default_depth() -> usize {
@@ -129,6 +147,19 @@ pub struct AccountConfig {
     pub base_url: String,
     pub token: TokenSource,
     pub first_sync_depth: usize,
+    /// Facebook and Instagram: the Graph ids behind the handle.
+    pub meta: Option<MetaIds>,
+}
+
+/// What a Facebook or Instagram account needs besides its handle.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MetaIds {
+    /// The Page's id (Instagram: the linked Page, which carries the DMs).
+    pub page_id: String,
+    /// Instagram: the professional account's IG user id.
+    pub ig_user_id: Option<String>,
+    /// The Page holds Meta's Human Agent feature (`HUMAN_AGENT` tag, 7 days).
+    pub human_agent: bool,
 }
 
 impl AccountConfig {
@@ -166,13 +197,68 @@ pub(super) fn parse(
                 continue;
             }
         };
-        if !matches!(network, Network::Mastodon | Network::Bluesky) {
+        if !matches!(
+            network,
+            Network::Mastodon | Network::Bluesky | Network::Facebook | Network::Instagram
+        ) {
             bad(
                 "network",
-                format!("{network} has no connector yet (Mastodon and Bluesky so far)"),
+                format!(
+                    "{network} has no connector yet (Mastodon, Bluesky, Facebook and Instagram so far)"
+                ),
             );
             continue;
         }
+        let meta = match (network, &a.page_id, &a.ig_user_id) {
+            (Network::Facebook, Some(page), None) => Some(MetaIds {
+                page_id: page.trim().to_string(),
+                ig_user_id: None,
+                human_agent: a.human_agent,
+            }),
+            (Network::Instagram, Some(page), Some(ig)) => Some(MetaIds {
+                page_id: page.trim().to_string(),
+                ig_user_id: Some(ig.trim().to_string()),
+                human_agent: a.human_agent,
+            }),
+            (Network::Facebook, None, _) | (Network::Instagram, None, _) => {
+                bad(
+                    "page_id",
+                    format!(
+                        "the {network} account '{}' needs page_id: the numeric id of its Facebook Page (Page settings, or GET /me/accounts)",
+                        a.handle
+                    ),
+                );
+                continue;
+            }
+            (Network::Instagram, Some(_), None) => {
+                bad(
+                    "ig_user_id",
+                    format!(
+                        "the instagram account '{}' needs ig_user_id: its professional account's id (GET /{{page-id}}?fields=instagram_business_account)",
+                        a.handle
+                    ),
+                );
+                continue;
+            }
+            (Network::Facebook, Some(_), Some(_)) => {
+                bad(
+                    "ig_user_id",
+                    "ig_user_id is for instagram accounts; a facebook account takes page_id"
+                        .to_string(),
+                );
+                continue;
+            }
+            (_, None, None) if !a.human_agent => None,
+            _ => {
+                bad(
+                    "page_id",
+                    format!(
+                        "page_id, ig_user_id and human_agent are for facebook and instagram accounts, not {network}"
+                    ),
+                );
+                continue;
+            }
+        };
         let base_url = match (
             &a.base_url,
             network,
@@ -180,6 +266,9 @@ pub(super) fn parse(
         ) {
             (Some(url), _, _) => url.trim_end_matches('/').to_string(),
             (None, Network::Bluesky, _) => "https://bsky.social".to_string(),
+            (None, Network::Facebook | Network::Instagram, _) => {
+                "https://graph.facebook.com".to_string()
+            }
             (None, _, Some((_, instance))) => format!("https://{instance}"),
             (None, _, None) => {
                 bad(
@@ -211,6 +300,7 @@ pub(super) fn parse(
             base_url,
             token,
             first_sync_depth: a.first_sync_depth.max(1),
+            meta,
         });
     }
     out
@@ -219,6 +309,42 @@ pub(super) fn parse(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn meta_accounts_need_their_graph_ids() {
+        let parse = |src: &str| {
+            crate::config::Config::parse(src, Path::new("/cfg/config.toml"), "/cfg".into())
+        };
+        let ok = parse(
+            "[[accounts]]\nnetwork = \"facebook\"\nhandle = \"atelierlumen\"\npage_id = \"1081\"\ntoken_env = \"T\"\nhuman_agent = true\n\n[[accounts]]\nnetwork = \"instagram\"\nhandle = \"atelier.lumen\"\nig_user_id = \"1784\"\npage_id = \"1081\"\ntoken_env = \"T\"\n",
+        )
+        .unwrap();
+        let (fb, ig) = (&ok.accounts[0], &ok.accounts[1]);
+        assert_eq!(fb.base_url, "https://graph.facebook.com");
+        let meta = fb.meta.clone().unwrap();
+        assert_eq!((meta.page_id.as_str(), meta.human_agent), ("1081", true));
+        let meta = ig.meta.clone().unwrap();
+        assert_eq!(meta.ig_user_id.as_deref(), Some("1784"));
+        assert!(!meta.human_agent);
+
+        let err = parse(
+            "agent = \"c\"\n\n[[accounts]]\nnetwork = \"instagram\"\nhandle = \"atelier.lumen\"\npage_id = \"1081\"\ntoken_env = \"T\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("config.toml")
+                && err.contains(":5")
+                && err.contains("accounts.ig_user_id"),
+            "{err}"
+        );
+        let err = parse(
+            "[[accounts]]\nnetwork = \"facebook\"\nhandle = \"atelierlumen\"\ntoken_env = \"T\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("accounts.page_id"), "{err}");
+    }
 
     #[test]
     fn tokens_come_from_env_or_command_and_are_never_shown() {

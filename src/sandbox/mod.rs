@@ -7,7 +7,10 @@
 //! in [`Sandbox::start`], and its base URL in [`Sandbox::base_url`].
 
 pub mod bluesky;
+pub mod facebook;
 pub mod faults;
+pub mod graph;
+pub mod instagram;
 pub mod mastodon;
 
 use std::net::SocketAddr;
@@ -23,6 +26,8 @@ pub struct Sandbox {
     pub addr: SocketAddr,
     pub mastodon: mastodon::Mastodon,
     pub bluesky: bluesky::Bluesky,
+    pub facebook: facebook::Facebook,
+    pub instagram: instagram::Instagram,
     /// Answers held back after the work is done (see [`Holds`]).
     pub holds: Holds,
     stop: Option<oneshot::Sender<()>>,
@@ -57,10 +62,27 @@ impl Sandbox {
             .map_or("brand.bsky.social", |(_, a)| *a);
         let bluesky = bluesky::Bluesky::new(bsky);
         bluesky.seed(items);
+        let handle = |net: Network, default: &'static str| {
+            brand_accounts
+                .iter()
+                .find(|(n, _)| *n == net)
+                .map_or(default, |(_, a)| *a)
+        };
+        let facebook =
+            facebook::Facebook::new(facebook::PAGE_ID, handle(Network::Facebook, "brand"));
+        facebook.seed(items);
+        let instagram = instagram::Instagram::new(
+            instagram::IG_USER_ID,
+            handle(Network::Instagram, "brand"),
+            instagram::PAGE_ID,
+        );
+        instagram.seed(items);
         let holds = Holds::default();
         let app = axum::Router::new()
             .nest("/mastodon", mastodon::router(mastodon.clone()))
             .nest("/bluesky", bluesky::router(bluesky.clone()))
+            .nest("/facebook", facebook::router(facebook.clone()))
+            .nest("/instagram", instagram::router(instagram.clone()))
             .layer(axum::middleware::from_fn_with_state(
                 holds.clone(),
                 faults::hold_answers,
@@ -80,6 +102,8 @@ impl Sandbox {
             addr,
             mastodon,
             bluesky,
+            facebook,
+            instagram,
             holds,
             stop: Some(stop),
         })

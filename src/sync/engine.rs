@@ -16,6 +16,8 @@ use crate::model::{Item, Network};
 use crate::networks::bluesky::BlueskyConnector;
 use crate::networks::connector::{Act, Connector, Fetched};
 use crate::networks::error::{ConnectorError, ErrorKind};
+use crate::networks::facebook::FacebookConnector;
+use crate::networks::instagram::InstagramConnector;
 use crate::networks::mastodon::MastodonConnector;
 use crate::networks::ratelimit::backoff;
 use crate::store::Store;
@@ -27,6 +29,8 @@ use crate::store::Store;
 pub enum AnyConnector {
     Mastodon(MastodonConnector),
     Bluesky(BlueskyConnector),
+    Facebook(FacebookConnector),
+    Instagram(InstagramConnector),
 }
 
 /// Runs `$body` with `$c` bound to the connector inside any variant.
@@ -35,6 +39,8 @@ macro_rules! each {
         match $any {
             AnyConnector::Mastodon($c) => $body,
             AnyConnector::Bluesky($c) => $body,
+            AnyConnector::Facebook($c) => $body,
+            AnyConnector::Instagram($c) => $body,
         }
     };
 }
@@ -103,6 +109,37 @@ pub async fn connector_for(account: &AccountConfig) -> Result<AnyConnector, Conn
             &account.handle,
             &token,
         )?)),
+        // Facebook and Instagram: a Page access token, and the Graph ids
+        // the configuration gives (checked when it was read).
+        Network::Facebook | Network::Instagram => {
+            let meta = account.meta.clone().unwrap_or_default();
+            match (account.network, meta.ig_user_id.as_deref()) {
+                (Network::Instagram, Some(ig)) => {
+                    Ok(AnyConnector::Instagram(InstagramConnector::new(
+                        &account.base_url,
+                        &account.handle,
+                        ig,
+                        &meta.page_id,
+                        &token,
+                        meta.human_agent,
+                    )?))
+                }
+                (Network::Facebook, _) if !meta.page_id.is_empty() => {
+                    Ok(AnyConnector::Facebook(FacebookConnector::new(
+                        &account.base_url,
+                        &account.handle,
+                        &meta.page_id,
+                        &token,
+                        meta.human_agent,
+                    )?))
+                }
+                (network, _) => Err(ConnectorError::new(
+                    network,
+                    ErrorKind::PermissionMissing,
+                    "the account has no page_id / ig_user_id in config.toml",
+                )),
+            }
+        }
         other => Err(ConnectorError::new(
             other,
             ErrorKind::PermissionMissing,
