@@ -111,14 +111,15 @@ async fn feed(mastodon: crate::sandbox::mastodon::Mastodon) {
     }
 }
 
-/// Items the sandbox replicates: Mastodon, Facebook, Bluesky except its
-/// chat DMs (the Bluesky replica has no chat yet), and Instagram except
-/// mentions (they only arrive by webhook). The rest are written directly
-/// until their connectors arrive.
+/// Items the sandbox replicates: Mastodon, Facebook, Bluesky (but our own
+/// chat messages, which chat never lists as inbox items), and Instagram
+/// except mentions (they only arrive by webhook). The rest are written
+/// directly until their connectors arrive.
 fn sandboxed(item: &Item) -> bool {
+    let dm = item.remote.kind == crate::model::Kind::DirectMessage;
     match item.remote.network {
         Network::Mastodon | Network::Facebook => true,
-        Network::Bluesky => item.remote.kind != crate::model::Kind::DirectMessage,
+        Network::Bluesky => !(dm && item.remote.from_us),
         Network::Instagram => item.remote.kind != crate::model::Kind::Mention,
         _ => false,
     }
@@ -158,13 +159,15 @@ pub(super) fn sandbox_accounts(sandbox: &Sandbox) -> Vec<AccountConfig> {
     ]
 }
 
-/// Fills the demo store: the sandboxed items by a real sync of each
-/// sandboxed account, the rest straight into the store.
+/// Fills the demo store. The store starts as a team's store would: every
+/// item with the work already done on it (statuses, tags, notes). Then each
+/// sandboxed account syncs through its connector, which brings what the
+/// networks say over HTTP and, as any re-sync, keeps that local work.
 async fn fill_demo(store: Arc<dyn Store>) -> anyhow::Result<Sandbox> {
     let items = crate::demo::demo_items(Utc::now());
-    let (replicated, direct): (Vec<Item>, Vec<Item>) = items.into_iter().partition(sandboxed);
+    let replicated: Vec<Item> = items.iter().filter(|i| sandboxed(i)).cloned().collect();
     let writer = store.clone();
-    let (_, summary) = tokio::task::spawn_blocking(move || writer.ingest(direct))
+    let (_, summary) = tokio::task::spawn_blocking(move || writer.ingest(items))
         .await
         .context("demo writer")?
         .context("cannot write the demo inbox")?;
@@ -177,9 +180,9 @@ async fn fill_demo(store: Arc<dyn Store>) -> anyhow::Result<Sandbox> {
         let report = sync_once(store.clone(), &conn, account.first_sync_depth)
             .await
             .with_context(|| format!("syncing the sandbox account {}", account.label()))?;
-        synced += report.summary.new;
+        synced += report.summary.new + report.summary.updated + report.summary.unchanged;
     }
-    tracing::info!(direct = summary.new, synced, "demo inbox ready");
+    tracing::info!(stored = summary.new, synced, "demo inbox ready");
     Ok(sandbox)
 }
 
@@ -207,6 +210,34 @@ mod tests {
         let store: Arc<dyn Store> = Arc::new(SledStore::temporary().unwrap());
         let sandbox = fill_demo(store.clone()).await.unwrap();
         let rows = store.rows().unwrap();
+        // The connectors found the same items, so nothing is doubled, and
+        // the work done on them survived the sync.
+        let demo = crate::demo::demo_items(Utc::now());
+        let extra: Vec<String> = rows
+            .rows
+            .iter()
+            .map(|r| store.get(r.seq).unwrap().unwrap())
+            .filter(|i| !demo.iter().any(|d| d.id == i.id))
+            .map(|i| format!("{} {:?} {}", i.id, i.remote.kind, i.remote.text))
+            .collect();
+        assert!(extra.is_empty(), "no item twice: {extra:#?}");
+        assert_eq!(rows.rows.len(), demo.len(), "no item twice");
+        let worked = |items: &[Item]| {
+            items
+                .iter()
+                .filter(|i| !i.local.tags.is_empty() || !i.local.notes.is_empty())
+                .count()
+        };
+        let stored: Vec<Item> = rows
+            .rows
+            .iter()
+            .map(|r| store.get(r.seq).unwrap().unwrap())
+            .collect();
+        assert_eq!(worked(&stored), worked(&demo), "tags and notes kept");
+        for i in stored.iter().filter(|i| sandboxed(i)) {
+            let d = demo.iter().find(|d| d.id == i.id).unwrap();
+            assert_eq!(i.local.status, d.local.status, "{}", i.id);
+        }
         let count = |n: Network| rows.rows.iter().filter(|r| r.network == n).count();
         assert!(
             count(Network::Mastodon) > 5,

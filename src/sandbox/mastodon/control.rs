@@ -99,7 +99,13 @@ impl Mastodon {
             if let (true, Some(a)) = (r.from_us && visibility == "direct", answered) {
                 mentions.push(a);
             }
-            let id = st.next_id();
+            // Keep the demo's own status id, so a sync finds the same item.
+            let id = r
+                .native_id
+                .parse::<u64>()
+                .ok()
+                .filter(|id| !st.statuses.contains_key(id))
+                .unwrap_or_else(|| st.next_id());
             let mut status = Status::new(
                 id,
                 account,
@@ -121,6 +127,10 @@ impl Mastodon {
                     created_at: r.created_at,
                 });
             }
+        }
+        // New ids keep growing past the seeded ones, as snowflakes do.
+        if let Some(top) = st.statuses.keys().max().copied() {
+            st.next_id = st.next_id.max(top);
         }
     }
 

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 
 use super::{Ctx, age};
+use crate::model::Network;
 use crate::sync::engine::SyncState;
 
 /// A short word for an account's sync state, and its style.
@@ -55,13 +56,19 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         for (label, state) in &ctx.state.accounts {
             let (word, scope) = describe(state, ctx.state.now);
             let word_w = crate::text::width(&word);
-            let name = label.split_once(':').map_or(label.as_str(), |(_, h)| h);
+            let (network, name) = label
+                .split_once(':')
+                .map_or((None, label.as_str()), |(n, h)| {
+                    (n.parse::<Network>().ok(), h)
+                });
+            let badge = network.map_or("  ", |n| n.badge().trim());
+            let badge_scope = network.map_or("sidebar.view".to_string(), |n| {
+                format!("network.{}", n.as_str())
+            });
             lines.push(Line::from(vec![
+                Span::styled(format!("  {badge:<2} "), ctx.style(&badge_scope)),
                 Span::styled(
-                    format!(
-                        "  {}",
-                        crate::text::pad(name, inner_w.saturating_sub(word_w + 3))
-                    ),
+                    crate::text::pad(name, inner_w.saturating_sub(word_w + 6)),
                     ctx.style("sidebar.view"),
                 ),
                 Span::styled(format!(" {word}"), ctx.style(scope)),
