@@ -16,7 +16,7 @@ use crate::networks::connector::Connector;
 use crate::networks::error::ErrorKind;
 use crate::outbox::SendState;
 use crate::store::Store;
-use crate::sync::engine::connector_for;
+use crate::sync::engine::connector_keeping;
 use crate::sync::synced_at_key;
 
 pub fn run(ctx: Context, args: &AccountsArgs) -> anyhow::Result<ExitCode> {
@@ -28,8 +28,9 @@ pub fn run(ctx: Context, args: &AccountsArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let outbox = ctx.store.outbox()?;
-    let rows = ctx.store.rows()?;
+    let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(ctx.store);
+    let outbox = store.outbox()?;
+    let rows = store.rows()?;
     let mut healthy = true;
     for account in &ctx.config.accounts {
         let prefix = format!("{}:{}:", account.network.as_str(), account.handle);
@@ -50,15 +51,14 @@ pub fn run(ctx: Context, args: &AccountsArgs) -> anyhow::Result<ExitCode> {
             .filter(|e| matches!(e.state, SendState::Failed { retry: false, .. }))
             .count();
         let stream = format!("{}:{}/inbox", account.network.as_str(), account.handle);
-        let synced = ctx
-            .store
+        let synced = store
             .cursor(&synced_at_key(&stream))?
             .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
             .map(|t| t.with_timezone(&Utc));
         let health = if args.offline {
             "not checked (--offline)".to_string()
         } else {
-            let (text, ok) = runtime.block_on(check(account, &ctx.store));
+            let (text, ok) = runtime.block_on(check(account, store.clone()));
             healthy &= ok;
             text
         };
@@ -81,8 +81,8 @@ pub fn run(ctx: Context, args: &AccountsArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// One cheap read from the saved cursor (nothing is stored).
-async fn check(account: &AccountConfig, store: &dyn Store) -> (String, bool) {
-    let conn = match connector_for(account).await {
+async fn check(account: &AccountConfig, store: std::sync::Arc<dyn Store>) -> (String, bool) {
+    let conn = match connector_keeping(account, store.clone()).await {
         Ok(c) => c,
         Err(e) => return (format!("cannot connect: {e}"), false),
     };

@@ -19,7 +19,7 @@ use crate::networks::connector::Act;
 use crate::networks::{Target, capabilities};
 use crate::outbox::{OutAction, OutboxEntry, SendState, send_one};
 use crate::store::Store;
-use crate::sync::engine::connector_for;
+use crate::sync::engine::connector_keeping;
 
 pub fn reply(ctx: Context, args: &ReplyArgs, private: bool) -> anyhow::Result<ExitCode> {
     let text = args.text.join(" ");
@@ -94,7 +94,7 @@ fn run(
             continue;
         };
         let done = runtime.block_on(async {
-            let conn = connector_for(&account).await?;
+            let conn = connector_keeping(&account, store.clone()).await?;
             send_one(store.clone(), &conn, entry)
                 .await
                 .map_err(anyhow::Error::from)

@@ -16,7 +16,7 @@ use crate::config::AccountConfig;
 use crate::networks::progress::{self, Phase, Progress};
 use crate::outbox::SendState;
 use crate::store::Store;
-use crate::sync::engine::connector_for;
+use crate::sync::engine::connector_keeping;
 use crate::sync::{SyncError, SyncReport, sync_once};
 
 pub fn run(ctx: Context) -> anyhow::Result<ExitCode> {
@@ -45,7 +45,7 @@ pub fn run(ctx: Context) -> anyhow::Result<ExitCode> {
                     eprintln!("{}: syncing…", account.label());
                 }
                 let mut sent = (0usize, 0usize);
-                let result = match connector_for(&account).await {
+                let result = match connector_keeping(&account, store.clone()).await {
                     Ok(conn) => {
                         progress::mark(Phase::Sending, None);
                         match crate::outbox::send_due(store.clone(), &conn).await {

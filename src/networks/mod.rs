@@ -42,6 +42,7 @@ pub mod progress;
 pub mod quota;
 pub mod ratelimit;
 pub mod refusals;
+pub mod vault;
 
 pub use capabilities::{
     Capabilities, Capability, DmWindow, Grant, Impossible, Permit, Scope, Target, WindowExtension,

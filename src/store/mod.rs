@@ -153,6 +153,12 @@ pub trait Store: Send + Sync {
     /// ingested, so a crash re-fetches rather than skips.
     fn set_cursor(&self, stream: &str, cursor: &str) -> Result<(), StoreError>;
 
+    /// An encrypted secret kept for a connector (a network session); the
+    /// store never sees it in clear (see `networks::vault`).
+    fn sealed(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
+
+    fn set_sealed(&self, key: &str, sealed: &[u8]) -> Result<(), StoreError>;
+
     fn len(&self) -> usize;
 
     fn is_empty(&self) -> bool {

@@ -335,6 +335,21 @@ impl Store for SledStore {
         Ok(())
     }
 
+    fn sealed(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .db
+            .open_tree("sealed")?
+            .get(key.as_bytes())?
+            .map(|v| v.to_vec()))
+    }
+
+    fn set_sealed(&self, key: &str, sealed: &[u8]) -> Result<(), StoreError> {
+        let tree = self.db.open_tree("sealed")?;
+        tree.insert(key.as_bytes(), sealed)?;
+        tree.flush()?;
+        Ok(())
+    }
+
     fn enqueue(
         &self,
         item: &ItemId,

@@ -148,6 +148,20 @@ pub async fn connector_for(account: &AccountConfig) -> Result<AnyConnector, Conn
     }
 }
 
+/// As [`connector_for`], with the connector's session kept in `store`
+/// between runs (sealed; see `networks::vault`).
+pub async fn connector_keeping(
+    account: &AccountConfig,
+    store: Arc<dyn Store>,
+) -> Result<AnyConnector, ConnectorError> {
+    Ok(match connector_for(account).await? {
+        AnyConnector::Bluesky(c) => {
+            AnyConnector::Bluesky(c.with_vault(Arc::new(crate::networks::vault::StoreVault(store))))
+        }
+        other => other,
+    })
+}
+
 /// Where an account's sync stands, for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncState {
@@ -270,7 +284,7 @@ impl AccountTask {
             }
             let current = match connector.take() {
                 Some(c) => Ok(c),
-                None => connector_for(&self.account).await,
+                None => connector_keeping(&self.account, self.store.clone()).await,
             };
             let outcome = match current {
                 Ok(c) => {

@@ -49,8 +49,8 @@ const THREADGATE: &str = "app.bsky.feed.threadgate";
 const CHAT_PROXY: &str = "did:web:api.bsky.chat#bsky_chat";
 
 /// A session's tokens and where the account's PDS is; `Debug` never shows
-/// the tokens.
-#[derive(Clone)]
+/// the tokens. Kept across runs only sealed (`networks::vault`).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 struct Session {
     access: String,
     refresh: String,
@@ -92,6 +92,8 @@ pub struct BlueskyConnector {
     /// For the session calls, chat calls and procedures with no output.
     client: reqwest::Client,
     session: Arc<Mutex<Option<Session>>>,
+    /// Where the session is kept between runs, sealed with the app password.
+    vault: Option<Arc<dyn crate::networks::vault::SessionVault>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -99,7 +99,49 @@ impl BlueskyConnector {
             http: Http::new(Network::Bluesky)?,
             client,
             session: std::sync::Arc::new(std::sync::Mutex::new(None)),
+            vault: None,
         })
+    }
+
+    /// Keeps the session in `vault` between runs (sealed with the app
+    /// password), so a restart or a cron run does not log in again.
+    pub fn with_vault(
+        mut self,
+        vault: std::sync::Arc<dyn crate::networks::vault::SessionVault>,
+    ) -> BlueskyConnector {
+        self.vault = Some(vault);
+        self
+    }
+
+    fn vault_key(&self) -> String {
+        format!("bluesky:{}:{}", self.base, self.handle)
+    }
+
+    /// The session a previous run kept, if this app password opens it.
+    fn kept(&self) -> Option<Session> {
+        let vault = self.vault.as_ref()?;
+        let sealed = vault.load(&self.vault_key())?;
+        let plain = crate::networks::vault::open(&self.password.0, &self.handle, &sealed)?;
+        let session: Session = serde_json::from_slice(&plain).ok()?;
+        tracing::debug!(handle = %self.handle, "bluesky: using the kept session");
+        *self
+            .session
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(session.clone());
+        Some(session)
+    }
+
+    fn keep_sealed(&self, session: &Session) {
+        let Some(vault) = &self.vault else {
+            return;
+        };
+        let sealed = serde_json::to_vec(session)
+            .ok()
+            .and_then(|plain| crate::networks::vault::seal(&self.password.0, &self.handle, &plain));
+        match sealed {
+            Some(bytes) => vault.save(&self.vault_key(), &bytes),
+            None => tracing::warn!("bluesky: cannot seal the session; it is not kept"),
+        }
     }
 
     /// The URL of `nsid` on `session`'s PDS (or on the base before one).
@@ -133,6 +175,7 @@ impl BlueskyConnector {
             .session
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(session.clone());
+        self.keep_sealed(&session);
         Ok(session)
     }
 
@@ -183,7 +226,7 @@ impl BlueskyConnector {
     }
 
     pub(super) async fn open(&self) -> Result<Session, ConnectorError> {
-        match self.current() {
+        match self.current().or_else(|| self.kept()) {
             Some(s) => Ok(s),
             None => self.login().await,
         }
