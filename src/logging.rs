@@ -2,7 +2,8 @@
 //! never to stdout or stderr (the TUI owns the screen, scripts own stdout).
 //!
 //! The level comes from `GUICHET_LOG` (env-filter syntax, e.g.
-//! `guichet=debug`), default `warn`; `--verbose` raises the default to
+//! `guichet=debug`; a bare level such as `debug` applies to guichet only),
+//! default `warn`; `--verbose` raises the default to
 //! debug. When logging is raised the log path is printed on stderr first, so
 //! the user knows where to look. A log folder that cannot be created never
 //! stops guichet: it runs without logs.
@@ -42,6 +43,16 @@ fn init_in(dir: &Path, env: Option<String>, verbose: bool) -> anyhow::Result<Opt
     } else {
         "warn"
     };
+    // A bare level ("debug") is for guichet's own lines; the libraries
+    // (sled logs every page write at debug) stay at warn unless the filter
+    // names them.
+    let env = env.map(|e| {
+        if e.contains('=') || e.contains(',') {
+            e
+        } else {
+            format!("guichet={e},warn")
+        }
+    });
     let filter = match env.as_deref().map(EnvFilter::try_new) {
         None => EnvFilter::new(default),
         Some(Ok(filter)) => filter,

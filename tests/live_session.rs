@@ -18,7 +18,7 @@ use guichet::store::{SledStore, Store};
 use guichet::sync::engine::{SyncEngine, SyncEvent, SyncState};
 use guichet::theme::Theme;
 use guichet::tui::App;
-use guichet::tui::effect::{Effect, execute};
+use guichet::tui::effect::{Outcome, execute};
 use tokio::sync::mpsc::UnboundedReceiver;
 
 mod common;
@@ -26,8 +26,9 @@ use common::session::{config, type_text};
 
 const ME: &str = "atelierlumen@piaille.fr";
 
-/// Runs the app's effects as the event loop does: "sync now" goes to the
-/// engine, the rest run against the store.
+/// Runs the app's effects as the event loop does, in order: a "sync now"
+/// comes back as `SyncRequested` once the writes before it are done, and
+/// goes to the engine.
 fn pump(app: &mut App, engine: &SyncEngine) {
     let agent = app.state.agent.clone();
     for _ in 0..100 {
@@ -36,10 +37,10 @@ fn pump(app: &mut App, engine: &SyncEngine) {
             break;
         }
         for effect in effects {
-            if effect == Effect::SyncNow {
-                engine.sync_now();
-            } else if let Some(outcome) = execute(app.store(), &agent, effect) {
-                app.on_outcome(outcome);
+            match execute(app.store(), &agent, effect) {
+                Some(Outcome::SyncRequested) => engine.sync_now(),
+                Some(outcome) => app.on_outcome(outcome),
+                None => {}
             }
         }
     }

@@ -43,6 +43,30 @@ pub enum Effect {
     HoldReply(u64),
 }
 
+/// Which worker runs an effect. Writes run in order on one lane; a "sync
+/// now" rides the same lane, so it is only handed to the engine once the
+/// replies and actions queued before it are in the outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lane {
+    Write,
+    Read,
+}
+
+pub fn lane(effect: &Effect) -> Lane {
+    match effect {
+        Effect::Change { .. }
+        | Effect::Enqueue { .. }
+        | Effect::Moderate { .. }
+        | Effect::RetryReply(_)
+        | Effect::DropReply(_)
+        | Effect::HoldReply(_)
+        | Effect::SyncNow => Lane::Write,
+        Effect::Search(_) | Effect::LoadRows | Effect::OpenDetail(_) | Effect::LoadOutbox => {
+            Lane::Read
+        }
+    }
+}
+
 /// A finished effect, fed back to `update::apply`.
 #[derive(Debug)]
 pub enum Outcome {
@@ -57,6 +81,8 @@ pub enum Outcome {
     RowsLoaded(Box<Result<RowSet, String>>),
     DetailLoaded(Box<Result<Detail, String>>),
     Queued(Result<OutboxEntry, String>),
+    /// The writes before it are done: the engine may sync (and send) now.
+    SyncRequested,
     Moderated {
         act: Act,
         queued: Vec<OutboxEntry>,
@@ -88,8 +114,9 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
         Effect::OpenDetail(seq) => {
             Outcome::DetailLoaded(Box::new(load_detail(store, seq).map_err(|e| e.to_string())))
         }
-        // The event loop hands this one to the sync engine.
-        Effect::SyncNow => return None,
+        // Runs on the write lane after the writes queued before it, so the
+        // pass it starts sends what was just put in the outbox.
+        Effect::SyncNow => Outcome::SyncRequested,
         Effect::Moderate { seqs, act, now } => moderate(store.as_ref(), &seqs, act, agent, now),
         Effect::Enqueue { seq, action } => {
             let queued = store.get(seq).and_then(|item| match item {

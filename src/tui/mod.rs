@@ -131,13 +131,9 @@ async fn event_loop(
     loop {
         let dispatch = |app: &mut App| {
             for effect in app.take_effects() {
-                let tx = match effect {
-                    Effect::SyncNow => {
-                        engine.sync_now();
-                        continue;
-                    }
-                    Effect::Change { .. } => &write_tx,
-                    _ => &read_tx,
+                let tx = match effect::lane(&effect) {
+                    effect::Lane::Write => &write_tx,
+                    effect::Lane::Read => &read_tx,
                 };
                 let _ = tx.send(effect);
             }
@@ -157,9 +153,11 @@ async fn event_loop(
                 None => break,
             },
             Some(outcome) = out_rx.recv() => {
-                app.on_outcome(outcome);
-                while let Ok(more) = out_rx.try_recv() {
-                    app.on_outcome(more);
+                for outcome in std::iter::once(outcome).chain(std::iter::from_fn(|| out_rx.try_recv().ok())) {
+                    match outcome {
+                        Outcome::SyncRequested => engine.sync_now(),
+                        other => app.on_outcome(other),
+                    }
                 }
             }
             Some(event) = sync_rx.recv() => {

@@ -325,3 +325,18 @@ fn sync_now_needs_accounts() {
         .push(("mastodon:b@i".into(), crate::sync::engine::SyncState::Idle));
     assert_eq!(update(&mut s, Action::SyncNow), vec![Effect::SyncNow]);
 }
+
+#[test]
+fn sync_now_rides_the_write_lane_behind_the_queued_reply() {
+    use super::effect::{Lane, lane};
+    let enqueue = Effect::Enqueue {
+        seq: 1,
+        action: crate::outbox::OutAction::Reply { text: "x".into() },
+    };
+    // One ordered lane: the engine only hears "sync now" once the reply
+    // is in the outbox, so the pass it starts sends it.
+    assert_eq!(lane(&enqueue), Lane::Write);
+    assert_eq!(lane(&Effect::SyncNow), Lane::Write);
+    assert_eq!(lane(&Effect::RetryReply(1)), Lane::Write);
+    assert_eq!(lane(&Effect::LoadOutbox), Lane::Read);
+}

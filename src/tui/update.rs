@@ -444,6 +444,8 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
         Outcome::Queued(Err(e)) => {
             state.notify(Level::Error, format!("could not queue the reply: {e}"))
         }
+        // The event loop hands it to the engine; nothing to show.
+        Outcome::SyncRequested => {}
         Outcome::OutboxLoaded(Ok(entries)) => {
             // A reply confirmed since the last look has marked its item
             // answered in the store: the rows must follow.
