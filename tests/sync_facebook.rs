@@ -229,6 +229,11 @@ async fn reply_like_hide_and_delete_are_read_back() {
     sync_once(store.clone(), &conn, 5_000).await.unwrap();
     let ours = stored(&store, &remote_id);
     assert!(ours.remote.from_us, "our reply is read back as ours");
+    assert_eq!(
+        (ours.local.status, ours.local.read),
+        (Status::Done, true),
+        "our own reply is context, not work in the inbox"
+    );
 
     send(&store, &conn, &c, OutAction::Act(Act::Like)).await;
     assert_eq!(sandbox.facebook.comment_state(&c), Some((false, true, 1)));

@@ -67,7 +67,14 @@ pub async fn sync_once<C: Connector>(
     progress::mark(Phase::Storing, Some(fetched.items.len()));
     let summary = {
         let store = store.clone();
-        let items = fetched.items;
+        let mut items = fetched.items;
+        // Our own messages (a reply seen again in a thread or a DM) arrive
+        // done and read: context, never work. Only new items take this; a
+        // stored item keeps its local state.
+        for item in items.iter_mut().filter(|i| i.remote.from_us) {
+            item.local.status = crate::model::Status::Done;
+            item.local.read = true;
+        }
         blocking(move || store.ingest(items).map(|(_, s)| s)).await?
     };
     if let Some(next) = fetched.cursor {
