@@ -75,6 +75,7 @@ fn accounts(sandbox: &Sandbox) -> Vec<AccountConfig> {
                 token: TokenSource::Fixed(token.to_string()),
                 first_sync_depth: PER_ACCOUNT,
                 meta,
+                ids: Default::default(),
             });
         }
     }

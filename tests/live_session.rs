@@ -88,6 +88,7 @@ async fn sync_open_reply_and_see_it_answered() {
         token: TokenSource::Fixed(TOKEN.to_string()),
         first_sync_depth: 500,
         meta: None,
+        ids: Default::default(),
     }];
     let store: Arc<dyn Store> = Arc::new(SledStore::temporary().unwrap());
     let keymap = Keymap::load(&config.keymap, None).unwrap();

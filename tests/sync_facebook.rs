@@ -543,6 +543,7 @@ async fn the_engine_builds_it_from_an_account() {
             ig_user_id: None,
             human_agent: false,
         }),
+        ids: Default::default(),
     };
     let conn = guichet::sync::engine::connector_for(&account)
         .await

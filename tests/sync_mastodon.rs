@@ -190,6 +190,7 @@ async fn the_engine_syncs_on_start_on_demand_and_reports_rate_limits() {
         token: TokenSource::Fixed(TOKEN.into()),
         first_sync_depth: 500,
         meta: None,
+        ids: Default::default(),
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let engine = SyncEngine::start(

@@ -123,6 +123,21 @@ pub enum LoginCommand {
         #[command(flatten)]
         secret: SecretArgs,
     },
+    /// TikTok has no CLI login: explains how to get a token, then keeps it.
+    Tiktok {
+        #[command(flatten)]
+        secret: SecretArgs,
+    },
+    /// LinkedIn has no CLI login: explains how to get a token, then keeps it.
+    Linkedin {
+        #[command(flatten)]
+        secret: SecretArgs,
+    },
+    /// Threads has no CLI login: explains how to get a token, then keeps it.
+    Threads {
+        #[command(flatten)]
+        secret: SecretArgs,
+    },
 }
 
 #[derive(Debug, Clone, ClapArgs)]

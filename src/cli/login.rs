@@ -6,8 +6,10 @@
 //!   address to open is printed), exchanges the code (`POST /oauth/token`)
 //!   and checks the token with `verify_credentials`.
 //! - Bluesky: reads the app password without echo, checks it with
-//!   `createSession`. Sessions themselves live only in memory: each run
-//!   creates one from the app password and refreshes it as it expires.
+//!   `createSession` (the session itself is kept sealed by the connector).
+//! - TikTok, LinkedIn, Threads: their logins need an https redirect the
+//!   user registers, so guichet prints the exact console steps and reads
+//!   the pasted token without echo.
 //!
 //! The secret then goes to `--store-cmd` on stdin, is read back through
 //! `--token-cmd` to prove the round trip, and the `[[accounts]]` block to
@@ -55,10 +57,71 @@ pub fn run(cmd: &LoginCommand) -> anyhow::Result<ExitCode> {
             let block = account_block("bluesky", handle, pds, &secret.token_cmd);
             (block, password, secret)
         }
+        LoginCommand::Tiktok { secret } => pasted(Pasted::TIKTOK, secret)?,
+        LoginCommand::Linkedin { secret } => pasted(Pasted::LINKEDIN, secret)?,
+        LoginCommand::Threads { secret } => pasted(Pasted::THREADS, secret)?,
     };
     keep_secret(&secret, args)?;
     println!("# Add to config.toml:\n{block}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// A network whose tokens come from its developer console: the steps to
+/// get one, and the config lines it needs.
+struct Pasted {
+    network: &'static str,
+    steps: &'static str,
+    config: &'static str,
+}
+
+impl Pasted {
+    const TIKTOK: Pasted = Pasted {
+        network: "tiktok",
+        steps: "TikTok's login needs an https redirect you control, so guichet cannot run it from a terminal.
+  1. In the TikTok API for Business developer portal, open your app (App Detail > Basic Information)
+     and copy its authorization URL; add &state=guichet and open it signed in as the brand account.
+  2. TikTok redirects to your app's https redirect URL with ?auth_code=…; within 10 minutes, exchange it:
+     POST https://business-api.tiktok.com/open_api/v1.3/tt_user/oauth2/token/
+     {\"client_id\": APP_ID, \"client_secret\": SECRET, \"grant_type\": \"authorization_code\", \"auth_code\": CODE, \"redirect_uri\": URL}
+  3. Paste data.access_token below (it lasts 24 h; data.refresh_token lasts a year), and put data.open_id
+     in the account's business_id.",
+        config: "business_id = \"OPEN_ID\"  # data.open_id from the token answer\n",
+    };
+    const LINKEDIN: Pasted = Pasted {
+        network: "linkedin",
+        steps: "LinkedIn's Community Management API has no device or loopback login.
+  1. In the LinkedIn developer portal, open your app (with the Community Management API product),
+     Auth tab > OAuth 2.0 tools > Create token, with the scopes r_organization_social_feed and
+     w_organization_social_feed (older apps: r_organization_social, w_organization_social).
+  2. Sign in as an ADMINISTRATOR of the organization page and approve.
+  3. Paste the access token below (it lasts about 60 days). The organization's URN is listed by
+     GET https://api.linkedin.com/rest/organizationAcls?q=roleAssignee.",
+        config: "organization = \"urn:li:organization:ID\"\n",
+    };
+    const THREADS: Pasted = Pasted {
+        network: "threads",
+        steps: "Threads' login needs an https redirect registered with your Meta app.
+  1. In the Meta developer dashboard, open your app's Threads use case > Settings, and generate a
+     token for the brand's Threads account (User Token Generator), with threads_basic,
+     threads_read_replies, threads_manage_replies and threads_content_publish.
+  2. That token is already long-lived (60 days); guichet refreshes it before it lapses.
+  3. Paste it below. Your Threads user id is given by GET https://graph.threads.net/v1.0/me?fields=id,username.",
+        config: "user_id = \"THREADS_USER_ID\"\n",
+    };
+}
+
+/// Explains the console steps, reads the pasted token without echo, keeps
+/// it in the user's secret store and prints the config block.
+fn pasted(net: Pasted, secret: &SecretArgs) -> anyhow::Result<(String, String, &SecretArgs)> {
+    eprintln!("{}\n", net.steps);
+    let token = read_secret(&format!("{} access token: ", net.network))?;
+    let block = format!(
+        "[[accounts]]\nnetwork = \"{}\"\nhandle = \"YOUR_HANDLE\"\n{}token_cmd = {}\n",
+        net.network,
+        net.config,
+        toml::Value::String(secret.token_cmd.clone())
+    );
+    Ok((block, token, secret))
 }
 
 fn account_block(network: &str, handle: &str, base_url: &str, token_cmd: &str) -> String {
@@ -281,22 +344,28 @@ async fn loopback() -> anyhow::Result<(
 
 /// The app password, without echo on a terminal; from stdin otherwise.
 fn read_app_password(handle: &str) -> anyhow::Result<String> {
+    read_secret(&format!(
+        "App password for {handle} (xxxx-xxxx-xxxx-xxxx): "
+    ))
+}
+
+/// A secret typed without echo on a terminal, or one line of stdin.
+fn read_secret(prompt: &str) -> anyhow::Result<String> {
     use std::io::IsTerminal;
-    let password = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(format!("App password for {handle} (xxxx-xxxx-xxxx-xxxx): "))
-            .context("cannot read the app password")?
+    let secret = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt).context("cannot read the secret")?
     } else {
         let mut line = String::new();
         std::io::stdin()
             .read_line(&mut line)
-            .context("cannot read the app password from stdin")?;
+            .context("cannot read the secret from stdin")?;
         line
     };
-    let password = password.trim().to_string();
-    if password.is_empty() {
-        bail!("no app password given");
+    let secret = secret.trim().to_string();
+    if secret.is_empty() {
+        bail!("nothing was given");
     }
-    Ok(password)
+    Ok(secret)
 }
 
 async fn bluesky(

@@ -52,6 +52,10 @@ pub(super) struct RawAccount {
     ig_user_id: Option<String>,
     #[serde(default)]
     human_agent: bool,
+    channel_id: Option<String>,
+    business_id: Option<String>,
+    organization: Option<String>,
+    user_id: Option<String>,
 }
 
 fn default_depth() -> usize {
@@ -149,6 +153,46 @@ pub struct AccountConfig {
     pub first_sync_depth: usize,
     /// Facebook and Instagram: the Graph ids behind the handle.
     pub meta: Option<MetaIds>,
+    /// The other networks' ids behind the handle.
+    pub ids: NetworkIds,
+}
+
+/// What YouTube, TikTok, LinkedIn, Threads and X accounts need besides
+/// their handle (each network requires its own; see [`required_id`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NetworkIds {
+    /// YouTube: the channel's `UC…` id.
+    pub channel_id: Option<String>,
+    /// TikTok: the business account's `open_id`.
+    pub business_id: Option<String>,
+    /// LinkedIn: the organization's URN (`urn:li:organization:…`).
+    pub organization: Option<String>,
+    /// Threads and X: the brand's numeric user id.
+    pub user_id: Option<String>,
+}
+
+/// The id key a network's account must have, and where to find it.
+pub fn required_id(network: Network) -> Option<(&'static str, &'static str)> {
+    match network {
+        Network::YouTube => Some((
+            "channel_id",
+            "the channel's id, UC… (YouTube Studio > Settings > Channel > Advanced)",
+        )),
+        Network::TikTok => Some((
+            "business_id",
+            "the account's open_id, given with its token (see `guichet login tiktok`)",
+        )),
+        Network::LinkedIn => Some((
+            "organization",
+            "the organization's URN, urn:li:organization:… (GET /rest/organizationAcls?q=roleAssignee)",
+        )),
+        Network::Threads => Some((
+            "user_id",
+            "the Threads user id (GET https://graph.threads.net/v1.0/me?fields=id)",
+        )),
+        Network::X => Some(("user_id", "the account's numeric id (GET /2/users/me)")),
+        _ => None,
+    }
 }
 
 /// What a Facebook or Instagram account needs besides its handle.
@@ -168,6 +212,19 @@ impl AccountConfig {
         format!("{}:{}", self.network, self.handle)
     }
 }
+
+/// The networks guichet can sync.
+pub const CONNECTED: &[Network] = &[
+    Network::Mastodon,
+    Network::Bluesky,
+    Network::Facebook,
+    Network::Instagram,
+    Network::YouTube,
+    Network::LinkedIn,
+    Network::TikTok,
+    Network::Threads,
+    Network::X,
+];
 
 /// Validates the `[[accounts]]` tables.
 pub(super) fn parse(
@@ -197,14 +254,13 @@ pub(super) fn parse(
                 continue;
             }
         };
-        if !matches!(
-            network,
-            Network::Mastodon | Network::Bluesky | Network::Facebook | Network::Instagram
-        ) {
+        if !CONNECTED.contains(&network) {
+            let names: Vec<&str> = CONNECTED.iter().map(|n| n.as_str()).collect();
             bad(
                 "network",
                 format!(
-                    "{network} has no connector yet (Mastodon, Bluesky, Facebook and Instagram so far)"
+                    "{network} has no connector yet ({} so far)",
+                    names.join(", ")
                 ),
             );
             continue;
@@ -269,6 +325,11 @@ pub(super) fn parse(
             (None, Network::Facebook | Network::Instagram, _) => {
                 "https://graph.facebook.com".to_string()
             }
+            (None, Network::YouTube, _) => crate::networks::youtube::DEFAULT_BASE.to_string(),
+            (None, Network::LinkedIn, _) => crate::networks::linkedin::DEFAULT_BASE.to_string(),
+            (None, Network::TikTok, _) => crate::networks::tiktok::DEFAULT_BASE.to_string(),
+            (None, Network::Threads, _) => crate::networks::threads::DEFAULT_BASE.to_string(),
+            (None, Network::X, _) => crate::networks::x::BASE_URL.to_string(),
             (None, _, Some((_, instance))) => format!("https://{instance}"),
             (None, _, None) => {
                 bad(
@@ -293,8 +354,30 @@ pub(super) fn parse(
                 continue;
             }
         };
+        let ids = NetworkIds {
+            channel_id: a.channel_id.clone(),
+            business_id: a.business_id.clone(),
+            organization: a.organization.clone(),
+            user_id: a.user_id.clone(),
+        };
+        if let Some((key, what)) = required_id(network) {
+            let given = match key {
+                "channel_id" => &ids.channel_id,
+                "business_id" => &ids.business_id,
+                "organization" => &ids.organization,
+                _ => &ids.user_id,
+            };
+            if given.as_deref().is_none_or(|v| v.trim().is_empty()) {
+                bad(
+                    key,
+                    format!("the {network} account '{}' needs {key}: {what}", a.handle),
+                );
+                continue;
+            }
+        }
         let handle = a.handle.trim_start_matches('@').to_string();
         out.push(AccountConfig {
+            ids,
             network,
             handle,
             base_url,
@@ -368,5 +451,35 @@ mod tests {
             TokenSource::Command("true".into()).resolve().is_err(),
             "an empty token is an error"
         );
+    }
+
+    #[test]
+    fn each_network_asks_for_its_own_id_by_name() {
+        let parse = |src: &str| {
+            crate::config::Config::parse(src, Path::new("/cfg/config.toml"), "/cfg".into())
+        };
+        let ok = parse(
+            "[[accounts]]\nnetwork = \"youtube\"\nhandle = \"AtelierLumen\"\nchannel_id = \"UCq7\"\ntoken_env = \"T\"\n\n[[accounts]]\nnetwork = \"linkedin\"\nhandle = \"atelier-lumen\"\norganization = \"urn:li:organization:8\"\ntoken_env = \"T\"\n",
+        )
+        .unwrap();
+        assert_eq!(ok.accounts[0].ids.channel_id.as_deref(), Some("UCq7"));
+        assert_eq!(ok.accounts[0].base_url, "https://www.googleapis.com");
+        assert_eq!(ok.accounts[1].base_url, "https://api.linkedin.com");
+        for (network, key) in [
+            ("youtube", "channel_id"),
+            ("tiktok", "business_id"),
+            ("linkedin", "organization"),
+            ("threads", "user_id"),
+        ] {
+            let err = parse(&format!(
+                "agent = \"c\"\n[[accounts]]\nnetwork = \"{network}\"\nhandle = \"brand-{network}\"\ntoken_env = \"T\"\n"
+            ))
+            .unwrap_err()
+            .to_string();
+            assert!(
+                err.contains(&format!("config.toml:4: key 'accounts.{key}'")),
+                "{network}: {err}"
+            );
+        }
     }
 }

@@ -402,7 +402,10 @@ mod tests {
         let err = parse("[[accounts]]\nnetwork = \"x\"\nhandle = \"brand\"\ntoken_env = \"T\"\n")
             .unwrap_err()
             .to_string();
-        assert!(err.contains("no connector yet"), "{err}");
+        assert!(
+            err.contains("key 'accounts.user_id'") && err.contains("GET /2/users/me"),
+            "{err}"
+        );
         let err = parse("[[accounts]]\nnetwork = \"mastodon\"\nhandle = \"b@i\"\ntoken_env = \"T\"\ntoken = \"plain\"\n").unwrap_err().to_string();
         assert!(
             err.contains("config.toml:5") && err.contains("token"),

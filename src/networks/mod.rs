@@ -36,13 +36,18 @@ pub mod graph;
 pub mod headers;
 pub mod http;
 pub mod instagram;
+pub mod linkedin;
 pub mod links;
 pub mod mastodon;
 pub mod progress;
 pub mod quota;
 pub mod ratelimit;
 pub mod refusals;
+pub mod threads;
+pub mod tiktok;
 pub mod vault;
+pub mod x;
+pub mod youtube;
 
 pub use capabilities::{
     Capabilities, Capability, DmWindow, Grant, Impossible, Permit, Scope, Target, WindowExtension,

@@ -11,7 +11,12 @@ pub mod facebook;
 pub mod faults;
 pub mod graph;
 pub mod instagram;
+pub mod linkedin;
 pub mod mastodon;
+pub mod threads;
+pub mod tiktok;
+pub mod x;
+pub mod youtube;
 
 use std::net::SocketAddr;
 
@@ -28,6 +33,11 @@ pub struct Sandbox {
     pub bluesky: bluesky::Bluesky,
     pub facebook: facebook::Facebook,
     pub instagram: instagram::Instagram,
+    pub youtube: youtube::YouTube,
+    pub linkedin: linkedin::LinkedIn,
+    pub tiktok: tiktok::TikTok,
+    pub threads: threads::Threads,
+    pub x: x::X,
     /// Answers held back after the work is done (see [`Holds`]).
     pub holds: Holds,
     stop: Option<oneshot::Sender<()>>,
@@ -78,7 +88,26 @@ impl Sandbox {
         );
         instagram.seed(items);
         let holds = Holds::default();
+        let youtube = youtube::YouTube::new(
+            youtube::CHANNEL_ID,
+            handle(Network::YouTube, "AtelierLumen"),
+        );
+        youtube.seed(items);
+        let linkedin = linkedin::LinkedIn::new(linkedin::ORG_URN);
+        linkedin.seed(items);
+        let tiktok = tiktok::TikTok::new(tiktok::BUSINESS_ID, handle(Network::TikTok, "brand"));
+        tiktok.seed(items);
+        let threads =
+            threads::Threads::new(threads::USER_ID, handle(Network::Threads, "atelier.lumen"));
+        threads.seed(items);
+        let x = x::X::new(handle(Network::X, "AtelierLumen"), x::BRAND_ID);
+        x.seed(items);
         let app = axum::Router::new()
+            .nest("/x", x::router(x.clone()))
+            .nest("/threads", threads::router(threads.clone()))
+            .nest("/tiktok", tiktok::router(tiktok.clone()))
+            .nest("/linkedin", linkedin::router(linkedin.clone()))
+            .nest("/youtube", youtube::router(youtube.clone()))
             .nest("/mastodon", mastodon::router(mastodon.clone()))
             .nest("/bluesky", bluesky::router(bluesky.clone()))
             .nest("/facebook", facebook::router(facebook.clone()))
@@ -104,6 +133,11 @@ impl Sandbox {
             bluesky,
             facebook,
             instagram,
+            youtube,
+            linkedin,
+            tiktok,
+            threads,
+            x,
             holds,
             stop: Some(stop),
         })

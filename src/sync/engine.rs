@@ -18,8 +18,13 @@ use crate::networks::connector::{Act, Connector, Fetched};
 use crate::networks::error::{ConnectorError, ErrorKind};
 use crate::networks::facebook::FacebookConnector;
 use crate::networks::instagram::InstagramConnector;
+use crate::networks::linkedin::LinkedInConnector;
 use crate::networks::mastodon::MastodonConnector;
 use crate::networks::ratelimit::backoff;
+use crate::networks::threads::ThreadsConnector;
+use crate::networks::tiktok::TikTokConnector;
+use crate::networks::x::XConnector;
+use crate::networks::youtube::YouTubeConnector;
 use crate::store::Store;
 
 /// Every connector guichet has, behind one type (the trait's async
@@ -31,6 +36,11 @@ pub enum AnyConnector {
     Bluesky(BlueskyConnector),
     Facebook(FacebookConnector),
     Instagram(InstagramConnector),
+    YouTube(YouTubeConnector),
+    LinkedIn(LinkedInConnector),
+    TikTok(TikTokConnector),
+    Threads(ThreadsConnector),
+    X(XConnector),
 }
 
 /// Runs `$body` with `$c` bound to the connector inside any variant.
@@ -41,6 +51,11 @@ macro_rules! each {
             AnyConnector::Bluesky($c) => $body,
             AnyConnector::Facebook($c) => $body,
             AnyConnector::Instagram($c) => $body,
+            AnyConnector::YouTube($c) => $body,
+            AnyConnector::LinkedIn($c) => $body,
+            AnyConnector::TikTok($c) => $body,
+            AnyConnector::Threads($c) => $body,
+            AnyConnector::X($c) => $body,
         }
     };
 }
@@ -140,11 +155,36 @@ pub async fn connector_for(account: &AccountConfig) -> Result<AnyConnector, Conn
                 )),
             }
         }
-        other => Err(ConnectorError::new(
-            other,
-            ErrorKind::PermissionMissing,
-            "no connector for this network yet",
-        )),
+        Network::YouTube => Ok(AnyConnector::YouTube(YouTubeConnector::new(
+            &account.base_url,
+            &account.handle,
+            &id(account, account.ids.channel_id.as_deref())?,
+            &token,
+        )?)),
+        Network::LinkedIn => Ok(AnyConnector::LinkedIn(LinkedInConnector::new(
+            &account.base_url,
+            &account.handle,
+            &id(account, account.ids.organization.as_deref())?,
+            &token,
+        )?)),
+        Network::TikTok => Ok(AnyConnector::TikTok(TikTokConnector::new(
+            &account.base_url,
+            &account.handle,
+            &id(account, account.ids.business_id.as_deref())?,
+            &token,
+        )?)),
+        Network::Threads => Ok(AnyConnector::Threads(ThreadsConnector::new(
+            &account.base_url,
+            &account.handle,
+            &id(account, account.ids.user_id.as_deref())?,
+            &token,
+        )?)),
+        Network::X => Ok(AnyConnector::X(XConnector::new(
+            &account.base_url,
+            &account.handle,
+            &id(account, account.ids.user_id.as_deref())?,
+            &token,
+        )?)),
     }
 }
 
@@ -159,6 +199,18 @@ pub async fn connector_keeping(
             AnyConnector::Bluesky(c.with_vault(Arc::new(crate::networks::vault::StoreVault(store))))
         }
         other => other,
+    })
+}
+
+/// The network id the configuration gave (checked when it was read).
+fn id(account: &AccountConfig, given: Option<&str>) -> Result<String, ConnectorError> {
+    given.map(str::to_string).ok_or_else(|| {
+        let key = crate::config::accounts::required_id(account.network).map_or("id", |(k, _)| k);
+        ConnectorError::new(
+            account.network,
+            ErrorKind::PermissionMissing,
+            format!("the account has no {key} in config.toml"),
+        )
     })
 }
 
