@@ -156,3 +156,37 @@ async fn bluesky_login_checks_the_app_password_before_keeping_it() {
         guichet::sandbox::bluesky::APP_PASSWORD
     );
 }
+
+#[test]
+fn console_token_networks_explain_the_steps_and_keep_the_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("li-secret");
+    let mut child = guichet(dir.path())
+        .args(["login", "linkedin"])
+        .arg("--store-cmd")
+        .arg(format!("cat > '{}'", secret.display()))
+        .arg("--token-cmd")
+        .arg(format!("cat '{}'", secret.display()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "AQX-pasted-token").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stdout} {stderr}");
+    assert!(
+        stderr.contains("OAuth 2.0 tools") && stderr.contains("ADMINISTRATOR"),
+        "{stderr}"
+    );
+    assert!(stdout.contains("network = \"linkedin\"") && stdout.contains("organization = "));
+    assert!(!stdout.contains("AQX-pasted-token") && !stderr.contains("AQX-pasted-token"));
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap().trim(),
+        "AQX-pasted-token"
+    );
+}
