@@ -318,3 +318,45 @@ fn the_sandbox_command_prints_a_working_accounts_block() {
         "{block}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_shows_the_youtube_quota_spent_today() {
+    use guichet::sandbox::youtube;
+    let now = Utc
+        .with_ymd_and_hms(2026, 11, 23, 12, 0, 0)
+        .single()
+        .unwrap();
+    let sandbox = Sandbox::start(&[], &guichet::demo::demo_items(now))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let toml = format!(
+        "[[accounts]]\nnetwork = \"youtube\"\nhandle = \"AtelierLumen\"\nchannel_id = \"{}\"\nbase_url = \"{}\"\ntoken_env = \"GUICHET_TEST_YT\"\n",
+        youtube::CHANNEL_ID,
+        sandbox.base_url(Network::YouTube)
+    );
+    std::fs::write(dir.path().join("config.toml"), toml).unwrap();
+    let run = |args: &'static [&'static str]| {
+        let dir = dir.path().to_path_buf();
+        tokio::task::spawn_blocking(move || {
+            Command::new(env!("CARGO_BIN_EXE_guichet"))
+                .arg("--config")
+                .arg(dir.join("config.toml"))
+                .arg("--store")
+                .arg(dir.join("store"))
+                .args(args)
+                .env("GUICHET_CONFIG_DIR", &dir)
+                .env("GUICHET_TEST_YT", youtube::TOKEN)
+                .output()
+                .unwrap()
+        })
+    };
+    let sync = run(&["sync"]).await.unwrap();
+    assert!(sync.status.success(), "{}", text(&sync));
+    let out = run(&["accounts", "--offline"]).await.unwrap();
+    let shown = text(&out);
+    assert!(
+        shown.contains("quota     ") && shown.contains(" of 10000 units used today"),
+        "{shown}"
+    );
+}

@@ -598,3 +598,30 @@ async fn comments_youtube_held_arrive_hidden() {
     assert_eq!(server.yt.status(&held).as_deref(), Some("published"));
     assert!(!stored(&store, &held).remote.moderation.hidden);
 }
+
+#[tokio::test]
+async fn the_days_quota_carries_over_to_the_next_run() {
+    let (server, store, first) = setup().await;
+    sync_once(store.clone(), &first, 5_000).await.unwrap();
+    let spent = first.quota_used();
+    assert!(spent > 0);
+    // A new run (a new connector, as `guichet sync` from cron makes) starts
+    // from what the store recorded, not from zero.
+    let second = connector(&server, TOKEN);
+    assert_eq!(second.quota_used(), 0);
+    sync_once(store.clone(), &second, 5_000).await.unwrap();
+    assert!(
+        second.quota_used() > spent,
+        "{} then {}",
+        spent,
+        second.quota_used()
+    );
+    let record = store
+        .cursor(&format!("{}#quota", second.stream()))
+        .unwrap()
+        .unwrap();
+    assert!(
+        record.ends_with(&format!(" {} 10000", second.quota_used())),
+        "{record}"
+    );
+}

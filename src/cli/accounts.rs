@@ -1,6 +1,7 @@
 //! `guichet accounts`: every configured account with its health: where
 //! its token comes from (never the token), what the store holds for it,
-//! when it last synced, what waits in the outbox, and (unless `--offline`)
+//! when it last synced, what waits in the outbox, the day's API quota where
+//! the network counts one (YouTube), and (unless `--offline`)
 //! a live check against the network: ok, auth expired, permission
 //! missing, rate limited until T, or unreachable.
 
@@ -71,6 +72,18 @@ pub fn run(ctx: Context, args: &AccountsArgs) -> anyhow::Result<ExitCode> {
             synced.map_or("never".to_string(), |t| ago(t, Utc::now()))
         );
         println!("  stored    {items} items");
+        if let Some(day) = store
+            .cursor(&format!("{stream}#quota"))?
+            .and_then(|r| crate::networks::quota::QuotaDay::from_record(&r))
+            .filter(|d| d.resets_at > Utc::now())
+        {
+            println!(
+                "  quota     {} of {} units used today (resets {})",
+                day.used,
+                day.daily,
+                day.resets_at.format("%Y-%m-%d %H:%M UTC")
+            );
+        }
         println!("  outbox    {waiting} waiting, {failed} failed");
     }
     Ok(if healthy {

@@ -141,6 +141,16 @@ pub trait Connector: Send + Sync {
         async move { Err(unsupported(network, "private reply")) }
     }
 
+    /// The day's API quota, for networks that count one (YouTube).
+    fn quota(&self) -> Option<super::quota::QuotaDay> {
+        None
+    }
+
+    /// Carries over what an earlier run spent today.
+    fn carry_quota(&self, saved: &super::quota::QuotaDay) {
+        let _ = saved;
+    }
+
     /// The sync stream's name, under which its cursor is stored.
     fn stream(&self) -> String {
         format!("{}:{}/inbox", self.network().as_str(), self.account())

@@ -67,6 +67,39 @@ impl QuotaDay {
         self.daily.saturating_sub(self.used)
     }
 
+    /// What an earlier run recorded, carried over while its day lasts:
+    /// units spent in this process and before both count.
+    pub fn carry_over(&mut self, saved: &QuotaDay, now: DateTime<Utc>) {
+        self.roll(now);
+        if saved.resets_at == self.resets_at {
+            self.used = self.used.max(saved.used).min(self.daily.max(saved.used));
+        }
+    }
+
+    /// `resets_at used daily`, as kept in the store between runs.
+    pub fn to_record(&self) -> String {
+        format!(
+            "{} {} {}",
+            self.resets_at.to_rfc3339(),
+            self.used,
+            self.daily
+        )
+    }
+
+    pub fn from_record(s: &str) -> Option<QuotaDay> {
+        let mut parts = s.split_whitespace();
+        let resets_at = DateTime::parse_from_rfc3339(parts.next()?)
+            .ok()?
+            .with_timezone(&Utc);
+        let used = parts.next()?.parse().ok()?;
+        let daily = parts.next()?.parse().ok()?;
+        Some(QuotaDay {
+            daily,
+            used,
+            resets_at,
+        })
+    }
+
     /// Records `call` if it fits; otherwise says when the quota returns.
     pub fn spend(&mut self, call: YouTubeCall, now: DateTime<Utc>) -> Result<(), DateTime<Utc>> {
         self.roll(now);
@@ -75,6 +108,27 @@ impl QuotaDay {
         }
         self.used += call.cost();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod carry_tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_day_carries_over_until_its_reset() {
+        let now = Utc::now();
+        let mut saved = QuotaDay::new(10_000, now);
+        saved.used = 4_200;
+        let back = QuotaDay::from_record(&saved.to_record());
+        assert_eq!(back, Some(saved));
+        let mut fresh = QuotaDay::new(10_000, now);
+        fresh.used = 50;
+        fresh.carry_over(&saved, now);
+        assert_eq!(fresh.used, 4_200);
+        let mut tomorrow = QuotaDay::new(10_000, saved.resets_at + chrono::Duration::hours(1));
+        tomorrow.carry_over(&saved, saved.resets_at + chrono::Duration::hours(1));
+        assert_eq!(tomorrow.used, 0, "yesterday's spending is gone");
     }
 }
 

@@ -97,6 +97,14 @@ impl Connector for AnyConnector {
     ) -> Result<String, ConnectorError> {
         each!(self, c => c.private_reply(item, text, key).await)
     }
+
+    fn quota(&self) -> Option<crate::networks::quota::QuotaDay> {
+        each!(self, c => Connector::quota(c))
+    }
+
+    fn carry_quota(&self, saved: &crate::networks::quota::QuotaDay) {
+        each!(self, c => Connector::carry_quota(c, saved))
+    }
 }
 
 /// Builds the connector for an account, reading its token.

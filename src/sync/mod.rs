@@ -62,8 +62,24 @@ pub async fn sync_once<C: Connector>(
         let (store, stream) = (store.clone(), stream.clone());
         blocking(move || store.cursor(&stream)).await?
     };
+    // A network that counts a daily quota (YouTube) carries over what
+    // earlier runs spent, and records what this pass spent, even a failed one.
+    let quota_key = format!("{stream}#quota");
+    if let Some(saved) = {
+        let (store, key) = (store.clone(), quota_key.clone());
+        blocking(move || store.cursor(&key)).await?
+    }
+    .and_then(|r| crate::networks::quota::QuotaDay::from_record(&r))
+    {
+        connector.carry_quota(&saved);
+    }
     progress::mark(Phase::Fetching, None);
-    let fetched = connector.fetch_new(cursor.as_deref(), depth).await?;
+    let fetched = connector.fetch_new(cursor.as_deref(), depth).await;
+    if let Some(day) = connector.quota() {
+        let (store, key) = (store.clone(), quota_key);
+        blocking(move || store.set_cursor(&key, &day.to_record())).await?;
+    }
+    let fetched = fetched?;
     progress::mark(Phase::Storing, Some(fetched.items.len()));
     let summary = {
         let store = store.clone();

@@ -152,6 +152,14 @@ impl YouTubeConnector {
 }
 
 impl Connector for YouTubeConnector {
+    fn quota(&self) -> Option<QuotaDay> {
+        Some(YouTubeConnector::quota(self))
+    }
+
+    fn carry_quota(&self, saved: &QuotaDay) {
+        self.client.ledger().carry_over(saved, Utc::now());
+    }
+
     fn network(&self) -> Network {
         Network::YouTube
     }
