@@ -8,6 +8,7 @@
 //! - [`keymap`], [`theme`]: embedded defaults merged with the user's files.
 //! - [`config`]: `config.toml`, paths, errors naming file, line and key.
 //! - [`text`]: sanitizing hostile text and measuring it by display width.
+//! - [`lang`]: the language of a text the network gave none for.
 //! - [`tui`]: terminal guard, event loop, pure update, views.
 //! - [`demo`]: the deterministic demo inbox and the scale generator.
 //! - [`cli`]: the scriptable commands (`list`, `show`, `done`, `tag`, `doctor`…).
@@ -19,6 +20,7 @@ pub mod config;
 pub mod demo;
 pub mod filter;
 pub mod keymap;
+pub mod lang;
 pub mod logging;
 pub mod model;
 pub mod networks;

@@ -190,3 +190,104 @@ fn console_token_networks_explain_the_steps_and_keep_the_token() {
         "AQX-pasted-token"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn x_login_runs_pkce_on_the_loopback_and_stores_the_refresh_token() {
+    use guichet::sandbox::x::{BRAND_ID, CLIENT_ID, REFRESH_TOKEN, TOKEN};
+    let sandbox = Sandbox::start(&[(Network::X, "AtelierLumen")], &[])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("x-secret");
+    let api = sandbox.base_url(Network::X);
+    let mut child = guichet(dir.path())
+        .args(["login", "x", "--client-id", CLIENT_ID, "--port", "0"])
+        .arg("--authorize-url")
+        .arg(format!("{api}/i/oauth2/authorize"))
+        .arg("--api")
+        .arg(&api)
+        .arg("--store-cmd")
+        .arg(format!("cat > '{}'", secret.display()))
+        .arg("--token-cmd")
+        .arg(format!("cat '{}'", secret.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (url, rest) = tokio::task::spawn_blocking(move || {
+        let mut lines = BufReader::new(stderr).lines();
+        let url = lines
+            .by_ref()
+            .map(Result::unwrap)
+            .find_map(|l| {
+                l.trim()
+                    .contains("/i/oauth2/authorize?")
+                    .then(|| l.trim().to_string())
+            })
+            .unwrap();
+        (url, lines)
+    })
+    .await
+    .unwrap();
+    let query: std::collections::HashMap<String, String> = reqwest::Url::parse(&url)
+        .unwrap()
+        .query_pairs()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(query["response_type"], "code");
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert!(query["scope"].split(' ').any(|s| s == "offline.access"));
+    assert!(query["redirect_uri"].starts_with("http://127.0.0.1:"));
+    // The browser: X approves and sends it to the loopback address.
+    let page = reqwest::get(&url).await.unwrap();
+    assert!(page.status().is_success());
+    assert!(page.text().await.unwrap().contains("close this tab"));
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let err: Vec<String> = rest.map(Result::unwrap).collect();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{stdout} {err:?}");
+    assert_eq!(sandbox.x.logins(), 1);
+    let refresh = sandbox.x.current_refresh_token();
+    assert!(refresh.starts_with(REFRESH_TOKEN), "{refresh}");
+    assert_eq!(std::fs::read_to_string(&secret).unwrap().trim(), refresh);
+    for token in [refresh.as_str(), &format!("{TOKEN}-login-1")] {
+        assert!(
+            !stdout.contains(token) && !err.iter().any(|l| l.contains(token)),
+            "never printed"
+        );
+    }
+    // The printed block is a working config.
+    let config: toml::Value =
+        toml::from_str(stdout.trim_start_matches("# Add to config.toml:")).unwrap();
+    let account = &config["accounts"][0];
+    assert_eq!(account["network"].as_str(), Some("x"));
+    assert_eq!(account["handle"].as_str(), Some("AtelierLumen"));
+    assert_eq!(account["user_id"].as_str(), Some(BRAND_ID));
+    assert_eq!(account["client_id"].as_str(), Some(CLIENT_ID));
+    std::fs::write(dir.path().join("config.toml"), &stdout).unwrap();
+    let accounts = || {
+        guichet(dir.path())
+            .arg("--config")
+            .arg(dir.path().join("config.toml"))
+            .arg("--store")
+            .arg(dir.path().join("store"))
+            .arg("accounts")
+            .output()
+            .unwrap()
+    };
+    // The refresh token becomes an access token, and the pair is kept:
+    // a second run does not refresh again.
+    for _ in 0..2 {
+        let out = accounts();
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("health    ok"),
+            "{} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(sandbox.x.refreshes(), 1);
+    }
+}

@@ -446,3 +446,152 @@ async fn an_expired_token_is_refreshed_and_the_rotating_pair_kept_sealed() {
         other => panic!("expected a revoked grant, got {other:?}"),
     }
 }
+
+/// An account configured as `guichet login x` prints it: `client_id`,
+/// and a token command yielding the refresh token.
+fn refreshing_account(base: &str, refresh_token: &str) -> guichet::config::AccountConfig {
+    guichet::config::AccountConfig {
+        network: Network::X,
+        handle: ME.to_string(),
+        base_url: base.to_string(),
+        token: guichet::config::TokenSource::Fixed(refresh_token.to_string()),
+        first_sync_depth: 500,
+        meta: None,
+        ids: guichet::config::accounts::NetworkIds {
+            user_id: Some(BRAND_ID.to_string()),
+            client_id: Some(guichet::sandbox::x::CLIENT_ID.to_string()),
+            ..Default::default()
+        },
+    }
+}
+
+#[tokio::test]
+async fn an_account_with_a_client_id_syncs_from_its_refresh_token_and_keeps_the_pair() {
+    use guichet::sandbox::x::REFRESH_TOKEN;
+    use guichet::sync::engine::connector_keeping;
+    let (x, server, store, _) = setup().await;
+    let account = refreshing_account(&server.base, REFRESH_TOKEN);
+    let conn = connector_keeping(&account, store.clone()).await.unwrap();
+    let report = sync_once(store.clone(), &conn, 500).await.unwrap();
+    assert!(report.summary.new > 0);
+    assert_eq!(x.refreshes(), 1, "the first call refreshed");
+    assert_ne!(x.current_refresh_token(), REFRESH_TOKEN, "it rotated");
+
+    // The next run reads the same configured (now rotated away) refresh
+    // token, and goes on with the sealed pair: no second refresh.
+    let m = x.mention("fan", "@AtelierLumen encore");
+    let again = connector_keeping(&account, store.clone()).await.unwrap();
+    sync_once(store.clone(), &again, 500).await.unwrap();
+    assert!(store.find(&id(&m)).unwrap().is_some());
+    assert_eq!(x.refreshes(), 1);
+
+    // Without a store to keep the pair, the rotated-away token is refused.
+    let forgetful = guichet::sync::engine::connector_for(&account)
+        .await
+        .unwrap();
+    match sync_once(store.clone(), &forgetful, 500).await {
+        Err(SyncError::Connector(e)) => assert_eq!(e.kind, ErrorKind::AuthRevoked),
+        other => panic!("expected a refused refresh, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn the_authorization_code_grant_checks_the_pkce_verifier() {
+    use base64::Engine as _;
+    use guichet::sandbox::x::CLIENT_ID;
+    let (x, server, _, _) = setup().await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let redirect = "http://127.0.0.1:8765/callback";
+    let verifier = "a-verifier-of-more-than-forty-three-characters-0123456789";
+    let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(<sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes()));
+    let authorize = |method: &'static str| {
+        let (http, base, challenge) = (http.clone(), server.base.clone(), challenge.clone());
+        async move {
+            let resp = http
+                .get(format!("{base}/i/oauth2/authorize"))
+                .query(&[
+                    ("response_type", "code"),
+                    ("client_id", CLIENT_ID),
+                    ("redirect_uri", redirect),
+                    ("scope", "tweet.read users.read offline.access"),
+                    ("state", "s1"),
+                    ("code_challenge", challenge.as_str()),
+                    ("code_challenge_method", method),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 302);
+            let to = reqwest::Url::parse(resp.headers()["location"].to_str().unwrap()).unwrap();
+            assert!(to.as_str().starts_with(redirect), "{to}");
+            to.query_pairs()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect::<std::collections::HashMap<_, _>>()
+        }
+    };
+    let exchange = |code: String, verifier: &'static str| {
+        let (http, base) = (http.clone(), server.base.clone());
+        async move {
+            http.post(format!("{base}/2/oauth2/token"))
+                .form(&[
+                    ("code", code.as_str()),
+                    ("grant_type", "authorization_code"),
+                    ("client_id", CLIENT_ID),
+                    ("redirect_uri", redirect),
+                    ("code_verifier", verifier),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Only S256 is accepted.
+    let plain = authorize("plain").await;
+    assert_eq!(plain["error"], "invalid_request");
+    assert_eq!(plain["state"], "s1");
+
+    // A wrong verifier is refused, and the code is spent.
+    let code = authorize("S256").await["code"].clone();
+    let wrong = exchange(
+        code.clone(),
+        "another-verifier-of-more-than-forty-three-chars-xyz",
+    )
+    .await;
+    assert_eq!(wrong.status(), 400);
+    let body: serde_json::Value = wrong.json().await.unwrap();
+    assert_eq!(body["error"], "invalid_request");
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .contains("verifier")
+    );
+    assert_eq!(exchange(code, verifier).await.status(), 400, "used once");
+    assert_eq!(x.logins(), 0);
+
+    // The right verifier gets the access and the refresh tokens.
+    let code = authorize("S256").await["code"].clone();
+    let ok = exchange(code, verifier).await;
+    assert_eq!(ok.status(), 200);
+    let body: serde_json::Value = ok.json().await.unwrap();
+    assert_eq!(body["token_type"], "bearer");
+    assert_eq!(
+        body["refresh_token"].as_str(),
+        Some(x.current_refresh_token().as_str())
+    );
+    assert!(body["access_token"].as_str().is_some());
+    assert_eq!(x.logins(), 1);
+
+    // An unknown client is an error page, not a redirect.
+    let resp = http
+        .get(format!("{}/i/oauth2/authorize", server.base))
+        .query(&[("client_id", "nobody"), ("redirect_uri", redirect)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+}

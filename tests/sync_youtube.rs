@@ -70,6 +70,14 @@ fn youtube_items(store: &Arc<dyn Store>) -> Vec<Item> {
         .collect()
 }
 
+/// Drops the day's spending the store recorded (a new day, or a test that
+/// sets its own with `with_quota`).
+fn forget_quota(store: &Arc<dyn Store>) {
+    store
+        .set_cursor(&format!("{}#quota", stream()), "")
+        .unwrap();
+}
+
 fn id(native: &str) -> ItemId {
     ItemId::new(Network::YouTube, ME, native)
 }
@@ -420,6 +428,8 @@ async fn a_pass_stays_inside_the_daily_quota() {
     assert_eq!(starved.quota_used(), 10_000 - WRITE_RESERVE);
 
     // Three reads left over the reserve: the pass stops early, truncated.
+    // (The day the store recorded is forgotten: this run sets its own.)
+    forget_quota(&store);
     server.yt.set_max_page(2);
     let tight = connector(&server, TOKEN).with_quota(10_000, 10_000 - WRITE_RESERVE - 3);
     let report = sync_once(store.clone(), &tight, 5_000).await.unwrap();
@@ -572,7 +582,11 @@ async fn a_later_pass_cut_short_by_the_quota_skips_nothing() {
         cursor,
         "the cursor waits until the pass can finish"
     );
-    let rest = sync_once(store.clone(), &conn, 5_000).await.unwrap();
+    // Next day: the quota is back.
+    forget_quota(&store);
+    let rest = sync_once(store.clone(), &connector(&server, TOKEN), 5_000)
+        .await
+        .unwrap();
     assert_eq!(rest.summary.new, 1, "the oldest of the three, not skipped");
     for native in &ids {
         assert!(store.find(&id(native)).unwrap().is_some());

@@ -138,6 +138,29 @@ pub enum LoginCommand {
         #[command(flatten)]
         secret: SecretArgs,
     },
+    /// Authorise guichet on X in the browser (OAuth 2.0 with PKCE and a
+    /// loopback redirect); the refresh token is what gets stored.
+    X {
+        /// Your X app's OAuth 2.0 client id (developer portal > Keys and tokens).
+        #[arg(long, value_name = "ID")]
+        client_id: String,
+        /// The loopback port: register `http://127.0.0.1:PORT/callback` as
+        /// the app's callback URL (X wants it exact). 0: any free port.
+        #[arg(long, default_value_t = 8765)]
+        port: u16,
+        /// Where the browser authorises guichet.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://x.com/i/oauth2/authorize"
+        )]
+        authorize_url: String,
+        /// The API, for the token exchange and `/2/users/me`.
+        #[arg(long, value_name = "URL", default_value = "https://api.x.com")]
+        api: String,
+        #[command(flatten)]
+        secret: SecretArgs,
+    },
 }
 
 #[derive(Debug, Clone, ClapArgs)]

@@ -7,6 +7,11 @@
 //!   and checks the token with `verify_credentials`.
 //! - Bluesky: reads the app password without echo, checks it with
 //!   `createSession` (the session itself is kept sealed by the connector).
+//! - X: OAuth 2.0 authorization code with PKCE (S256) and a loopback
+//!   redirect on a fixed port (X wants the registered callback exact);
+//!   the code is exchanged at `/2/oauth2/token`, the brand read with
+//!   `/2/users/me`, and the refresh token (scope `offline.access`) is the
+//!   secret kept: the connector turns it into access tokens.
 //! - TikTok, LinkedIn, Threads: their logins need an https redirect the
 //!   user registers, so guichet prints the exact console steps and reads
 //!   the pasted token without echo.
@@ -26,6 +31,9 @@ use tokio::sync::oneshot;
 use super::args::{LoginCommand, SecretArgs};
 use crate::config::TokenSource;
 
+/// What guichet asks X for (networks.md §3); `offline.access` brings the
+/// refresh token.
+const X_SCOPES: &str = "tweet.read tweet.write tweet.moderate.write users.read offline.access like.read like.write mute.read mute.write block.read block.write dm.read dm.write";
 /// What guichet asks a Mastodon instance for (networks.md §8).
 const MASTODON_SCOPES: &str = "read:accounts read:notifications read:statuses write:statuses write:favourites write:blocks write:mutes write:conversations";
 /// How long the browser step may take.
@@ -60,6 +68,25 @@ pub fn run(cmd: &LoginCommand) -> anyhow::Result<ExitCode> {
         LoginCommand::Tiktok { secret } => pasted(Pasted::TIKTOK, secret)?,
         LoginCommand::Linkedin { secret } => pasted(Pasted::LINKEDIN, secret)?,
         LoginCommand::Threads { secret } => pasted(Pasted::THREADS, secret)?,
+        LoginCommand::X {
+            client_id,
+            port,
+            authorize_url,
+            api,
+            secret,
+        } => {
+            let login = runtime.block_on(x(&client, client_id, *port, authorize_url, api))?;
+            let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+            let block = format!(
+                "[[accounts]]\nnetwork = \"x\"\nhandle = {}\nbase_url = {}\nuser_id = {}\nclient_id = {}  # token_cmd prints the refresh token\ntoken_cmd = {}\n",
+                quote(&login.handle),
+                quote(api.trim_end_matches('/')),
+                quote(&login.user_id),
+                quote(client_id),
+                quote(&secret.token_cmd)
+            );
+            (block, login.refresh_token, secret)
+        }
     };
     keep_secret(&secret, args)?;
     println!("# Add to config.toml:\n{block}");
@@ -195,7 +222,7 @@ async fn mastodon(client: &reqwest::Client, instance: &str) -> anyhow::Result<(S
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
         .with_context(|| format!("`{instance}` is not an instance URL (https://…)"))?;
-    let (port, code_rx, server) = loopback().await?;
+    let (port, code_rx, server) = loopback(0).await?;
     let redirect = format!("http://127.0.0.1:{port}/callback");
     let app = json(
         client
@@ -228,20 +255,7 @@ async fn mastodon(client: &reqwest::Client, instance: &str) -> anyhow::Result<(S
         "Open this address in your browser and approve guichet:\n  {base}/oauth/authorize?{query}"
     );
     eprintln!("(waiting for the instance to send you back to 127.0.0.1:{port})");
-    let got = tokio::time::timeout(AUTHORIZE_WAIT, code_rx)
-        .await
-        .context("no answer from the browser within 10 minutes")?
-        .context("the loopback listener stopped")?;
-    server.abort();
-    if got.state != state {
-        bail!("the answer's state does not match this login; try again");
-    }
-    let code = got.code.with_context(|| {
-        format!(
-            "the instance refused: {}",
-            got.error.as_deref().unwrap_or("no code in the answer")
-        )
-    })?;
+    let code = answer(code_rx, server, &state, "the instance").await?;
     let token = json(
         client
             .post(format!("{base}/oauth/token"))
@@ -297,15 +311,18 @@ struct Callback {
     error: Option<String>,
 }
 
-/// A one-shot HTTP listener on 127.0.0.1 for the OAuth redirect.
-async fn loopback() -> anyhow::Result<(
+/// A one-shot HTTP listener on 127.0.0.1:`port` (0: a free one) for the
+/// OAuth redirect.
+async fn loopback(
+    port: u16,
+) -> anyhow::Result<(
     u16,
     oneshot::Receiver<Callback>,
     tokio::task::JoinHandle<()>,
 )> {
-    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
         .await
-        .context("cannot listen on 127.0.0.1 for the browser's answer")?;
+        .with_context(|| format!("cannot listen on 127.0.0.1:{port} for the browser's answer"))?;
     let port = listener.local_addr()?.port();
     let (tx, rx) = oneshot::channel();
     let tx = std::sync::Arc::new(std::sync::Mutex::new(Some(tx)));
@@ -368,6 +385,118 @@ fn read_secret(prompt: &str) -> anyhow::Result<String> {
     Ok(secret)
 }
 
+/// Waits for the browser's answer and checks it belongs to this login.
+async fn answer(
+    code_rx: oneshot::Receiver<Callback>,
+    server: tokio::task::JoinHandle<()>,
+    state: &str,
+    who: &str,
+) -> anyhow::Result<String> {
+    let got = tokio::time::timeout(AUTHORIZE_WAIT, code_rx)
+        .await
+        .context("no answer from the browser within 10 minutes")?
+        .context("the loopback listener stopped")?;
+    server.abort();
+    if got.state != state {
+        bail!("the answer's state does not match this login; try again");
+    }
+    got.code.with_context(|| {
+        format!(
+            "{who} refused: {}",
+            got.error.as_deref().unwrap_or("no code in the answer")
+        )
+    })
+}
+
+/// The PKCE pair (RFC 7636): a random verifier of 64 unreserved
+/// characters and its S256 challenge.
+fn pkce() -> (String, String) {
+    use base64::Engine as _;
+    use chacha20poly1305::aead::rand_core::RngCore as _;
+    let mut bytes = [0u8; 48];
+    chacha20poly1305::aead::OsRng.fill_bytes(&mut bytes);
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let verifier = b64.encode(bytes);
+    let challenge = b64.encode(<sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+/// What `login x` found: the brand and the long-lived secret.
+struct XLogin {
+    handle: String,
+    user_id: String,
+    refresh_token: String,
+}
+
+async fn x(
+    client: &reqwest::Client,
+    client_id: &str,
+    port: u16,
+    authorize_url: &str,
+    api: &str,
+) -> anyhow::Result<XLogin> {
+    let api = api.trim_end_matches('/');
+    let (port, code_rx, server) = loopback(port).await?;
+    let redirect = format!("http://127.0.0.1:{port}/callback");
+    let (verifier, challenge) = pkce();
+    let state = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
+    let query = serde_urlencoded::to_string([
+        ("response_type", "code"),
+        ("client_id", client_id),
+        ("redirect_uri", redirect.as_str()),
+        ("scope", X_SCOPES),
+        ("state", state.as_str()),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ])
+    .context("building the authorize address")?;
+    eprintln!("Your X app's callback URL must be exactly {redirect}");
+    eprintln!("Open this address in your browser and approve guichet:\n  {authorize_url}?{query}");
+    eprintln!("(waiting for X to send you back to 127.0.0.1:{port})");
+    let code = answer(code_rx, server, &state, "X").await?;
+    let token = json(
+        client
+            .post(format!("{api}/2/oauth2/token"))
+            .form(&[
+                ("code", code.as_str()),
+                ("grant_type", "authorization_code"),
+                ("client_id", client_id),
+                ("redirect_uri", redirect.as_str()),
+                ("code_verifier", verifier.as_str()),
+            ])
+            .send()
+            .await
+            .context("exchanging the code")?,
+        "token exchange",
+    )
+    .await?;
+    let access = field(&token, "access_token", "token exchange")?;
+    let refresh_token = field(
+        &token,
+        "refresh_token",
+        "token exchange (scope offline.access)",
+    )?;
+    let me = json(
+        client
+            .get(format!("{api}/2/users/me"))
+            .bearer_auth(&access)
+            .send()
+            .await
+            .context("reading the account")?,
+        "token check",
+    )
+    .await?;
+    let data = me.get("data").cloned().unwrap_or_default();
+    let user_id = field(&data, "id", "token check")?;
+    let handle = field(&data, "username", "token check")?;
+    eprintln!("logged in as @{handle} ({user_id})");
+    Ok(XLogin {
+        handle,
+        user_id,
+        refresh_token,
+    })
+}
+
 async fn bluesky(
     client: &reqwest::Client,
     pds: &str,
@@ -407,5 +536,23 @@ mod tests {
             account["token_cmd"].as_str(),
             Some("pass show \"guichet/m\"")
         );
+    }
+
+    #[test]
+    fn the_pkce_challenge_is_the_s256_of_a_fresh_verifier() {
+        use base64::Engine as _;
+        let (verifier, challenge) = pkce();
+        assert!((43..=128).contains(&verifier.len()), "{verifier}");
+        assert!(
+            verifier
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+        );
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes());
+        assert_eq!(
+            challenge,
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+        );
+        assert_ne!(pkce().0, verifier, "random");
     }
 }

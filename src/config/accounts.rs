@@ -28,6 +28,13 @@
 //! ig_user_id = "17841405822304914"          # the professional account's Graph id
 //! page_id = "108254316790412"               # the linked Page (DMs go through it)
 //! token_cmd = "pass show guichet/facebook"  # the linked Page's token
+//!
+//! [[accounts]]
+//! network = "x"
+//! handle = "AtelierLumen"
+//! user_id = "1189034765221871616"           # GET /2/users/me
+//! client_id = "…"                           # the X app's: token_cmd prints a refresh token
+//! token_cmd = "pass show guichet/x"         # as `guichet login x` stored it
 //! ```
 
 use std::path::Path;
@@ -56,6 +63,7 @@ pub(super) struct RawAccount {
     business_id: Option<String>,
     organization: Option<String>,
     user_id: Option<String>,
+    client_id: Option<String>,
 }
 
 fn default_depth() -> usize {
@@ -169,6 +177,9 @@ pub struct NetworkIds {
     pub organization: Option<String>,
     /// Threads and X: the brand's numeric user id.
     pub user_id: Option<String>,
+    /// X: the app's OAuth 2.0 client id. When given, the account's token
+    /// is the refresh token from `guichet login x`, not an access token.
+    pub client_id: Option<String>,
 }
 
 /// The id key a network's account must have, and where to find it.
@@ -359,7 +370,20 @@ pub(super) fn parse(
             business_id: a.business_id.clone(),
             organization: a.organization.clone(),
             user_id: a.user_id.clone(),
+            client_id: a
+                .client_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_string),
         };
+        if ids.client_id.is_some() && network != Network::X {
+            bad(
+                "client_id",
+                format!("client_id is for x accounts, not {network}"),
+            );
+            continue;
+        }
         if let Some((key, what)) = required_id(network) {
             let given = match key {
                 "channel_id" => &ids.channel_id,
@@ -481,5 +505,23 @@ mod tests {
                 "{network}: {err}"
             );
         }
+    }
+
+    #[test]
+    fn an_x_account_may_name_its_client_id_and_only_x_may() {
+        let parse = |src: &str| {
+            crate::config::Config::parse(src, Path::new("/cfg/config.toml"), "/cfg".into())
+        };
+        let ok = parse(
+            "[[accounts]]\nnetwork = \"x\"\nhandle = \"AtelierLumen\"\nuser_id = \"118\"\nclient_id = \"cl-1\"\ntoken_env = \"T\"\n",
+        )
+        .unwrap();
+        assert_eq!(ok.accounts[0].ids.client_id.as_deref(), Some("cl-1"));
+        let err = parse(
+            "[[accounts]]\nnetwork = \"threads\"\nhandle = \"atelier\"\nuser_id = \"9\"\nclient_id = \"cl-1\"\ntoken_env = \"T\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("accounts.client_id"), "{err}");
     }
 }

@@ -23,6 +23,7 @@ use crate::networks::mastodon::MastodonConnector;
 use crate::networks::ratelimit::backoff;
 use crate::networks::threads::ThreadsConnector;
 use crate::networks::tiktok::TikTokConnector;
+use crate::networks::vault::{SessionVault, StoreVault};
 use crate::networks::x::XConnector;
 use crate::networks::youtube::YouTubeConnector;
 use crate::store::Store;
@@ -109,6 +110,15 @@ impl Connector for AnyConnector {
 
 /// Builds the connector for an account, reading its token.
 pub async fn connector_for(account: &AccountConfig) -> Result<AnyConnector, ConnectorError> {
+    connector_with(account, None).await
+}
+
+/// As [`connector_for`]; an X account with a `client_id` keeps its
+/// rotating token pair sealed in `vault` (in memory only without one).
+async fn connector_with(
+    account: &AccountConfig,
+    vault: Option<Arc<dyn SessionVault>>,
+) -> Result<AnyConnector, ConnectorError> {
     let source = account.token.clone();
     let token = tokio::task::spawn_blocking(move || source.resolve())
         .await
@@ -187,12 +197,18 @@ pub async fn connector_for(account: &AccountConfig) -> Result<AnyConnector, Conn
             &id(account, account.ids.user_id.as_deref())?,
             &token,
         )?)),
-        Network::X => Ok(AnyConnector::X(XConnector::new(
-            &account.base_url,
-            &account.handle,
-            &id(account, account.ids.user_id.as_deref())?,
-            &token,
-        )?)),
+        Network::X => {
+            let user_id = id(account, account.ids.user_id.as_deref())?;
+            Ok(AnyConnector::X(match account.ids.client_id.as_deref() {
+                // The token is a refresh token (`guichet login x`): the
+                // first call refreshes, unless an earlier run kept a pair.
+                Some(client_id) => {
+                    XConnector::new(&account.base_url, &account.handle, &user_id, "")?
+                        .with_refresh(client_id, &token, vault)
+                }
+                None => XConnector::new(&account.base_url, &account.handle, &user_id, &token)?,
+            }))
+        }
     }
 }
 
@@ -202,10 +218,9 @@ pub async fn connector_keeping(
     account: &AccountConfig,
     store: Arc<dyn Store>,
 ) -> Result<AnyConnector, ConnectorError> {
-    Ok(match connector_for(account).await? {
-        AnyConnector::Bluesky(c) => {
-            AnyConnector::Bluesky(c.with_vault(Arc::new(crate::networks::vault::StoreVault(store))))
-        }
+    let vault: Arc<dyn SessionVault> = Arc::new(StoreVault(store));
+    Ok(match connector_with(account, Some(vault.clone())).await? {
+        AnyConnector::Bluesky(c) => AnyConnector::Bluesky(c.with_vault(vault)),
         other => other,
     })
 }

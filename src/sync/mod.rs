@@ -91,6 +91,11 @@ pub async fn sync_once<C: Connector>(
             item.local.status = crate::model::Status::Done;
             item.local.read = true;
         }
+        // Most comment APIs give no language: guess it, so language views
+        // ("Complaints FR") work on every network.
+        for item in items.iter_mut().filter(|i| i.remote.lang.is_none()) {
+            item.remote.lang = crate::lang::detect(&item.remote.text);
+        }
         blocking(move || store.ingest(items).map(|(_, s)| s)).await?
     };
     if let Some(next) = fetched.cursor {

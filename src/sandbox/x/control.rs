@@ -113,6 +113,8 @@ impl X {
             access: TOKEN.to_string(),
             refresh: REFRESH_TOKEN.to_string(),
             refreshes: 0,
+            codes: BTreeMap::new(),
+            logins: 0,
             enterprise: false,
             requests: 0,
         };
@@ -329,6 +331,11 @@ impl X {
     /// The token stops working (X user tokens last 2 hours).
     pub fn expire_token(&self, expired: bool) {
         self.lock().token_expired = expired;
+    }
+
+    /// How many authorization codes were exchanged (`login x`).
+    pub fn logins(&self) -> u64 {
+        self.lock().logins
     }
 
     /// Refresh grants answered so far.

@@ -10,8 +10,11 @@
 //! `client-forbidden` unless the sandbox is set to Enterprise.
 //!
 //! - `read`: timelines, search, DM events.
-//! - `write`: posting, hiding, deleting, likes, muting, DMs, and the
-//!   refresh grant of `POST /2/oauth2/token` (rotating refresh tokens).
+//! - `write`: posting, hiding, deleting, likes, muting, DMs, and
+//!   `POST /2/oauth2/token`: the `authorization_code` grant (PKCE S256
+//!   checked) and the refresh grant (rotating refresh tokens).
+//! - `GET /i/oauth2/authorize` (as `x.com` serves it): the user approves
+//!   at once and the browser goes back to the loopback redirect.
 //! - `control`: creating, seeding from demo items, what tests do to it.
 //!
 //! State is kept: a reply posted is in the next read, a hidden reply reads
@@ -96,8 +99,21 @@ pub struct World {
     access: String,
     refresh: String,
     refreshes: u64,
+    /// Authorization codes not yet exchanged.
+    codes: BTreeMap<String, Grant>,
+    /// Codes exchanged for tokens.
+    logins: u64,
     enterprise: bool,
     requests: u64,
+}
+
+/// What an authorization code was issued for (PKCE, RFC 7636).
+#[derive(Debug, Clone)]
+struct Grant {
+    redirect_uri: String,
+    challenge: String,
+    /// `offline.access` was asked: a refresh token comes with the access.
+    offline: bool,
 }
 
 /// Control handle: the state and the fault queue, shared with the server.
@@ -357,5 +373,6 @@ pub fn router(app: X) -> Router {
         )
         .route("/2/dm_events/{id}", delete(write::dm_destroy))
         .route("/2/oauth2/token", post(write::token))
+        .route("/i/oauth2/authorize", get(write::authorize))
         .with_state(app)
 }

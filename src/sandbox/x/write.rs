@@ -1,7 +1,8 @@
 //! The X sandbox's writes: `POST /2/tweets` (replies, under the 2026
 //! "summoned" rule), `DELETE /2/tweets/:id`, `PUT /2/tweets/:id/hidden`,
 //! likes, muting, blocking, and DMs in a conversation or with a
-//! participant, each answering with X's documented `data` body.
+//! participant, each answering with X's documented `data` body; and
+//! X's OAuth 2.0: the authorize page and the token endpoint.
 
 // The errors here are finished HTTP answers, returned as they are.
 #![allow(clippy::result_large_err)]
@@ -13,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use serde_json::{Value, json};
 
-use super::{DmEvent, Tweet, X, gate, invalid, ok, problem};
+use super::{DmEvent, Grant, Tweet, X, gate, invalid, ok, problem};
 
 /// 403 for an unsummoned reply. The wording X uses is UNCONFIRMED in
 /// networks.md; this is the generic problem shape with X's explanation.
@@ -391,37 +392,152 @@ pub(super) async fn dm_destroy(
     ok(&app, StatusCode::OK, json!({ "data": { "deleted": true } }))
 }
 
-/// `POST /2/oauth2/token` with `grant_type=refresh_token`: a new access
-/// token and a new refresh token (the old one stops working), as X's
-/// OAuth 2.0 answers; a wrong token or client is `invalid_request`.
-pub(super) async fn token(State(app): State<X>, body: Bytes) -> Response {
-    let form: std::collections::HashMap<String, String> = String::from_utf8_lossy(&body)
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    let field = |k: &str| form.get(k).map_or("", String::as_str);
-    let answer = {
-        let mut st = app.lock();
-        if field("grant_type") != "refresh_token"
-            || field("client_id") != super::CLIENT_ID
-            || field("refresh_token") != st.refresh
-        {
-            let body = json!({
-                "error": "invalid_request",
-                "error_description": "Value passed for the token was invalid.",
-            });
-            return (StatusCode::BAD_REQUEST, axum::Json(body)).into_response();
+/// X's OAuth 2.0 error body (400).
+fn oauth_error(error: &str, description: &str) -> Response {
+    let body = json!({ "error": error, "error_description": description });
+    (StatusCode::BAD_REQUEST, axum::Json(body)).into_response()
+}
+
+/// `GET /i/oauth2/authorize` (on `x.com`): checks the client, the
+/// loopback redirect and the PKCE method, keeps the challenge, and, the
+/// user approving at once, sends the browser to
+/// `redirect_uri?state=…&code=…`. A wrong client or redirect is an error
+/// page, as X shows (it never redirects to an unregistered address).
+pub(super) async fn authorize(
+    State(app): State<X>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Response {
+    let q: std::collections::HashMap<String, String> =
+        serde_urlencoded::from_str(&raw.unwrap_or_default()).unwrap_or_default();
+    let field = |k: &str| q.get(k).map_or("", String::as_str);
+    let redirect_uri = field("redirect_uri");
+    let loopback = redirect_uri
+        .strip_prefix("http://127.0.0.1:")
+        .and_then(|rest| rest.split_once('/'))
+        .is_some_and(|(port, path)| port.parse::<u16>().is_ok() && path == "callback");
+    if field("client_id") != super::CLIENT_ID || !loopback {
+        return (
+            StatusCode::BAD_REQUEST,
+            "Something went wrong: you weren't able to give access to the App.",
+        )
+            .into_response();
+    }
+    let back = |params: &[(&str, &str)]| {
+        let query = serde_urlencoded::to_string(params).unwrap_or_default();
+        let mut resp = StatusCode::FOUND.into_response();
+        if let Ok(to) = axum::http::HeaderValue::from_str(&format!("{redirect_uri}?{query}")) {
+            resp.headers_mut().insert(axum::http::header::LOCATION, to);
         }
-        st.refreshes += 1;
-        st.access = format!("{}-{}", super::TOKEN, st.refreshes);
-        st.refresh = format!("{}-{}", super::REFRESH_TOKEN, st.refreshes);
-        st.token_expired = false;
-        json!({
-            "token_type": "bearer", "expires_in": 7200, "access_token": st.access,
-            "scope": "tweet.read tweet.write tweet.moderate.write users.read dm.read dm.write mute.write offline.access",
-            "refresh_token": st.refresh,
-        })
+        resp
+    };
+    let state = field("state");
+    let challenge = field("code_challenge");
+    if field("response_type") != "code"
+        || field("code_challenge_method") != "S256"
+        || challenge.is_empty()
+    {
+        return back(&[
+            ("error", "invalid_request"),
+            (
+                "error_description",
+                "response_type=code and a code_challenge with code_challenge_method=S256 are required",
+            ),
+            ("state", state),
+        ]);
+    }
+    let code = {
+        let mut st = app.lock();
+        let code = format!("sandbox-x-code-{:016x}", fastrand::u64(..));
+        let grant = Grant {
+            redirect_uri: redirect_uri.to_string(),
+            challenge: challenge.to_string(),
+            offline: field("scope").split(' ').any(|s| s == "offline.access"),
+        };
+        st.codes.insert(code.clone(), grant);
+        code
+    };
+    back(&[("state", state), ("code", code.as_str())])
+}
+
+/// The `authorization_code` grant: the code is used once, for the
+/// redirect it was issued for, with the verifier whose S256 is the kept
+/// challenge.
+fn exchange(app: &X, field: &dyn Fn(&str) -> String) -> Result<Value, Response> {
+    use base64::Engine as _;
+    let mut st = app.lock();
+    let Some(grant) = st.codes.remove(&field("code")) else {
+        return Err(oauth_error(
+            "invalid_request",
+            "Value passed for the authorization code was invalid.",
+        ));
+    };
+    let verifier = field("code_verifier");
+    let digest = <sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes());
+    let s256 = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest);
+    if field("redirect_uri") != grant.redirect_uri {
+        return Err(oauth_error(
+            "invalid_request",
+            "Value passed for the redirect uri did not match the uri of the authorization code.",
+        ));
+    }
+    if !(43..=128).contains(&verifier.len()) || s256 != grant.challenge {
+        return Err(oauth_error(
+            "invalid_request",
+            "Value passed for the code verifier did not match the code challenge.",
+        ));
+    }
+    st.logins += 1;
+    st.access = format!("{}-login-{}", super::TOKEN, st.logins);
+    st.refresh = format!("{}-login-{}", super::REFRESH_TOKEN, st.logins);
+    st.token_expired = false;
+    let mut answer = json!({
+        "token_type": "bearer", "expires_in": 7200, "access_token": st.access,
+        "scope": "tweet.read tweet.write tweet.moderate.write users.read dm.read dm.write mute.write",
+    });
+    if grant.offline {
+        answer["scope"] = json!(
+            "tweet.read tweet.write tweet.moderate.write users.read dm.read dm.write mute.write offline.access"
+        );
+        answer["refresh_token"] = json!(st.refresh);
+    }
+    Ok(answer)
+}
+
+/// `POST /2/oauth2/token`: the `authorization_code` grant (PKCE), or
+/// `grant_type=refresh_token`: a new access token and a new refresh
+/// token (the old one stops working), as X's OAuth 2.0 answers; a wrong
+/// code, verifier, token or client is `invalid_request`.
+pub(super) async fn token(State(app): State<X>, body: Bytes) -> Response {
+    let form: std::collections::HashMap<String, String> =
+        serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let field = |k: &str| form.get(k).map_or("", String::as_str);
+    if field("client_id") != super::CLIENT_ID {
+        return oauth_error(
+            "invalid_request",
+            "Value passed for the client id was invalid.",
+        );
+    }
+    let answer = match field("grant_type") {
+        "authorization_code" => match exchange(&app, &|k: &str| field(k).to_string()) {
+            Ok(answer) => answer,
+            Err(resp) => return resp,
+        },
+        "refresh_token" => {
+            let mut st = app.lock();
+            if field("refresh_token") != st.refresh {
+                return oauth_error("invalid_request", "Value passed for the token was invalid.");
+            }
+            st.refreshes += 1;
+            st.access = format!("{}-{}", super::TOKEN, st.refreshes);
+            st.refresh = format!("{}-{}", super::REFRESH_TOKEN, st.refreshes);
+            st.token_expired = false;
+            json!({
+                "token_type": "bearer", "expires_in": 7200, "access_token": st.access,
+                "scope": "tweet.read tweet.write tweet.moderate.write users.read dm.read dm.write mute.write offline.access",
+                "refresh_token": st.refresh,
+            })
+        }
+        _ => return oauth_error("unsupported_grant_type", "The grant type is not supported."),
     };
     ok(&app, StatusCode::OK, answer)
 }
