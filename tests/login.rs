@@ -291,3 +291,109 @@ async fn x_login_runs_pkce_on_the_loopback_and_stores_the_refresh_token() {
         assert_eq!(sandbox.x.refreshes(), 1);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn youtube_login_runs_google_pkce_on_the_loopback_and_stores_the_refresh_token() {
+    use guichet::sandbox::youtube::{CHANNEL_ID, CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN};
+    let sandbox = Sandbox::start(&[(Network::YouTube, "AtelierLumen")], &[])
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("yt-secret");
+    let api = sandbox.base_url(Network::YouTube);
+    let mut child = guichet(dir.path())
+        .args(["login", "youtube", "--client-id", CLIENT_ID])
+        .args(["--client-secret", CLIENT_SECRET])
+        .arg("--authorize-url")
+        .arg(format!("{api}/o/oauth2/v2/auth"))
+        .arg("--token-url")
+        .arg(format!("{api}/token"))
+        .arg("--api")
+        .arg(&api)
+        .arg("--store-cmd")
+        .arg(format!("cat > '{}'", secret.display()))
+        .arg("--token-cmd")
+        .arg(format!("cat '{}'", secret.display()))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (url, rest) = tokio::task::spawn_blocking(move || {
+        let mut lines = BufReader::new(stderr).lines();
+        let url = lines
+            .by_ref()
+            .map(Result::unwrap)
+            .find_map(|l| {
+                l.trim()
+                    .contains("/o/oauth2/v2/auth?")
+                    .then(|| l.trim().to_string())
+            })
+            .unwrap();
+        (url, lines)
+    })
+    .await
+    .unwrap();
+    let query: std::collections::HashMap<String, String> = reqwest::Url::parse(&url)
+        .unwrap()
+        .query_pairs()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(query["code_challenge_method"], "S256");
+    assert_eq!(
+        query["scope"],
+        "https://www.googleapis.com/auth/youtube.force-ssl"
+    );
+    assert_eq!(query["access_type"], "offline");
+    assert_eq!(query["prompt"], "consent");
+    assert!(query["redirect_uri"].starts_with("http://127.0.0.1:"));
+    // The browser: Google approves and sends it to the loopback address.
+    let page = reqwest::get(&url).await.unwrap();
+    assert!(page.status().is_success());
+    assert!(page.text().await.unwrap().contains("close this tab"));
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let err: Vec<String> = rest.map(Result::unwrap).collect();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{stdout} {err:?}");
+    assert_eq!(sandbox.youtube.logins(), 1);
+    assert_eq!(
+        std::fs::read_to_string(&secret).unwrap().trim(),
+        REFRESH_TOKEN
+    );
+    for token in [REFRESH_TOKEN, "ya29."] {
+        assert!(
+            !stdout.contains(token) && !err.iter().any(|l| l.contains(token)),
+            "never printed"
+        );
+    }
+    let config: toml::Value =
+        toml::from_str(stdout.trim_start_matches("# Add to config.toml:")).unwrap();
+    let account = &config["accounts"][0];
+    assert_eq!(account["network"].as_str(), Some("youtube"));
+    assert_eq!(account["channel_id"].as_str(), Some(CHANNEL_ID));
+    assert_eq!(account["client_id"].as_str(), Some(CLIENT_ID));
+    assert_eq!(account["client_secret"].as_str(), Some(CLIENT_SECRET));
+    assert_eq!(account["base_url"].as_str(), Some(api.as_str()));
+    // The printed block is a working config: the refresh token becomes an
+    // access token once, kept sealed for the next run.
+    std::fs::write(dir.path().join("config.toml"), &stdout).unwrap();
+    for _ in 0..2 {
+        let out = guichet(dir.path())
+            .arg("--config")
+            .arg(dir.path().join("config.toml"))
+            .arg("--store")
+            .arg(dir.path().join("store"))
+            .arg("accounts")
+            .output()
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("health    ok"),
+            "{} {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(sandbox.youtube.refreshes(), 1);
+    }
+}

@@ -21,6 +21,8 @@ use guichet::store::{SledStore, Store};
 use guichet::sync::{SyncError, sync_once};
 
 mod common;
+#[path = "sync_youtube/refresh.rs"]
+mod refresh;
 
 const ME: &str = "AtelierLumen";
 

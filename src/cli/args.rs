@@ -161,6 +161,35 @@ pub enum LoginCommand {
         #[command(flatten)]
         secret: SecretArgs,
     },
+    /// YouTube: Google's installed-app OAuth (loopback redirect, PKCE);
+    /// the refresh token is what is stored.
+    Youtube {
+        /// Your Google Cloud project's OAuth client id (type "Desktop app").
+        #[arg(long, value_name = "ID")]
+        client_id: String,
+        /// That client's secret (Google's desktop clients have one).
+        #[arg(long, value_name = "SECRET")]
+        client_secret: String,
+        /// Where the browser authorises guichet.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://accounts.google.com/o/oauth2/v2/auth"
+        )]
+        authorize_url: String,
+        /// Where the code (and later the refresh token) is exchanged.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://oauth2.googleapis.com/token"
+        )]
+        token_url: String,
+        /// The API host, for `channels.list?mine=true`.
+        #[arg(long, value_name = "URL", default_value = "https://www.googleapis.com")]
+        api: String,
+        #[command(flatten)]
+        secret: SecretArgs,
+    },
 }
 
 #[derive(Debug, Clone, ClapArgs)]

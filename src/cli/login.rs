@@ -12,6 +12,8 @@
 //!   the code is exchanged at `/2/oauth2/token`, the brand read with
 //!   `/2/users/me`, and the refresh token (scope `offline.access`) is the
 //!   secret kept: the connector turns it into access tokens.
+//! - YouTube (`login/youtube.rs`): Google's installed-app OAuth with PKCE
+//!   on a loopback redirect (any port); the refresh token is kept.
 //! - TikTok, LinkedIn, Threads: their logins need an https redirect the
 //!   user registers, so guichet prints the exact console steps and reads
 //!   the pasted token without echo.
@@ -19,6 +21,8 @@
 //! The secret then goes to `--store-cmd` on stdin, is read back through
 //! `--token-cmd` to prove the round trip, and the `[[accounts]]` block to
 //! paste in `config.toml` is printed.
+
+mod youtube;
 
 use std::io::Write as _;
 use std::process::{ExitCode, Stdio};
@@ -85,6 +89,25 @@ pub fn run(cmd: &LoginCommand) -> anyhow::Result<ExitCode> {
                 quote(client_id),
                 quote(&secret.token_cmd)
             );
+            (block, login.refresh_token, secret)
+        }
+        LoginCommand::Youtube {
+            client_id,
+            client_secret,
+            authorize_url,
+            token_url,
+            api,
+            secret,
+        } => {
+            let google = youtube::Google {
+                client_id,
+                client_secret,
+                authorize_url,
+                token_url,
+                api,
+            };
+            let login = runtime.block_on(youtube::login(&client, &google))?;
+            let block = youtube::block(&google, &login, &secret.token_cmd);
             (block, login.refresh_token, secret)
         }
     };
@@ -326,31 +349,30 @@ async fn loopback(
     let port = listener.local_addr()?.port();
     let (tx, rx) = oneshot::channel();
     let tx = std::sync::Arc::new(std::sync::Mutex::new(Some(tx)));
-    let app = axum::Router::new().route(
-        "/callback",
-        axum::routing::get(
-            move |axum::extract::RawQuery(raw): axum::extract::RawQuery| async move {
-                let q: std::collections::HashMap<String, String> =
-                    serde_urlencoded::from_str(&raw.unwrap_or_default()).unwrap_or_default();
-                let cb = Callback {
-                    code: q.get("code").cloned(),
-                    state: q.get("state").cloned().unwrap_or_default(),
-                    error: q
-                        .get("error_description")
-                        .or_else(|| q.get("error"))
-                        .cloned(),
-                };
-                let sender = tx
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner)
-                    .take();
-                if let Some(sender) = sender {
-                    let _ = sender.send(cb);
-                }
-                "guichet has its answer: you can close this tab."
-            },
-        ),
-    );
+    let handler = move |axum::extract::RawQuery(raw): axum::extract::RawQuery| async move {
+        let q: std::collections::HashMap<String, String> =
+            serde_urlencoded::from_str(&raw.unwrap_or_default()).unwrap_or_default();
+        let cb = Callback {
+            code: q.get("code").cloned(),
+            state: q.get("state").cloned().unwrap_or_default(),
+            error: q
+                .get("error_description")
+                .or_else(|| q.get("error"))
+                .cloned(),
+        };
+        let sender = tx
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(sender) = sender {
+            let _ = sender.send(cb);
+        }
+        "guichet has its answer: you can close this tab."
+    };
+    // X and Mastodon come back to `/callback`, Google to the bare address.
+    let app = axum::Router::new()
+        .route("/callback", axum::routing::get(handler.clone()))
+        .route("/", axum::routing::get(handler));
     let server = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             tracing::warn!("login listener: {e}");

@@ -35,6 +35,14 @@
 //! user_id = "1189034765221871616"           # GET /2/users/me
 //! client_id = "…"                           # the X app's: token_cmd prints a refresh token
 //! token_cmd = "pass show guichet/x"         # as `guichet login x` stored it
+//!
+//! [[accounts]]
+//! network = "youtube"
+//! handle = "AtelierLumen"
+//! channel_id = "UCq7Xh2LmR4tVb9sKd3eWnPa"
+//! client_id = "….apps.googleusercontent.com" # with client_secret: token_cmd prints a refresh token
+//! client_secret = "…"                        # token_url defaults to https://oauth2.googleapis.com/token
+//! token_cmd = "pass show guichet/youtube"    # as `guichet login youtube` stored it
 //! ```
 
 use std::path::Path;
@@ -64,6 +72,8 @@ pub(super) struct RawAccount {
     organization: Option<String>,
     user_id: Option<String>,
     client_id: Option<String>,
+    client_secret: Option<String>,
+    token_url: Option<String>,
 }
 
 fn default_depth() -> usize {
@@ -177,9 +187,14 @@ pub struct NetworkIds {
     pub organization: Option<String>,
     /// Threads and X: the brand's numeric user id.
     pub user_id: Option<String>,
-    /// X: the app's OAuth 2.0 client id. When given, the account's token
-    /// is the refresh token from `guichet login x`, not an access token.
+    /// X and YouTube: the app's OAuth 2.0 client id. When given, the
+    /// account's token is the refresh token from `guichet login x|youtube`,
+    /// not an access token.
     pub client_id: Option<String>,
+    /// YouTube: the Google desktop client's secret (sent with refreshes).
+    pub client_secret: Option<String>,
+    /// YouTube: where refreshes go (default Google's token endpoint).
+    pub token_url: Option<String>,
 }
 
 /// The id key a network's account must have, and where to find it.
@@ -376,11 +391,29 @@ pub(super) fn parse(
                 .map(str::trim)
                 .filter(|c| !c.is_empty())
                 .map(str::to_string),
+            client_secret: a.client_secret.clone().filter(|c| !c.trim().is_empty()),
+            token_url: a.token_url.clone().filter(|c| !c.trim().is_empty()),
         };
-        if ids.client_id.is_some() && network != Network::X {
+        if ids.client_id.is_some() && !matches!(network, Network::X | Network::YouTube) {
             bad(
                 "client_id",
-                format!("client_id is for x accounts, not {network}"),
+                format!("client_id is for x and youtube accounts, not {network}"),
+            );
+            continue;
+        }
+        if (ids.client_secret.is_some() || ids.token_url.is_some()) && network != Network::YouTube {
+            let key = if ids.client_secret.is_some() {
+                "client_secret"
+            } else {
+                "token_url"
+            };
+            bad(key, format!("{key} is for youtube accounts, not {network}"));
+            continue;
+        }
+        if ids.client_secret.is_some() && ids.client_id.is_none() {
+            bad(
+                "client_secret",
+                "client_secret goes with client_id".to_string(),
             );
             continue;
         }
@@ -508,7 +541,7 @@ mod tests {
     }
 
     #[test]
-    fn an_x_account_may_name_its_client_id_and_only_x_may() {
+    fn x_and_youtube_accounts_may_name_their_client_id_and_only_they_may() {
         let parse = |src: &str| {
             crate::config::Config::parse(src, Path::new("/cfg/config.toml"), "/cfg".into())
         };
@@ -523,5 +556,17 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("accounts.client_id"), "{err}");
+        let yt = parse(
+            "[[accounts]]\nnetwork = \"youtube\"\nhandle = \"AtelierLumen\"\nchannel_id = \"UCq7\"\nclient_id = \"cl-2\"\nclient_secret = \"s-2\"\ntoken_env = \"T\"\n",
+        )
+        .unwrap();
+        assert_eq!(yt.accounts[0].ids.client_id.as_deref(), Some("cl-2"));
+        assert_eq!(yt.accounts[0].ids.client_secret.as_deref(), Some("s-2"));
+        let err = parse(
+            "[[accounts]]\nnetwork = \"x\"\nhandle = \"AtelierLumen\"\nuser_id = \"118\"\nclient_id = \"cl-1\"\nclient_secret = \"s\"\ntoken_env = \"T\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("accounts.client_secret"), "{err}");
     }
 }

@@ -23,12 +23,16 @@ pub enum YouTubeCall {
     SetModerationStatus,
     CommentsDelete,
     CommentThreadsInsert,
+    /// `channels.list?mine=true` (login finds the channel).
+    ChannelsList,
 }
 
 impl YouTubeCall {
     pub fn cost(self) -> u32 {
         match self {
-            YouTubeCall::CommentThreadsList | YouTubeCall::CommentsList => 1,
+            YouTubeCall::CommentThreadsList
+            | YouTubeCall::CommentsList
+            | YouTubeCall::ChannelsList => 1,
             YouTubeCall::CommentsInsert
             | YouTubeCall::CommentsUpdate
             | YouTubeCall::SetModerationStatus

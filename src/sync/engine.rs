@@ -113,8 +113,8 @@ pub async fn connector_for(account: &AccountConfig) -> Result<AnyConnector, Conn
     connector_with(account, None).await
 }
 
-/// As [`connector_for`]; an X account with a `client_id` keeps its
-/// rotating token pair sealed in `vault` (in memory only without one).
+/// As [`connector_for`]; an X or YouTube account with a `client_id` keeps
+/// its tokens sealed in `vault` (in memory only without one).
 async fn connector_with(
     account: &AccountConfig,
     vault: Option<Arc<dyn SessionVault>>,
@@ -173,12 +173,29 @@ async fn connector_with(
                 )),
             }
         }
-        Network::YouTube => Ok(AnyConnector::YouTube(YouTubeConnector::new(
-            &account.base_url,
-            &account.handle,
-            &id(account, account.ids.channel_id.as_deref())?,
-            &token,
-        )?)),
+        Network::YouTube => {
+            let channel_id = id(account, account.ids.channel_id.as_deref())?;
+            Ok(AnyConnector::YouTube(
+                match account.ids.client_id.as_deref() {
+                    // The token is a refresh token (`guichet login youtube`).
+                    Some(client_id) => {
+                        let oauth = crate::networks::youtube::OAuthClient {
+                            client_id: client_id.to_string(),
+                            client_secret: account.ids.client_secret.clone().unwrap_or_default(),
+                            token_url: account.ids.token_url.clone(),
+                        };
+                        YouTubeConnector::new(&account.base_url, &account.handle, &channel_id, "")?
+                            .with_refresh(&oauth, &token, vault)
+                    }
+                    None => YouTubeConnector::new(
+                        &account.base_url,
+                        &account.handle,
+                        &channel_id,
+                        &token,
+                    )?,
+                },
+            ))
+        }
         Network::LinkedIn => Ok(AnyConnector::LinkedIn(LinkedInConnector::new(
             &account.base_url,
             &account.handle,

@@ -39,8 +39,11 @@ pub(super) fn err(kind: ErrorKind, message: impl Into<String>) -> ConnectorError
 pub(super) struct Client {
     /// `{base}/youtube/v3`.
     root: String,
-    token: Secret,
-    client: reqwest::Client,
+    /// The access token (replaced when a refresh brings a new one).
+    token: Arc<Mutex<Secret>>,
+    /// Set when the account's token is a refresh token (`session.rs`).
+    pub(super) refresher: Option<Arc<super::session::Refresher>>,
+    pub(super) client: reqwest::Client,
     quota: Arc<Mutex<QuotaDay>>,
 }
 
@@ -54,10 +57,27 @@ impl Client {
             .map_err(|e| err(ErrorKind::Transient, format!("HTTP client: {e}")))?;
         Ok(Client {
             root: format!("{}/youtube/v3", base.trim_end_matches('/')),
-            token: Secret(token.to_string()),
+            token: Arc::new(Mutex::new(Secret(token.to_string()))),
+            refresher: None,
             client,
             quota: Arc::new(Mutex::new(QuotaDay::new(daily, Utc::now()))),
         })
+    }
+
+    pub(super) fn root(&self) -> &str {
+        &self.root
+    }
+
+    pub(super) fn token(&self) -> String {
+        self.token
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .0
+            .clone()
+    }
+
+    pub(super) fn set_token(&self, token: &str) {
+        *self.token.lock().unwrap_or_else(PoisonError::into_inner) = Secret(token.to_string());
     }
 
     pub(super) fn ledger(&self) -> MutexGuard<'_, QuotaDay> {
@@ -102,14 +122,19 @@ impl Client {
                     format!("bad URL for {resource}: {e}"),
                 )
             })?;
+        if self.refresher.is_some() && self.token().is_empty() {
+            super::session::refresh(self, "").await?;
+        }
         let mut attempt = 0;
+        let mut refreshed = false;
         loop {
             attempt += 1;
             self.spend(call)?;
+            let used = self.token();
             let mut req = self
                 .client
                 .request(method.clone(), url.clone())
-                .bearer_auth(&self.token.0);
+                .bearer_auth(&used);
             if let Some(body) = body {
                 req = req.json(body);
             }
@@ -117,6 +142,12 @@ impl Client {
                 Ok(v) => return Ok(v),
                 Err(e) => e,
             };
+            if failure.kind == ErrorKind::AuthExpired && self.refresher.is_some() && !refreshed {
+                // Access tokens last about an hour: get a new one, retry once.
+                refreshed = true;
+                super::session::refresh(self, &used).await?;
+                continue;
+            }
             let wait = match &failure.kind {
                 ErrorKind::Transient if attempt < MAX_ATTEMPTS => ratelimit::backoff(
                     attempt,
@@ -203,5 +234,6 @@ pub(super) fn name(call: YouTubeCall) -> &'static str {
         YouTubeCall::SetModerationStatus => "comments.setModerationStatus",
         YouTubeCall::CommentsDelete => "comments.delete",
         YouTubeCall::CommentThreadsInsert => "commentThreads.insert",
+        YouTubeCall::ChannelsList => "channels.list",
     }
 }

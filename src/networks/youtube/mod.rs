@@ -16,14 +16,14 @@
 //! capability table before anything is sent.
 //!
 //! Tokens: the access token comes from `token_cmd` and lives in memory
-//! only; `Debug` redacts it. Google access tokens last about an hour; a
-//! refresh needs the client id (and secret, for a desktop client) plus the
-//! refresh token, sent to `https://oauth2.googleapis.com/token` with
-//! `grant_type=refresh_token` — not done here: an expired token is
-//! reported as `AuthExpired` and `token_cmd` is expected to print a fresh one.
+//! only; `Debug` redacts it. With the OAuth client configured
+//! (`session.rs`), `token_cmd` prints the refresh token from `guichet login
+//! youtube` and the connector gets access tokens itself; otherwise an
+//! expired token is `AuthExpired` and `token_cmd` must print a fresh one.
 
 mod client;
 mod read;
+mod session;
 
 use chrono::Utc;
 use reqwest::Method;
@@ -37,6 +37,7 @@ use crate::model::{Item, Kind, Network};
 use client::{Client, err};
 
 pub use read::{OVERLAP, REPLY_LOOKBACK, SyncCursor, WRITE_RESERVE};
+pub use session::{DEFAULT_TOKEN_URL, OAuthClient};
 
 /// The real API's host (paths are `/youtube/v3/...`).
 pub const DEFAULT_BASE: &str = "https://www.googleapis.com";

@@ -25,6 +25,7 @@ impl YouTube {
             used: 0,
             calls: 0,
             max_page: None,
+            oauth: oauth::OAuth::default(),
         };
         YouTube {
             state: Arc::new(Mutex::new(state)),

@@ -3,7 +3,8 @@
 //! `commentThreads.list` (`allThreadsRelatedToChannelId` / `videoId`,
 //! `moderationStatus`, `order`, `textFormat`, `maxResults`, `pageToken`,
 //! a few replies inlined), `comments.list?parentId=`, `comments.insert`,
-//! `comments.setModerationStatus` (204) and `comments.delete` (204).
+//! `comments.setModerationStatus` (204) and `comments.delete` (204),
+//! `channels.list?mine=true`, and Google's installed-app OAuth (`oauth.rs`).
 //!
 //! State is kept: a reply posted is in the next read; a held comment leaves
 //! the public list and shows under `moderationStatus=heldForReview`; a
@@ -15,6 +16,9 @@
 //! answers 403 `quotaExceeded`. The control handle is in `control.rs`.
 
 mod control;
+mod oauth;
+
+pub use oauth::{CLIENT_ID, CLIENT_SECRET, REFRESH_TOKEN};
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -67,6 +71,7 @@ pub struct ChannelState {
     used: u32,
     calls: usize,
     max_page: Option<usize>,
+    oauth: oauth::OAuth,
 }
 
 /// Control handle: the channel's state and its fault queue.
@@ -232,6 +237,9 @@ pub fn router(app: YouTube) -> Router {
         .route("/youtube/v3/commentThreads", any(handle))
         .route("/youtube/v3/comments", any(handle))
         .route("/youtube/v3/comments/setModerationStatus", any(handle))
+        .route("/youtube/v3/channels", any(handle))
+        .route("/o/oauth2/v2/auth", axum::routing::get(oauth::authorize))
+        .route("/token", axum::routing::post(oauth::token))
         .with_state(app)
 }
 
@@ -243,6 +251,7 @@ fn cost(method: &Method, path: &str) -> YouTubeCall {
         ("POST", _) => YouTubeCall::CommentsInsert,
         ("PUT", _) => YouTubeCall::CommentsUpdate,
         ("DELETE", _) => YouTubeCall::CommentsDelete,
+        ("GET", "channels") => YouTubeCall::ChannelsList,
         _ => YouTubeCall::CommentsList,
     }
 }
@@ -293,13 +302,13 @@ async fn handle(
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    if bearer != Some(TOKEN) {
+    let mut st = app.lock();
+    if !bearer.is_some_and(|b| b == TOKEN || st.oauth.access.iter().any(|a| a == b)) {
         return unauthenticated();
     }
     let call = cost(&method, uri.path());
     let q: Vec<(String, String)> = uri.query().map(form).unwrap_or_default();
     let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str());
-    let mut st = app.lock();
     if st.used.saturating_add(call.cost()) > st.daily {
         return error(
             StatusCode::FORBIDDEN,
@@ -341,6 +350,7 @@ fn route(
     let resource = path.rsplit('/').next().unwrap_or_default();
     match (method.as_str(), resource) {
         ("GET", "commentThreads") => list_threads(st, get).map(Some),
+        ("GET", "channels") => oauth::channels(st, get).map(Some),
         ("GET", "comments") => {
             let Some(parent) = get("parentId") else {
                 return Err(bad(
