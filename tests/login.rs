@@ -397,3 +397,79 @@ async fn youtube_login_runs_google_pkce_on_the_loopback_and_stores_the_refresh_t
         assert_eq!(sandbox.youtube.refreshes(), 1);
     }
 }
+
+fn tiktok_login(dir: &std::path::Path, api: &str, refresh_token: &str) -> std::process::Output {
+    use guichet::sandbox::tiktok::{APP_ID, APP_SECRET};
+    let secret = dir.join("tt-secret");
+    let mut child = guichet(dir)
+        .args(["login", "tiktok", "--client-id", APP_ID])
+        .args(["--client-secret", APP_SECRET, "--api", api])
+        .arg("--store-cmd")
+        .arg(format!("cat > '{}'", secret.display()))
+        .arg("--token-cmd")
+        .arg(format!("cat '{}'", secret.display()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{refresh_token}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tiktok_login_with_the_app_checks_and_stores_the_refresh_token() {
+    use guichet::sandbox::tiktok::{APP_ID, BUSINESS_ID, REFRESH_TOKEN};
+    let sandbox = Sandbox::start(&[(Network::TikTok, "atelierlumen")], &[])
+        .await
+        .unwrap();
+    let api = sandbox.base_url(Network::TikTok);
+    let dir = tempfile::tempdir().unwrap();
+
+    // A refresh token TikTok refuses is not kept.
+    let refused = tokio::task::spawn_blocking({
+        let (dir, api) = (dir.path().to_path_buf(), api.clone());
+        move || tiktok_login(&dir, &api, "not-the-refresh-token")
+    })
+    .await
+    .unwrap();
+    assert!(!refused.status.success());
+    assert!(!String::from_utf8_lossy(&refused.stderr).contains("not-the-refresh-token"));
+    assert!(!dir.path().join("tt-secret").exists());
+    assert_eq!(sandbox.tiktok.refreshes(), 0);
+
+    let out = tokio::task::spawn_blocking({
+        let (dir, api) = (dir.path().to_path_buf(), api.clone());
+        move || tiktok_login(&dir, &api, REFRESH_TOKEN)
+    })
+    .await
+    .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    );
+    assert!(out.status.success(), "{stdout} {stderr}");
+    assert!(
+        stderr.contains("data.refresh_token") && stderr.contains("not the access token"),
+        "{stderr}"
+    );
+    assert_eq!(sandbox.tiktok.refreshes(), 1, "checked by refreshing once");
+    // What is kept is the refresh token the answer carries (rotated).
+    let kept = std::fs::read_to_string(dir.path().join("tt-secret")).unwrap();
+    assert_eq!(kept.trim(), sandbox.tiktok.current_refresh_token());
+    for secret in [REFRESH_TOKEN, kept.trim()] {
+        assert!(
+            !stdout.contains(secret) && !stderr.contains(secret),
+            "never printed"
+        );
+    }
+    let config: toml::Value =
+        toml::from_str(stdout.trim_start_matches("# Add to config.toml:")).unwrap();
+    let account = &config["accounts"][0];
+    assert_eq!(account["network"].as_str(), Some("tiktok"));
+    assert_eq!(account["business_id"].as_str(), Some(BUSINESS_ID));
+    assert_eq!(account["client_id"].as_str(), Some(APP_ID));
+    assert!(account["client_secret"].as_str().is_some());
+    assert_eq!(account["base_url"].as_str(), Some(api.as_str()));
+    assert!(account["token_cmd"].as_str().unwrap().contains("tt-secret"));
+}

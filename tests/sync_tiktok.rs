@@ -20,6 +20,8 @@ use guichet::store::{SledStore, Store};
 use guichet::sync::{SyncError, sync_once};
 
 mod common;
+#[path = "sync_tiktok/refresh.rs"]
+mod refresh;
 
 const ME: &str = "atelierlumen";
 

@@ -124,7 +124,23 @@ pub enum LoginCommand {
         secret: SecretArgs,
     },
     /// TikTok has no CLI login: explains how to get a token, then keeps it.
+    /// With the app's --client-id and --client-secret, the token pasted is
+    /// the refresh token, checked by refreshing once.
     Tiktok {
+        /// The app's App ID; with it, guichet keeps the refresh token and
+        /// renews the 24-hour access tokens itself.
+        #[arg(long, value_name = "APP_ID", requires = "client_secret")]
+        client_id: Option<String>,
+        /// The app's secret (goes with --client-id).
+        #[arg(long, value_name = "SECRET", requires = "client_id")]
+        client_secret: Option<String>,
+        /// The API host the refresh is checked against.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://business-api.tiktok.com"
+        )]
+        api: String,
         #[command(flatten)]
         secret: SecretArgs,
     },

@@ -16,7 +16,10 @@
 //!   on a loopback redirect (any port); the refresh token is kept.
 //! - TikTok, LinkedIn, Threads: their logins need an https redirect the
 //!   user registers, so guichet prints the exact console steps and reads
-//!   the pasted token without echo.
+//!   the pasted token without echo. TikTok with `--client-id` and
+//!   `--client-secret`: the pasted token is the refresh token, checked by
+//!   refreshing once (which gives the `open_id`); the refresh token the
+//!   answer carries (TikTok may rotate it) is the one kept.
 //!
 //! The secret then goes to `--store-cmd` on stdin, is read back through
 //! `--token-cmd` to prove the round trip, and the `[[accounts]]` block to
@@ -69,7 +72,17 @@ pub fn run(cmd: &LoginCommand) -> anyhow::Result<ExitCode> {
             let block = account_block("bluesky", handle, pds, &secret.token_cmd);
             (block, password, secret)
         }
-        LoginCommand::Tiktok { secret } => pasted(Pasted::TIKTOK, secret)?,
+        LoginCommand::Tiktok {
+            client_id: Some(client_id),
+            client_secret: Some(client_secret),
+            api,
+            secret,
+        } => {
+            let (block, refresh_token) =
+                runtime.block_on(tiktok(client_id, client_secret, api, &secret.token_cmd))?;
+            (block, refresh_token, secret)
+        }
+        LoginCommand::Tiktok { secret, .. } => pasted(Pasted::TIKTOK, secret)?,
         LoginCommand::Linkedin { secret } => pasted(Pasted::LINKEDIN, secret)?,
         LoginCommand::Threads { secret } => pasted(Pasted::THREADS, secret)?,
         LoginCommand::X {
@@ -158,6 +171,47 @@ impl Pasted {
   3. Paste it below. Your Threads user id is given by GET https://graph.threads.net/v1.0/me?fields=id,username.",
         config: "user_id = \"THREADS_USER_ID\"\n",
     };
+}
+
+/// TikTok's steps when guichet keeps the refresh token.
+const TIKTOK_REFRESH_STEPS: &str = "TikTok's login needs an https redirect you control, so guichet cannot run it from a terminal.
+  1. In the TikTok API for Business developer portal, open your app (App Detail > Basic Information)
+     and copy its authorization URL; add &state=guichet and open it signed in as the brand account.
+  2. TikTok redirects to your app's https redirect URL with ?auth_code=…; within 10 minutes, exchange it:
+     POST https://business-api.tiktok.com/open_api/v1.3/tt_user/oauth2/token/
+     {\"client_id\": APP_ID, \"client_secret\": SECRET, \"grant_type\": \"authorization_code\", \"auth_code\": CODE, \"redirect_uri\": URL}
+  3. Paste data.refresh_token below (not the access token): it lasts a year, and guichet renews the
+     24-hour access tokens from it. guichet checks it by refreshing once and reads your open_id.";
+
+/// `guichet login tiktok --client-id … --client-secret …`: reads the
+/// pasted refresh token, checks it by refreshing once against `api`, and
+/// returns the config block and the refresh token to keep (the answer's:
+/// TikTok may rotate it on a refresh).
+async fn tiktok(
+    client_id: &str,
+    client_secret: &str,
+    api: &str,
+    token_cmd: &str,
+) -> anyhow::Result<(String, String)> {
+    eprintln!("{TIKTOK_REFRESH_STEPS}\n");
+    let pasted = read_secret("tiktok refresh token: ")?;
+    let got = crate::networks::tiktok::check_refresh(api, client_id, client_secret, &pasted)
+        .await
+        .map_err(|e| anyhow::anyhow!("the refresh token was not accepted: {}", e.message))?;
+    if got.open_id.is_empty() {
+        bail!("the refresh answer has no open_id");
+    }
+    eprintln!("refresh token accepted (open_id {})", got.open_id);
+    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let block = format!(
+        "[[accounts]]\nnetwork = \"tiktok\"\nhandle = \"YOUR_HANDLE\"\nbase_url = {}\nbusiness_id = {}\nclient_id = {}\nclient_secret = {}\ntoken_cmd = {}  # prints the refresh token\n",
+        quote(api.trim_end_matches('/')),
+        quote(&got.open_id),
+        quote(client_id),
+        quote(client_secret),
+        quote(token_cmd)
+    );
+    Ok((block, got.refresh_token))
 }
 
 /// Explains the console steps, reads the pasted token without echo, keeps

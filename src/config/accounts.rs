@@ -43,6 +43,14 @@
 //! client_id = "….apps.googleusercontent.com" # with client_secret: token_cmd prints a refresh token
 //! client_secret = "…"                        # token_url defaults to https://oauth2.googleapis.com/token
 //! token_cmd = "pass show guichet/youtube"    # as `guichet login youtube` stored it
+//!
+//! [[accounts]]
+//! network = "tiktok"
+//! handle = "atelierlumen"
+//! business_id = "…"                          # the open_id
+//! client_id = "…"                            # the App ID, with client_secret:
+//! client_secret = "…"                        # token_cmd prints a refresh token
+//! token_cmd = "pass show guichet/tiktok"     # as `guichet login tiktok` stored it
 //! ```
 
 use std::path::Path;
@@ -394,20 +402,35 @@ pub(super) fn parse(
             client_secret: a.client_secret.clone().filter(|c| !c.trim().is_empty()),
             token_url: a.token_url.clone().filter(|c| !c.trim().is_empty()),
         };
-        if ids.client_id.is_some() && !matches!(network, Network::X | Network::YouTube) {
+        if ids.client_id.is_some()
+            && !matches!(network, Network::X | Network::YouTube | Network::TikTok)
+        {
             bad(
                 "client_id",
-                format!("client_id is for x and youtube accounts, not {network}"),
+                format!("client_id is for x, youtube and tiktok accounts, not {network}"),
             );
             continue;
         }
-        if (ids.client_secret.is_some() || ids.token_url.is_some()) && network != Network::YouTube {
-            let key = if ids.client_secret.is_some() {
-                "client_secret"
-            } else {
-                "token_url"
-            };
-            bad(key, format!("{key} is for youtube accounts, not {network}"));
+        if ids.client_secret.is_some() && !matches!(network, Network::YouTube | Network::TikTok) {
+            bad(
+                "client_secret",
+                format!("client_secret is for youtube and tiktok accounts, not {network}"),
+            );
+            continue;
+        }
+        if ids.token_url.is_some() && network != Network::YouTube {
+            bad(
+                "token_url",
+                format!("token_url is for youtube accounts, not {network}"),
+            );
+            continue;
+        }
+        // TikTok's refresh needs the app's secret too.
+        if network == Network::TikTok && ids.client_id.is_some() && ids.client_secret.is_none() {
+            bad(
+                "client_secret",
+                "a tiktok client_id goes with client_secret".to_string(),
+            );
             continue;
         }
         if ids.client_secret.is_some() && ids.client_id.is_none() {
@@ -568,5 +591,35 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("accounts.client_secret"), "{err}");
+    }
+
+    #[test]
+    fn tiktok_accounts_may_name_their_client_id_with_its_secret() {
+        let parse = |src: &str| {
+            crate::config::Config::parse(src, Path::new("/cfg/config.toml"), "/cfg".into())
+        };
+        let head = "[[accounts]]\nnetwork = \"tiktok\"\nhandle = \"atelier\"\nbusiness_id = \"open-1\"\ntoken_env = \"T\"\n";
+        let ok = parse(&format!(
+            "{head}client_id = \"app-1\"\nclient_secret = \"s-1\"\n"
+        ))
+        .unwrap();
+        assert_eq!(ok.accounts[0].ids.client_id.as_deref(), Some("app-1"));
+        assert_eq!(ok.accounts[0].ids.client_secret.as_deref(), Some("s-1"));
+        let err = parse(&format!("{head}client_id = \"app-1\"\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("accounts.client_secret"), "{err}");
+        let err = parse(&format!(
+            "{head}client_id = \"app-1\"\nclient_secret = \"s-1\"\ntoken_url = \"https://t\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("accounts.token_url"), "{err}");
+        let err = parse(
+            "[[accounts]]\nnetwork = \"linkedin\"\nhandle = \"a\"\norganization = \"1\"\nclient_id = \"c\"\nclient_secret = \"s\"\ntoken_env = \"T\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("accounts.client_id"), "{err}");
     }
 }

@@ -113,7 +113,7 @@ pub async fn connector_for(account: &AccountConfig) -> Result<AnyConnector, Conn
     connector_with(account, None).await
 }
 
-/// As [`connector_for`]; an X or YouTube account with a `client_id` keeps
+/// As [`connector_for`]; an X, YouTube or TikTok account with a `client_id` keeps
 /// its tokens sealed in `vault` (in memory only without one).
 async fn connector_with(
     account: &AccountConfig,
@@ -202,12 +202,27 @@ async fn connector_with(
             &id(account, account.ids.organization.as_deref())?,
             &token,
         )?)),
-        Network::TikTok => Ok(AnyConnector::TikTok(TikTokConnector::new(
-            &account.base_url,
-            &account.handle,
-            &id(account, account.ids.business_id.as_deref())?,
-            &token,
-        )?)),
+        Network::TikTok => {
+            let business_id = id(account, account.ids.business_id.as_deref())?;
+            Ok(AnyConnector::TikTok(
+                match account.ids.client_id.as_deref() {
+                    // The token is a refresh token (`guichet login tiktok`
+                    // with --client-id): the first call refreshes, unless an
+                    // earlier run kept a valid access token.
+                    Some(client_id) => {
+                        let secret = account.ids.client_secret.clone().unwrap_or_default();
+                        TikTokConnector::new(&account.base_url, &account.handle, &business_id, "")?
+                            .with_refresh(client_id, &secret, &token, vault)
+                    }
+                    None => TikTokConnector::new(
+                        &account.base_url,
+                        &account.handle,
+                        &business_id,
+                        &token,
+                    )?,
+                },
+            ))
+        }
         Network::Threads => Ok(AnyConnector::Threads(ThreadsConnector::new(
             &account.base_url,
             &account.handle,

@@ -4,7 +4,8 @@
 //! in the `Access-Token` header and the account's `open_id` as
 //! `business_id` on every call.
 //!
-//! Reading is in `read.rs`, the client and its envelope in `wire.rs`.
+//! Reading is in `read.rs`, the client and its envelope in `wire.rs`,
+//! the refresh of the 24-hour access token in `session.rs`.
 //! Writing: reply (`business/comment/reply/create/`), like/unlike
 //! (`business/comment/like/`), hide/unhide (`business/comment/hide/`),
 //! delete our own comments (`business/comment/delete/`), each checked
@@ -17,6 +18,7 @@
 //! the entry is skipped rather than rounded.
 
 mod read;
+mod session;
 mod wire;
 
 use chrono::{DateTime, Utc};
@@ -30,6 +32,7 @@ use crate::networks::error::{ConnectorError, ErrorKind};
 use crate::networks::graph::{self, Pass};
 
 pub use read::{VIDEO_FIELDS, WATCHED_VIDEOS};
+pub use session::{REFRESH_PATH, Refreshed, check_refresh};
 use wire::{Wire, err};
 
 /// The API host; the version path is added by [`TikTokConnector::new`].
@@ -51,7 +54,8 @@ impl TikTokConnector {
     /// `http://127.0.0.1:P/tiktok`); `/open_api/v1.3` is added here.
     /// `account` names the account in item ids (its handle), `business_id`
     /// is the `open_id` the token answer gave, `token` the account holder's
-    /// access token (24 h; refreshing it is the login layer's job).
+    /// access token (24 h; see [`TikTokConnector::with_refresh`] to keep
+    /// one alive from a refresh token).
     pub fn new(
         base: &str,
         account: &str,

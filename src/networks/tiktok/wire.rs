@@ -8,6 +8,7 @@
 //! waited out once, anything else returned at once) and the shared
 //! [`ratelimit::parse`] and [`ConnectorError::from_response`].
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -26,8 +27,11 @@ const MAX_BACKOFF: Duration = Duration::from_secs(8);
 pub struct Wire {
     /// `https://business-api.tiktok.com/open_api/v1.3` (or the sandbox's).
     root: String,
-    token: String,
-    client: reqwest::Client,
+    /// The access token (replaced when a refresh brings a new one).
+    token: Arc<Mutex<String>>,
+    /// Set when the account's token is a refresh token (`session.rs`).
+    pub(super) refresher: Option<Arc<super::session::Refresher>>,
+    pub(super) client: reqwest::Client,
 }
 
 impl std::fmt::Debug for Wire {
@@ -35,6 +39,7 @@ impl std::fmt::Debug for Wire {
         f.debug_struct("Wire")
             .field("root", &self.root)
             .field("token", &"…")
+            .field("refresher", &self.refresher)
             .finish()
     }
 }
@@ -53,12 +58,28 @@ impl Wire {
             .map_err(|e| err(ErrorKind::Transient, format!("HTTP client: {e}")))?;
         Ok(Wire {
             root: root.trim_end_matches('/').to_string(),
-            token: token.to_string(),
+            token: Arc::new(Mutex::new(token.to_string())),
+            refresher: None,
             client,
         })
     }
 
-    fn url(&self, path: &str) -> String {
+    pub(super) fn root(&self) -> &str {
+        &self.root
+    }
+
+    pub(super) fn token(&self) -> String {
+        self.token
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    pub(super) fn set_token(&self, token: &str) {
+        *self.token.lock().unwrap_or_else(PoisonError::into_inner) = token.to_string();
+    }
+
+    pub(super) fn url(&self, path: &str) -> String {
         format!("{}/{}", self.root, path.trim_start_matches('/'))
     }
 
@@ -79,14 +100,26 @@ impl Wire {
         &self,
         build: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<Value, ConnectorError> {
+        if self.refresher.is_some() && self.token().is_empty() {
+            super::session::refresh(self, "").await?;
+        }
         let mut attempt = 0;
+        let mut refreshed = false;
         loop {
             attempt += 1;
-            let req = build().header("Access-Token", &self.token);
+            let used = self.token();
+            let req = build().header("Access-Token", &used);
             let error = match self.once(req).await {
                 Ok(data) => return Ok(data),
                 Err(e) => e,
             };
+            if error.kind == ErrorKind::AuthExpired && self.refresher.is_some() && !refreshed {
+                // Access tokens last 24 hours (code 40102): get a new one,
+                // retry once.
+                refreshed = true;
+                super::session::refresh(self, &used).await?;
+                continue;
+            }
             let wait = match &error.kind {
                 ErrorKind::Transient if attempt < MAX_ATTEMPTS => ratelimit::backoff(
                     attempt,
@@ -108,7 +141,7 @@ impl Wire {
         }
     }
 
-    async fn once(&self, req: reqwest::RequestBuilder) -> Result<Value, ConnectorError> {
+    pub(super) async fn once(&self, req: reqwest::RequestBuilder) -> Result<Value, ConnectorError> {
         let resp = req.send().await.map_err(|e| {
             err(
                 ErrorKind::Transient,

@@ -32,6 +32,12 @@ impl TikTok {
                 windows: HashMap::new(),
                 requests: 0,
             })),
+            auth: Arc::new(Mutex::new(Auth {
+                live: vec![TOKEN.to_string()],
+                expired: Vec::new(),
+                refresh: REFRESH_TOKEN.to_string(),
+                refreshes: 0,
+            })),
         }
     }
 

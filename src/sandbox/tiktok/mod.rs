@@ -17,6 +17,13 @@
 //! (also "no such comment"), 40100 too many requests, 40102 access token
 //! expired, 40105 access token incorrect or revoked, 50000 system error.
 //!
+//! Tokens: [`TOKEN`] is accepted until [`TikTok::expire_access_tokens`];
+//! `tt_user/oauth2/refresh_token/` (no `Access-Token`) checks the app's
+//! [`APP_ID`] and [`APP_SECRET`] and the current refresh token (at first
+//! [`REFRESH_TOKEN`]), issues a new access token and rotates the refresh
+//! token, as TikTok may. A refused refresh is an error code in HTTP 200
+//! (which code TikTok sends is UNCONFIRMED: 40105 here).
+//!
 //! To extend: route the new path in `api::route`; keep field names and codes
 //! as the real API.
 
@@ -40,6 +47,11 @@ use super::graph::Params;
 
 /// The access token the sandbox accepts.
 pub const TOKEN: &str = "sandbox-tiktok-access-token";
+/// The app's App ID (`client_id`) and secret, for refreshing.
+pub const APP_ID: &str = "7300000000000000001";
+pub const APP_SECRET: &str = "sandbox-tiktok-app-secret";
+/// The refresh token the sandbox accepts first (rotated by each refresh).
+pub const REFRESH_TOKEN: &str = "sandbox-tiktok-refresh-token";
 /// The account holder's `open_id`, sent as `business_id`.
 pub const BUSINESS_ID: &str = "-000aLumenAtelierOpenId7xK2";
 /// The brand's `unique_identifier` (the demo brand's).
@@ -108,12 +120,23 @@ struct Meter {
     requests: u64,
 }
 
+/// The tokens: access tokens accepted or expired, the current refresh
+/// token, and how many refreshes were answered.
+#[derive(Debug)]
+struct Auth {
+    live: Vec<String>,
+    expired: Vec<String>,
+    refresh: String,
+    refreshes: usize,
+}
+
 /// Control handle: the account's state, its faults and its meter.
 #[derive(Debug, Clone)]
 pub struct TikTok {
     state: Arc<Mutex<AccountState>>,
     pub faults: Faults,
     meter: Arc<Mutex<Meter>>,
+    auth: Arc<Mutex<Auth>>,
 }
 
 /// The account's routes, to be nested under `/tiktok`.
@@ -142,6 +165,14 @@ async fn handle(
         .unwrap_or_default()
         .trim_end_matches('/')
         .to_string();
+    if path == "tt_user/oauth2/refresh_token" {
+        app.meter().calls += 1;
+        let params = Params::parse(&uri, &body);
+        return match app.refresh(method.as_str(), &params) {
+            Ok(data) => app.answer(OK, "OK", data),
+            Err((code, message)) => app.answer(code, &message, Value::Null),
+        };
+    }
     if let Err(resp) = app.gate(&headers, &path).await {
         return resp;
     }
@@ -227,8 +258,25 @@ impl TikTok {
             }
             None => {}
         }
-        let token = headers.get("access-token").and_then(|v| v.to_str().ok());
-        if token != Some(TOKEN) {
+        let token = headers
+            .get("access-token")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let (live, expired) = {
+            let auth = self.auth();
+            (
+                auth.live.iter().any(|t| t == token),
+                auth.expired.iter().any(|t| t == token),
+            )
+        };
+        if expired {
+            return Err(self.answer(
+                TOKEN_EXPIRED,
+                "Access token has expired. Please refresh it.",
+                Value::Null,
+            ));
+        }
+        if !live {
             return Err(self.answer(
                 TOKEN_INVALID,
                 "Access token is incorrect or has been revoked.",
@@ -269,6 +317,67 @@ impl TikTok {
     /// The per-endpoint limit a minute ([`QPM`] unless changed).
     pub fn set_qpm(&self, n: usize) {
         self.meter().qpm = n;
+    }
+
+    fn auth(&self) -> std::sync::MutexGuard<'_, Auth> {
+        self.auth
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `tt_user/oauth2/refresh_token/`: a new access token (24 h) and a
+    /// rotated refresh token, for the app and the current refresh token.
+    fn refresh(&self, method: &str, p: &Params) -> Result<Value, (i64, String)> {
+        if method != "POST" {
+            return Err((BAD_PARAM, "Use POST.".to_string()));
+        }
+        if p.str("grant_type").as_deref() != Some("refresh_token") {
+            return Err((BAD_PARAM, "grant_type must be refresh_token.".to_string()));
+        }
+        if p.str("client_id").as_deref() != Some(APP_ID)
+            || p.str("client_secret").as_deref() != Some(APP_SECRET)
+        {
+            return Err((BAD_PARAM, "Invalid client_id or client_secret.".to_string()));
+        }
+        let mut auth = self.auth();
+        if p.str("refresh_token").as_deref() != Some(auth.refresh.as_str()) {
+            return Err((
+                TOKEN_INVALID,
+                "Refresh token is invalid or has expired.".to_string(),
+            ));
+        }
+        auth.refreshes += 1;
+        let n = auth.refreshes;
+        let access = format!("{TOKEN}-{n}");
+        auth.live.push(access.clone());
+        auth.refresh = format!("{REFRESH_TOKEN}-{n}");
+        let business_id = self.lock().business_id.clone();
+        Ok(json!({
+            "access_token": access,
+            "expires_in": 86_400,
+            "refresh_token": auth.refresh,
+            "refresh_token_expires_in": 31_536_000,
+            "open_id": business_id,
+            "scope": "user.info.basic,video.list,comment.list,comment.list.manage",
+            "token_type": "Bearer",
+        }))
+    }
+
+    /// Refreshes answered so far.
+    pub fn refreshes(&self) -> usize {
+        self.auth().refreshes
+    }
+
+    /// Every access token issued so far now answers "expired" (40102).
+    pub fn expire_access_tokens(&self) {
+        let mut auth = self.auth();
+        let live = std::mem::take(&mut auth.live);
+        auth.expired.extend(live);
+    }
+
+    /// The refresh token the sandbox accepts now (rotated by each refresh).
+    pub fn current_refresh_token(&self) -> String {
+        self.auth().refresh.clone()
     }
 
     fn page_size(&self, asked: usize) -> usize {
