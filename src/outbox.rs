@@ -251,6 +251,10 @@ fn confirm(
         OutAction::Act(Act::Hide) => moderation.hidden = true,
         OutAction::Act(Act::Unhide) => moderation.hidden = false,
         OutAction::Act(Act::Delete) => moderation.deleted = true,
+        // YouTube's block is `rejected` + ban: the comment leaves the public.
+        OutAction::Act(Act::Block) if item.remote.network == crate::model::Network::YouTube => {
+            moderation.hidden = true;
+        }
         OutAction::Act(Act::Block | Act::Mute) => {}
     }
     if *moderation != before {

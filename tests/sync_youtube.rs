@@ -336,6 +336,10 @@ async fn block_bans_the_author_and_reject_is_permanent() {
     let state = send(&store, &conn, &c, OutAction::Act(Act::Block)).await;
     assert!(matches!(state, SendState::Sent { .. }), "{state:?}");
     assert_eq!(server.yt.status(&c).as_deref(), Some("rejected"));
+    assert!(
+        stored(&store, &c).remote.moderation.hidden,
+        "a rejected comment shows as hidden"
+    );
     assert_eq!(server.yt.banned(), vec![FAN.0.to_string()]);
     let video = server.yt.newest_video().unwrap();
     let again = server.yt.comment(&video, None, FAN, "re-spam", Utc::now());
