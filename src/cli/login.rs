@@ -25,6 +25,8 @@
 //! `--token-cmd` to prove the round trip, and the `[[accounts]]` block to
 //! paste in `config.toml` is printed.
 
+mod console;
+mod x;
 mod youtube;
 
 use std::io::Write as _;
@@ -38,9 +40,6 @@ use tokio::sync::oneshot;
 use super::args::{LoginCommand, SecretArgs};
 use crate::config::TokenSource;
 
-/// What guichet asks X for (networks.md §3); `offline.access` brings the
-/// refresh token.
-const X_SCOPES: &str = "tweet.read tweet.write tweet.moderate.write users.read offline.access like.read like.write mute.read mute.write block.read block.write dm.read dm.write";
 /// What guichet asks a Mastodon instance for (networks.md §8).
 const MASTODON_SCOPES: &str = "read:accounts read:notifications read:statuses write:statuses write:favourites write:blocks write:mutes write:conversations";
 /// How long the browser step may take.
@@ -78,13 +77,17 @@ pub fn run(cmd: &LoginCommand) -> anyhow::Result<ExitCode> {
             api,
             secret,
         } => {
-            let (block, refresh_token) =
-                runtime.block_on(tiktok(client_id, client_secret, api, &secret.token_cmd))?;
+            let (block, refresh_token) = runtime.block_on(console::tiktok(
+                client_id,
+                client_secret,
+                api,
+                &secret.token_cmd,
+            ))?;
             (block, refresh_token, secret)
         }
-        LoginCommand::Tiktok { secret, .. } => pasted(Pasted::TIKTOK, secret)?,
-        LoginCommand::Linkedin { secret } => pasted(Pasted::LINKEDIN, secret)?,
-        LoginCommand::Threads { secret } => pasted(Pasted::THREADS, secret)?,
+        LoginCommand::Tiktok { secret, .. } => console::pasted(console::Pasted::TIKTOK, secret)?,
+        LoginCommand::Linkedin { secret } => console::pasted(console::Pasted::LINKEDIN, secret)?,
+        LoginCommand::Threads { secret } => console::pasted(console::Pasted::THREADS, secret)?,
         LoginCommand::X {
             client_id,
             port,
@@ -92,16 +95,9 @@ pub fn run(cmd: &LoginCommand) -> anyhow::Result<ExitCode> {
             api,
             secret,
         } => {
-            let login = runtime.block_on(x(&client, client_id, *port, authorize_url, api))?;
-            let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
-            let block = format!(
-                "[[accounts]]\nnetwork = \"x\"\nhandle = {}\nbase_url = {}\nuser_id = {}\nclient_id = {}  # token_cmd prints the refresh token\ntoken_cmd = {}\n",
-                quote(&login.handle),
-                quote(api.trim_end_matches('/')),
-                quote(&login.user_id),
-                quote(client_id),
-                quote(&secret.token_cmd)
-            );
+            let login =
+                runtime.block_on(x::login(&client, client_id, *port, authorize_url, api))?;
+            let block = x::block(&login, api, client_id, &secret.token_cmd);
             (block, login.refresh_token, secret)
         }
         LoginCommand::Youtube {
@@ -127,105 +123,6 @@ pub fn run(cmd: &LoginCommand) -> anyhow::Result<ExitCode> {
     keep_secret(&secret, args)?;
     println!("# Add to config.toml:\n{block}");
     Ok(ExitCode::SUCCESS)
-}
-
-/// A network whose tokens come from its developer console: the steps to
-/// get one, and the config lines it needs.
-struct Pasted {
-    network: &'static str,
-    steps: &'static str,
-    config: &'static str,
-}
-
-impl Pasted {
-    const TIKTOK: Pasted = Pasted {
-        network: "tiktok",
-        steps: "TikTok's login needs an https redirect you control, so guichet cannot run it from a terminal.
-  1. In the TikTok API for Business developer portal, open your app (App Detail > Basic Information)
-     and copy its authorization URL; add &state=guichet and open it signed in as the brand account.
-  2. TikTok redirects to your app's https redirect URL with ?auth_code=…; within 10 minutes, exchange it:
-     POST https://business-api.tiktok.com/open_api/v1.3/tt_user/oauth2/token/
-     {\"client_id\": APP_ID, \"client_secret\": SECRET, \"grant_type\": \"authorization_code\", \"auth_code\": CODE, \"redirect_uri\": URL}
-  3. Paste data.access_token below (it lasts 24 h; data.refresh_token lasts a year), and put data.open_id
-     in the account's business_id.",
-        config: "business_id = \"OPEN_ID\"  # data.open_id from the token answer\n",
-    };
-    const LINKEDIN: Pasted = Pasted {
-        network: "linkedin",
-        steps: "LinkedIn's Community Management API has no device or loopback login.
-  1. In the LinkedIn developer portal, open your app (with the Community Management API product),
-     Auth tab > OAuth 2.0 tools > Create token, with the scopes r_organization_social_feed and
-     w_organization_social_feed (older apps: r_organization_social, w_organization_social).
-  2. Sign in as an ADMINISTRATOR of the organization page and approve.
-  3. Paste the access token below (it lasts about 60 days). The organization's URN is listed by
-     GET https://api.linkedin.com/rest/organizationAcls?q=roleAssignee.",
-        config: "organization = \"urn:li:organization:ID\"\n",
-    };
-    const THREADS: Pasted = Pasted {
-        network: "threads",
-        steps: "Threads' login needs an https redirect registered with your Meta app.
-  1. In the Meta developer dashboard, open your app's Threads use case > Settings, and generate a
-     token for the brand's Threads account (User Token Generator), with threads_basic,
-     threads_read_replies, threads_manage_replies and threads_content_publish.
-  2. That token is already long-lived (60 days); guichet refreshes it before it lapses.
-  3. Paste it below. Your Threads user id is given by GET https://graph.threads.net/v1.0/me?fields=id,username.",
-        config: "user_id = \"THREADS_USER_ID\"\n",
-    };
-}
-
-/// TikTok's steps when guichet keeps the refresh token.
-const TIKTOK_REFRESH_STEPS: &str = "TikTok's login needs an https redirect you control, so guichet cannot run it from a terminal.
-  1. In the TikTok API for Business developer portal, open your app (App Detail > Basic Information)
-     and copy its authorization URL; add &state=guichet and open it signed in as the brand account.
-  2. TikTok redirects to your app's https redirect URL with ?auth_code=…; within 10 minutes, exchange it:
-     POST https://business-api.tiktok.com/open_api/v1.3/tt_user/oauth2/token/
-     {\"client_id\": APP_ID, \"client_secret\": SECRET, \"grant_type\": \"authorization_code\", \"auth_code\": CODE, \"redirect_uri\": URL}
-  3. Paste data.refresh_token below (not the access token): it lasts a year, and guichet renews the
-     24-hour access tokens from it. guichet checks it by refreshing once and reads your open_id.";
-
-/// `guichet login tiktok --client-id … --client-secret …`: reads the
-/// pasted refresh token, checks it by refreshing once against `api`, and
-/// returns the config block and the refresh token to keep (the answer's:
-/// TikTok may rotate it on a refresh).
-async fn tiktok(
-    client_id: &str,
-    client_secret: &str,
-    api: &str,
-    token_cmd: &str,
-) -> anyhow::Result<(String, String)> {
-    eprintln!("{TIKTOK_REFRESH_STEPS}\n");
-    let pasted = read_secret("tiktok refresh token: ")?;
-    let got = crate::networks::tiktok::check_refresh(api, client_id, client_secret, &pasted)
-        .await
-        .map_err(|e| anyhow::anyhow!("the refresh token was not accepted: {}", e.message))?;
-    if got.open_id.is_empty() {
-        bail!("the refresh answer has no open_id");
-    }
-    eprintln!("refresh token accepted (open_id {})", got.open_id);
-    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
-    let block = format!(
-        "[[accounts]]\nnetwork = \"tiktok\"\nhandle = \"YOUR_HANDLE\"\nbase_url = {}\nbusiness_id = {}\nclient_id = {}\nclient_secret = {}\ntoken_cmd = {}  # prints the refresh token\n",
-        quote(api.trim_end_matches('/')),
-        quote(&got.open_id),
-        quote(client_id),
-        quote(client_secret),
-        quote(token_cmd)
-    );
-    Ok((block, got.refresh_token))
-}
-
-/// Explains the console steps, reads the pasted token without echo, keeps
-/// it in the user's secret store and prints the config block.
-fn pasted(net: Pasted, secret: &SecretArgs) -> anyhow::Result<(String, String, &SecretArgs)> {
-    eprintln!("{}\n", net.steps);
-    let token = read_secret(&format!("{} access token: ", net.network))?;
-    let block = format!(
-        "[[accounts]]\nnetwork = \"{}\"\nhandle = \"YOUR_HANDLE\"\n{}token_cmd = {}\n",
-        net.network,
-        net.config,
-        toml::Value::String(secret.token_cmd.clone())
-    );
-    Ok((block, token, secret))
 }
 
 fn account_block(network: &str, handle: &str, base_url: &str, token_cmd: &str) -> String {
@@ -495,82 +392,6 @@ fn pkce() -> (String, String) {
     let verifier = b64.encode(bytes);
     let challenge = b64.encode(<sha2::Sha256 as sha2::Digest>::digest(verifier.as_bytes()));
     (verifier, challenge)
-}
-
-/// What `login x` found: the brand and the long-lived secret.
-struct XLogin {
-    handle: String,
-    user_id: String,
-    refresh_token: String,
-}
-
-async fn x(
-    client: &reqwest::Client,
-    client_id: &str,
-    port: u16,
-    authorize_url: &str,
-    api: &str,
-) -> anyhow::Result<XLogin> {
-    let api = api.trim_end_matches('/');
-    let (port, code_rx, server) = loopback(port).await?;
-    let redirect = format!("http://127.0.0.1:{port}/callback");
-    let (verifier, challenge) = pkce();
-    let state = format!("{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..));
-    let query = serde_urlencoded::to_string([
-        ("response_type", "code"),
-        ("client_id", client_id),
-        ("redirect_uri", redirect.as_str()),
-        ("scope", X_SCOPES),
-        ("state", state.as_str()),
-        ("code_challenge", challenge.as_str()),
-        ("code_challenge_method", "S256"),
-    ])
-    .context("building the authorize address")?;
-    eprintln!("Your X app's callback URL must be exactly {redirect}");
-    eprintln!("Open this address in your browser and approve guichet:\n  {authorize_url}?{query}");
-    eprintln!("(waiting for X to send you back to 127.0.0.1:{port})");
-    let code = answer(code_rx, server, &state, "X").await?;
-    let token = json(
-        client
-            .post(format!("{api}/2/oauth2/token"))
-            .form(&[
-                ("code", code.as_str()),
-                ("grant_type", "authorization_code"),
-                ("client_id", client_id),
-                ("redirect_uri", redirect.as_str()),
-                ("code_verifier", verifier.as_str()),
-            ])
-            .send()
-            .await
-            .context("exchanging the code")?,
-        "token exchange",
-    )
-    .await?;
-    let access = field(&token, "access_token", "token exchange")?;
-    let refresh_token = field(
-        &token,
-        "refresh_token",
-        "token exchange (scope offline.access)",
-    )?;
-    let me = json(
-        client
-            .get(format!("{api}/2/users/me"))
-            .bearer_auth(&access)
-            .send()
-            .await
-            .context("reading the account")?,
-        "token check",
-    )
-    .await?;
-    let data = me.get("data").cloned().unwrap_or_default();
-    let user_id = field(&data, "id", "token check")?;
-    let handle = field(&data, "username", "token check")?;
-    eprintln!("logged in as @{handle} ({user_id})");
-    Ok(XLogin {
-        handle,
-        user_id,
-        refresh_token,
-    })
 }
 
 async fn bluesky(

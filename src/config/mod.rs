@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod token;
 
 use std::path::{Path, PathBuf};
 

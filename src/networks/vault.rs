@@ -84,6 +84,36 @@ pub fn open(credential: &str, account: &str, sealed: &[u8]) -> Option<Vec<u8>> {
         .ok()
 }
 
+/// A value a previous run kept sealed under `key`, if `credential` (for
+/// `account`) opens it.
+pub fn kept<T: serde::de::DeserializeOwned>(
+    vault: &dyn SessionVault,
+    key: &str,
+    credential: &str,
+    account: &str,
+) -> Option<T> {
+    let sealed = vault.load(key)?;
+    let plain = open(credential, account, &sealed)?;
+    serde_json::from_slice(&plain).ok()
+}
+
+/// Keeps `value` sealed under `key` with a key from `credential`.
+pub fn keep<T: serde::Serialize>(
+    vault: &dyn SessionVault,
+    key: &str,
+    credential: &str,
+    account: &str,
+    value: &T,
+) {
+    match serde_json::to_vec(value)
+        .ok()
+        .and_then(|plain| seal(credential, account, &plain))
+    {
+        Some(bytes) => vault.save(key, &bytes),
+        None => tracing::warn!(key, "cannot seal the session; it is not kept"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -120,9 +120,12 @@ impl BlueskyConnector {
     /// The session a previous run kept, if this app password opens it.
     fn kept(&self) -> Option<Session> {
         let vault = self.vault.as_ref()?;
-        let sealed = vault.load(&self.vault_key())?;
-        let plain = crate::networks::vault::open(&self.password.0, &self.handle, &sealed)?;
-        let session: Session = serde_json::from_slice(&plain).ok()?;
+        let session: Session = crate::networks::vault::kept(
+            vault.as_ref(),
+            &self.vault_key(),
+            &self.password.0,
+            &self.handle,
+        )?;
         tracing::debug!(handle = %self.handle, "bluesky: using the kept session");
         *self
             .session
@@ -135,13 +138,13 @@ impl BlueskyConnector {
         let Some(vault) = &self.vault else {
             return;
         };
-        let sealed = serde_json::to_vec(session)
-            .ok()
-            .and_then(|plain| crate::networks::vault::seal(&self.password.0, &self.handle, &plain));
-        match sealed {
-            Some(bytes) => vault.save(&self.vault_key(), &bytes),
-            None => tracing::warn!("bluesky: cannot seal the session; it is not kept"),
-        }
+        crate::networks::vault::keep(
+            vault.as_ref(),
+            &self.vault_key(),
+            &self.password.0,
+            &self.handle,
+            session,
+        );
     }
 
     /// The URL of `nsid` on `session`'s PDS (or on the base before one).

@@ -68,11 +68,12 @@ impl ThreadsConnector {
     /// Takes the token a previous run refreshed, if the configured token opens it.
     pub(super) fn load_kept(&self) {
         let Some(vault) = &self.vault else { return };
-        let Some(sealed) = vault.load(&self.vault_key()) else {
-            return;
-        };
-        let kept = vault::open(&self.configured.0, &self.user_id, &sealed)
-            .and_then(|plain| serde_json::from_slice::<Kept>(&plain).ok());
+        let kept = vault::kept::<Kept>(
+            vault.as_ref(),
+            &self.vault_key(),
+            &self.configured.0,
+            &self.user_id,
+        );
         let Some(kept) = kept else {
             tracing::debug!("threads: the kept token does not open with this token; not used");
             return;
@@ -92,13 +93,13 @@ impl ThreadsConnector {
             access_token: access.to_string(),
             expires_at,
         };
-        let sealed = serde_json::to_vec(&kept)
-            .ok()
-            .and_then(|plain| vault::seal(&self.configured.0, &self.user_id, &plain));
-        match sealed {
-            Some(bytes) => vault.save(&self.vault_key(), &bytes),
-            None => tracing::warn!("threads: cannot seal the refreshed token; it is not kept"),
-        }
+        vault::keep(
+            vault.as_ref(),
+            &self.vault_key(),
+            &self.configured.0,
+            &self.user_id,
+            &kept,
+        );
     }
 
     /// Refreshes the token when it is close to expiry (see the module doc).

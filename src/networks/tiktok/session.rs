@@ -92,9 +92,7 @@ impl TikTokConnector {
         let key = format!("tiktok:{}:{}", self.wire.root(), self.account);
         let kept = vault
             .as_ref()
-            .and_then(|v| v.load(&key))
-            .and_then(|sealed| vault::open(refresh_token, &self.account, &sealed))
-            .and_then(|plain| serde_json::from_slice::<Kept>(&plain).ok());
+            .and_then(|v| vault::kept::<Kept>(v.as_ref(), &key, refresh_token, &self.account));
         let access = kept
             .as_ref()
             .filter(|k| k.expires_at > Utc::now().timestamp() + 60)
@@ -197,13 +195,7 @@ pub(super) async fn refresh(wire: &Wire, used: &str) -> Result<(), ConnectorErro
             expires_at: Utc::now().timestamp() + got.expires_in,
             refresh_token: got.refresh_token,
         };
-        let sealed = serde_json::to_vec(&kept)
-            .ok()
-            .and_then(|plain| vault::seal(&r.configured, &r.account, &plain));
-        match sealed {
-            Some(bytes) => v.save(&r.key, &bytes),
-            None => tracing::warn!("cannot seal the refreshed tiktok token"),
-        }
+        vault::keep(v.as_ref(), &r.key, &r.configured, &r.account, &kept);
     }
     Ok(())
 }

@@ -57,11 +57,9 @@ impl XConnector {
         vault: Option<Arc<dyn SessionVault>>,
     ) -> XConnector {
         let mut current = refresh_token.to_string();
-        let kept = vault
-            .as_ref()
-            .and_then(|v| v.load(&self.vault_key()))
-            .and_then(|sealed| vault::open(refresh_token, &self.handle, &sealed))
-            .and_then(|plain| serde_json::from_slice::<Pair>(&plain).ok());
+        let kept = vault.as_ref().and_then(|v| {
+            vault::kept::<Pair>(v.as_ref(), &self.vault_key(), refresh_token, &self.handle)
+        });
         if let Some(pair) = kept {
             self.set_token(&pair.access_token);
             current = pair.refresh_token;
@@ -131,13 +129,13 @@ impl XConnector {
         self.set_token(&pair.access_token);
         *current = pair.refresh_token.clone();
         if let Some(v) = &r.vault {
-            let sealed = serde_json::to_vec(&pair)
-                .ok()
-                .and_then(|plain| vault::seal(&r.configured, &self.handle, &plain));
-            match sealed {
-                Some(bytes) => v.save(&self.vault_key(), &bytes),
-                None => tracing::warn!("cannot seal the refreshed x token"),
-            }
+            vault::keep(
+                v.as_ref(),
+                &self.vault_key(),
+                &r.configured,
+                &self.handle,
+                &pair,
+            );
         }
         Ok(true)
     }

@@ -75,9 +75,7 @@ impl YouTubeConnector {
         let key = format!("youtube:{}:{}", self.client.root(), self.account);
         let kept = vault
             .as_ref()
-            .and_then(|v| v.load(&key))
-            .and_then(|sealed| vault::open(refresh_token, &self.account, &sealed))
-            .and_then(|plain| serde_json::from_slice::<Kept>(&plain).ok())
+            .and_then(|v| vault::kept::<Kept>(v.as_ref(), &key, refresh_token, &self.account))
             .filter(|k| k.expires_at > Utc::now().timestamp() + 60);
         self.client
             .set_token(kept.as_ref().map_or("", |k| k.access_token.as_str()));
@@ -160,13 +158,7 @@ pub(super) async fn refresh(client: &Client, used: &str) -> Result<(), Connector
             access_token: access.to_string(),
             expires_at: Utc::now().timestamp() + expires_in,
         };
-        let sealed = serde_json::to_vec(&kept)
-            .ok()
-            .and_then(|plain| vault::seal(&r.refresh_token, &r.account, &plain));
-        match sealed {
-            Some(bytes) => v.save(&r.key, &bytes),
-            None => tracing::warn!("cannot seal the refreshed youtube token"),
-        }
+        vault::keep(v.as_ref(), &r.key, &r.refresh_token, &r.account, &kept);
     }
     Ok(())
 }
