@@ -9,6 +9,7 @@
 //! - [`config`]: `config.toml`, paths, errors naming file, line and key.
 //! - [`text`]: sanitizing hostile text and measuring it by display width.
 //! - [`lang`]: the language of a text the network gave none for.
+//! - [`replies`]: canned replies, the brand-guideline linter, placeholders.
 //! - [`tui`]: terminal guard, event loop, pure update, views.
 //! - [`demo`]: the deterministic demo inbox and the scale generator.
 //! - [`cli`]: the scriptable commands (`list`, `show`, `done`, `tag`, `doctor`…).
@@ -25,6 +26,7 @@ pub mod logging;
 pub mod model;
 pub mod networks;
 pub mod outbox;
+pub mod replies;
 pub mod sandbox;
 pub mod store;
 pub mod sync;

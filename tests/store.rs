@@ -325,3 +325,46 @@ fn migrates_format_1_items_to_the_moderation_layout() {
     assert_eq!(back.local.tags, vec!["vip".to_string()]);
     assert_eq!(back.remote.moderation, Default::default());
 }
+
+#[test]
+fn drafts_and_reply_usage_survive_restart_and_resync() {
+    use guichet::store::Draft;
+    let dir = tempfile::tempdir().unwrap();
+    let original = item(Network::Mastodon, "d1", "where is my parcel?", 5);
+    let id = original.id.clone();
+    {
+        let store = common::reopen(dir.path()).unwrap();
+        store.ingest(vec![original.clone()]).unwrap();
+        let draft = Draft {
+            text: "Bonjour, votre commande [[numéro]] ".into(),
+            template: Some("delivery-delay".into()),
+            private: false,
+            updated: at(7),
+        };
+        store.set_draft(&id, Some(&draft)).unwrap();
+        store
+            .record_reply_use("ana", "delivery-delay", at(8))
+            .unwrap();
+        store
+            .record_reply_use("ana", "delivery-delay", at(9))
+            .unwrap();
+        store.record_reply_use("bob", "thanks", at(9)).unwrap();
+        // No flush of the whole store: set_draft itself must be durable.
+    }
+    let store = common::reopen(dir.path()).unwrap();
+    // A re-sync of the same item keeps the draft.
+    let mut resynced = original;
+    resynced.remote.text = "where is my parcel?? (edited)".into();
+    store.ingest(vec![resynced]).unwrap();
+    let draft = store.draft(&id).unwrap().unwrap();
+    assert_eq!(draft.template.as_deref(), Some("delivery-delay"));
+    assert!(draft.text.starts_with("Bonjour"));
+    assert_eq!(store.drafts().unwrap().len(), 1);
+    let usage = store.reply_usage("ana").unwrap();
+    assert_eq!(usage["delivery-delay"].count, 2);
+    assert_eq!(usage["delivery-delay"].last, at(9));
+    assert!(!usage.contains_key("thanks"), "usage is per agent");
+    store.set_draft(&id, None).unwrap();
+    assert!(store.draft(&id).unwrap().is_none());
+    assert!(store.drafts().unwrap().is_empty());
+}

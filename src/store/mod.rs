@@ -20,6 +20,8 @@
 //! | `audit`     | time (ns), sequence                | [`AuditEntry`]               |
 //! | `cursors`   | sync stream                        | opaque paging cursor         |
 //! | `outbox`    | entry id (u64 BE)                  | [`crate::outbox::OutboxEntry`] |
+//! | `drafts`    | item id                            | [`Draft`] (JSON)             |
+//! | `usage`     | agent, 0, canned reply name        | [`ReplyUsage`] (JSON)        |
 //! | `meta`      | `schema`, `next_seq`, `dirty`      | numbers                      |
 //!
 //! Items are keyed by a dense internal sequence number rather than by their
@@ -30,11 +32,14 @@
 
 pub mod chunks;
 pub mod codec;
+mod drafts;
 pub mod legacy;
 pub mod migrate;
 pub mod rows;
 mod sled_store;
 mod sled_write;
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -42,6 +47,7 @@ use serde::{Deserialize, Serialize};
 use crate::change::LocalChange;
 use crate::model::{Item, ItemId};
 
+pub use drafts::{Draft, ReplyUsage};
 pub use rows::{Row, RowRecord, RowSet};
 pub use sled_store::SledStore;
 
@@ -158,6 +164,26 @@ pub trait Store: Send + Sync {
     fn sealed(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError>;
 
     fn set_sealed(&self, key: &str, sealed: &[u8]) -> Result<(), StoreError>;
+
+    /// The draft reply of an item, if one is being written.
+    fn draft(&self, item: &ItemId) -> Result<Option<Draft>, StoreError>;
+
+    /// Saves the draft of an item (`None` removes it), durably.
+    fn set_draft(&self, item: &ItemId, draft: Option<&Draft>) -> Result<(), StoreError>;
+
+    /// Every draft, most recently edited first (the drafts view).
+    fn drafts(&self) -> Result<Vec<(ItemId, Draft)>, StoreError>;
+
+    /// How often and how recently `agent` used each canned reply.
+    fn reply_usage(&self, agent: &str) -> Result<HashMap<String, ReplyUsage>, StoreError>;
+
+    /// Counts one use of canned reply `name` by `agent`.
+    fn record_reply_use(
+        &self,
+        agent: &str,
+        name: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
 
     fn len(&self) -> usize;
 

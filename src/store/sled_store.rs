@@ -343,6 +343,34 @@ impl Store for SledStore {
             .map(|v| v.to_vec()))
     }
 
+    fn draft(&self, item: &ItemId) -> Result<Option<super::Draft>, StoreError> {
+        self.draft_in(item)
+    }
+
+    fn set_draft(&self, item: &ItemId, draft: Option<&super::Draft>) -> Result<(), StoreError> {
+        self.put_draft(item, draft)
+    }
+
+    fn drafts(&self) -> Result<Vec<(ItemId, super::Draft)>, StoreError> {
+        self.all_drafts()
+    }
+
+    fn reply_usage(
+        &self,
+        agent: &str,
+    ) -> Result<std::collections::HashMap<String, super::ReplyUsage>, StoreError> {
+        self.usage_of(agent)
+    }
+
+    fn record_reply_use(
+        &self,
+        agent: &str,
+        name: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), StoreError> {
+        self.bump_usage(agent, name, at)
+    }
+
     fn set_sealed(&self, key: &str, sealed: &[u8]) -> Result<(), StoreError> {
         let tree = self.db.open_tree("sealed")?;
         tree.insert(key.as_bytes(), sealed)?;
