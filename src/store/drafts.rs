@@ -92,7 +92,7 @@ impl SledStore {
                 out.push((id, decode::<Draft>(&v)?));
             }
         }
-        out.sort_by(|a, b| b.1.updated.cmp(&a.1.updated));
+        out.sort_by_key(|d| std::cmp::Reverse(d.1.updated));
         Ok(out)
     }
 
