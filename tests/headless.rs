@@ -8,7 +8,7 @@ use guichet::model::{Network, Status};
 use guichet::tui::App;
 
 mod common;
-use common::session::{app, app_with, config, keys, now, type_text};
+use common::session::{app, app_with, config, keys, notice, now, select_where, type_text};
 
 fn selected(app: &App) -> u32 {
     app.state.queue.selected.unwrap()
@@ -345,128 +345,6 @@ fn sync_events_show_on_the_account_and_reload_new_rows() {
 }
 
 #[test]
-fn reply_goes_to_the_outbox_and_shows_as_sending() {
-    let mut app = app();
-    // The oldest item is a 9-day-old Instagram DM: Meta's window is closed,
-    // and guichet says so before anything is typed.
-    keys(&mut app, "r");
-    assert_eq!(app.state.mode(), Mode::Queue);
-    assert!(
-        app.state
-            .notice
-            .as_ref()
-            .is_some_and(|n| n.text.contains("messaging window has closed")),
-        "{:?}",
-        app.state.notice
-    );
-    keys(&mut app, "j");
-    let seq = selected(&app);
-    keys(&mut app, "r");
-    assert_eq!(app.state.mode(), Mode::Input, "{:?}", app.state.notice);
-    keys(&mut app, "enter");
-    assert_eq!(
-        app.state.mode(),
-        Mode::Input,
-        "an empty reply is refused, the prompt stays"
-    );
-    type_text(&mut app, "Bonjour, nous regardons votre commande.");
-    keys(&mut app, "enter");
-    let item = app.store().get(seq).unwrap().unwrap();
-    let entries = app.store().outbox().unwrap();
-    assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].item, item.id);
-    assert_eq!(entries[0].by, "camille");
-    assert_eq!(
-        app.state.outbox.get(item.id.as_str()).map(Vec::len),
-        Some(1)
-    );
-    assert!(
-        app.state
-            .notice
-            .as_ref()
-            .is_some_and(|n| n.text.contains("reply queued"))
-    );
-
-    keys(&mut app, "space j space r");
-    assert!(
-        app.state
-            .notice
-            .as_ref()
-            .is_some_and(|n| n.text.contains("one item at a time"))
-    );
-    assert_eq!(app.state.mode(), Mode::Queue);
-}
-
-#[test]
-fn unsent_replies_can_be_edited_retried_and_dropped() {
-    let mut app = app();
-    keys(&mut app, "j");
-    let seq = selected(&app);
-    let id = app.store().get(seq).unwrap().unwrap().id;
-    keys(&mut app, "r");
-    type_text(&mut app, "Bonjour");
-    keys(&mut app, "enter");
-    let palette = |app: &mut App, name: &str| {
-        keys(app, ":");
-        type_text(app, name);
-        keys(app, "enter");
-    };
-    palette(&mut app, "reply.retry");
-    assert!(
-        app.state
-            .notice
-            .as_ref()
-            .is_some_and(|n| n.text.contains("already waiting"))
-    );
-
-    palette(&mut app, "reply.edit");
-    assert_eq!(app.state.mode(), Mode::Input);
-    let held = app.store().outbox().unwrap();
-    assert!(
-        matches!(
-            &held[0].state,
-            guichet::outbox::SendState::Failed { retry: false, .. }
-        ),
-        "held while edited"
-    );
-    type_text(&mut app, ", c'est corrigé.");
-    keys(&mut app, "enter");
-    let entries = app.store().outbox().unwrap();
-    assert_eq!(entries.len(), 1, "the edited reply replaces the old one");
-    assert_eq!(entries[0].item, id);
-    assert_eq!(
-        entries[0].action,
-        guichet::outbox::OutAction::Reply {
-            text: "Bonjour, c'est corrigé.".into()
-        }
-    );
-
-    palette(&mut app, "reply.drop");
-    assert!(app.store().outbox().unwrap().is_empty());
-    assert!(app.state.outbox.get(id.as_str()).is_none_or(Vec::is_empty));
-}
-
-/// Moves the cursor down until the selected item matches `pred`.
-fn select_where(app: &mut App, pred: impl Fn(&guichet::model::Item) -> bool) -> u32 {
-    for _ in 0..400 {
-        let seq = selected(app);
-        if pred(&stored(app, seq)) {
-            return seq;
-        }
-        keys(app, "j");
-    }
-    panic!("no such item in the demo inbox");
-}
-
-fn notice(app: &App) -> String {
-    app.state
-        .notice
-        .as_ref()
-        .map(|n| n.text.clone())
-        .unwrap_or_default()
-}
-
-#[test]
 fn moderation_goes_through_the_outbox_after_the_rules_and_a_confirmation() {
     use guichet::model::Kind;
     use guichet::networks::connector::Act;
@@ -530,39 +408,6 @@ fn bulk_moderation_queues_what_each_network_allows_and_says_what_it_skipped() {
         text.contains("like queued") && text.contains("1 skipped"),
         "{text}"
     );
-}
-
-#[test]
-fn the_reply_prompt_counts_by_the_network_rule_and_refuses_what_is_too_long() {
-    let mut app = app();
-    let seq = select_where(&mut app, |i| {
-        i.remote.network == Network::Mastodon
-            && i.remote.kind != guichet::model::Kind::DirectMessage
-    });
-    keys(&mut app, "r");
-    assert_eq!(app.state.mode(), Mode::Input, "{}", notice(&app));
-    type_text(&mut app, &"é".repeat(501));
-    keys(&mut app, "enter");
-    assert_eq!(
-        app.state.mode(),
-        Mode::Input,
-        "a reply over 500 stays in the prompt"
-    );
-    match app.state.overlays.last() {
-        Some(guichet::tui::state::Overlay::Prompt(p)) => {
-            let error = p.error.clone().unwrap_or_default();
-            assert!(
-                error.contains("1 character over the limit (501/500)"),
-                "{error}"
-            );
-        }
-        other => panic!("{other:?}"),
-    }
-    assert!(app.store().outbox().unwrap().is_empty());
-    keys(&mut app, "backspace enter");
-    let entries = app.store().outbox().unwrap();
-    assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0].item, stored(&app, seq).id);
 }
 
 #[test]

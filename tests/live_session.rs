@@ -117,9 +117,9 @@ async fn sync_open_reply_and_see_it_answered() {
     );
 
     press(&mut app, &engine, "enter r");
-    assert_eq!(app.state.mode(), Mode::Input);
+    assert_eq!(app.state.mode(), Mode::Compose);
     type_text(&mut app, "Oui, depuis ce matin !");
-    press(&mut app, &engine, "enter");
+    press(&mut app, &engine, "ctrl-s");
     // The reply is queued and "sync now" sends it in the next pass.
     until_synced(&mut app, &engine, &mut rx).await;
 

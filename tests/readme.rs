@@ -20,6 +20,7 @@ fn table(keymap: &Keymap) -> String {
         Mode::Input,
         Mode::Palette,
         Mode::Help,
+        Mode::Compose,
     ] {
         out.push_str(&format!(
             "\n**{mode}**\n\n| keys | action | what it does |\n|---|---|---|\n"

@@ -208,17 +208,6 @@ fn sidebar_shows_account_sync_states() {
 }
 
 #[test]
-fn reply_prompt_with_counter_in_the_detail() {
-    let mut app = app();
-    keys(&mut app, "j enter r");
-    type_text(
-        &mut app,
-        "Bonjour ! Nous regardons votre commande et revenons vers vous.",
-    );
-    insta::assert_snapshot!(screen(&mut app, 80, 24));
-}
-
-#[test]
 fn which_key_for_moderation() {
     let mut app = app();
     keys(&mut app, "j m");

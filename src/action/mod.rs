@@ -25,10 +25,12 @@ pub enum Mode {
     Input,
     Palette,
     Help,
+    /// The reply composer: unbound keys edit the draft.
+    Compose,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 7] = [
+    pub const ALL: [Mode; 8] = [
         Mode::Global,
         Mode::Queue,
         Mode::Detail,
@@ -36,6 +38,7 @@ impl Mode {
         Mode::Input,
         Mode::Palette,
         Mode::Help,
+        Mode::Compose,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -47,6 +50,7 @@ impl Mode {
             Mode::Input => "input",
             Mode::Palette => "palette",
             Mode::Help => "help",
+            Mode::Compose => "compose",
         }
     }
 
@@ -56,7 +60,10 @@ impl Mode {
 
     /// Modes where an unbound printable key is typed as text.
     pub fn takes_text(self) -> bool {
-        matches!(self, Mode::Input | Mode::Palette | Mode::Picker)
+        matches!(
+            self,
+            Mode::Input | Mode::Palette | Mode::Picker | Mode::Compose
+        )
     }
 }
 
@@ -127,6 +134,18 @@ pub enum Action {
     ReplyRetry,
     ReplyEdit,
     ReplyDrop,
+    QueueDrafts,
+
+    ComposeSend,
+    ComposeSendDone,
+    ComposeSendKeep,
+    ComposeCanned,
+    ComposeNextFinding,
+    ComposeFix,
+    ComposeFillNext,
+    ComposeOverride,
+    ComposeEditor,
+    PickerSend,
 
     DetailClose,
     DetailScrollDown,

@@ -51,6 +51,7 @@ const LIST: &[Mode] = &[M::Queue, M::Detail];
 const Q: &[Mode] = &[M::Queue];
 const D: &[Mode] = &[M::Detail];
 const G: &[Mode] = &[M::Global];
+const C: &[Mode] = &[M::Compose];
 
 pub const ACTIONS: &[ActionSpec] = &[
     bindable("app.quit", A::AppQuit, "Quit guichet", G),
@@ -381,6 +382,72 @@ pub const ACTIONS: &[ActionSpec] = &[
         &[M::Help],
     ),
     bindable("help.scroll_up", A::HelpScrollUp, "Scroll up", &[M::Help]),
+    bindable(
+        "queue.drafts",
+        A::QueueDrafts,
+        "List the replies being written (drafts)",
+        LIST,
+    ),
+    bindable(
+        "compose.send",
+        A::ComposeSend,
+        "Send: queue the reply in the outbox and go to the next item",
+        C,
+    ),
+    bindable(
+        "compose.send_done",
+        A::ComposeSendDone,
+        "Send and mark the item done",
+        C,
+    ),
+    bindable(
+        "compose.send_keep",
+        A::ComposeSendKeep,
+        "Send and keep the item open here",
+        C,
+    ),
+    bindable(
+        "compose.canned",
+        A::ComposeCanned,
+        "Pick a canned reply (fuzzy search, ranked for this item)",
+        C,
+    ),
+    bindable(
+        "compose.next_finding",
+        A::ComposeNextFinding,
+        "Go to the next brand-guideline finding",
+        C,
+    ),
+    bindable(
+        "compose.fix",
+        A::ComposeFix,
+        "Apply the suggested fix of the current finding",
+        C,
+    ),
+    bindable(
+        "compose.fill",
+        A::ComposeFillNext,
+        "Fill the next placeholder ([[…]])",
+        C,
+    ),
+    bindable(
+        "compose.override",
+        A::ComposeOverride,
+        "Allow sending despite guideline errors (recorded in the audit log)",
+        C,
+    ),
+    bindable(
+        "compose.editor",
+        A::ComposeEditor,
+        "Edit the draft in $EDITOR",
+        C,
+    ),
+    bindable(
+        "picker.send",
+        A::PickerSend,
+        "Canned replies: insert the reply and send it at once",
+        &[M::Picker],
+    ),
 ];
 
 /// The spec of an action. Every variant has exactly one row (tested).

@@ -66,6 +66,8 @@ pub enum Command {
     Reply(ReplyArgs),
     /// Answer a public comment with one private message (Facebook, Instagram).
     PrivateReply(ReplyArgs),
+    /// Check a reply against the brand guidelines (exit 1 on errors).
+    Lint(LintArgs),
     /// Like (favourite) items on their network.
     Like(ActArgs),
     /// Take back a like.
@@ -341,11 +343,42 @@ pub struct NoteArgs {
 pub struct ReplyArgs {
     pub id: String,
     /// The reply (several words are joined with spaces).
-    #[arg(required = true, value_name = "TEXT")]
-    pub text: Vec<String>,
+    #[arg(value_name = "TEXT", conflicts_with_all = ["text", "template"])]
+    pub words: Vec<String>,
+    /// The reply text.
+    #[arg(long, value_name = "T", conflicts_with = "template")]
+    pub text: Option<String>,
+    /// A canned reply, rendered for the item.
+    #[arg(long, value_name = "NAME")]
+    pub template: Option<String>,
+    /// A placeholder of the canned reply (`--var "order number=CMD-123456"`).
+    #[arg(long = "var", value_name = "K=V", requires = "template")]
+    pub vars: Vec<String>,
+    /// The brand of guidelines.toml to check against (default: config).
+    #[arg(long, value_name = "NAME")]
+    pub brand: Option<String>,
+    /// Send despite brand-guideline errors (recorded in the audit log).
+    #[arg(long)]
+    pub force: bool,
     /// Only queue it; the next sync sends it.
     #[arg(long)]
     pub queue_only: bool,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct LintArgs {
+    /// The network whose rules apply (x, bluesky, mastodon, facebook…).
+    #[arg(long, value_name = "NETWORK")]
+    pub network: crate::model::Network,
+    /// The brand of guidelines.toml (default: config `brand`, else the first).
+    #[arg(long, value_name = "NAME")]
+    pub brand: Option<String>,
+    /// Check it as a direct message (no personal-data rule, DM length).
+    #[arg(long)]
+    pub dm: bool,
+    /// The reply; `-` reads it from stdin.
+    #[arg(required = true, value_name = "TEXT")]
+    pub text: Vec<String>,
 }
 
 #[derive(Debug, Clone, ClapArgs)]

@@ -16,6 +16,7 @@ mod csv;
 mod doctor;
 mod edit;
 mod generate;
+mod lint;
 mod list;
 mod login;
 mod reply;
@@ -51,6 +52,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Show(show_args) => show::run(&Context::open(&args)?, &show_args),
         Command::Audit(audit_args) => audit::run(&Context::open(&args)?, &audit_args),
         Command::Sync => sync::run(Context::open(&args)?),
+        Command::Lint(a) => lint::run(&load_config(&args)?, &a),
         Command::Reply(a) => reply::reply(Context::open(&args)?, &a, false),
         Command::PrivateReply(a) => reply::reply(Context::open(&args)?, &a, true),
         Command::Like(a) => reply::act(Context::open(&args)?, &a, Act::Like),

@@ -21,10 +21,66 @@ use crate::outbox::{OutAction, OutboxEntry, SendState, send_one};
 use crate::store::Store;
 use crate::sync::engine::connector_keeping;
 
+/// `guichet reply ID (TEXT | --text T | --template NAME [--var K=V]…)`:
+/// renders the canned reply for the item, checks placeholders, length and
+/// the brand guidelines, then queues and sends it.
 pub fn reply(ctx: Context, args: &ReplyArgs, private: bool) -> anyhow::Result<ExitCode> {
-    let text = args.text.join(" ");
-    if text.trim().is_empty() {
+    let id: ItemId = args.id.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let Some((seq, item)) = ctx.store.find(&id)? else {
+        anyhow::bail!("no item {id}");
+    };
+    let kit = super::lint::kit_for(&ctx.config, args.brand.as_deref())?;
+    let text = match (&args.template, &args.text) {
+        (Some(name), _) => render(&ctx, &kit, &item, name, &args.vars)?,
+        (None, Some(text)) => text.clone(),
+        (None, None) => args.words.join(" "),
+    };
+    let text = text.trim().to_string();
+    if text.is_empty() {
         anyhow::bail!("the reply is empty");
+    }
+    if let Some(p) = crate::replies::placeholder::find(&text).first() {
+        anyhow::bail!(
+            "the reply still has the placeholder {}: give it with --var \"{}=…\"",
+            &text[p.span.clone()],
+            p.label
+        );
+    }
+    let kind = if private {
+        crate::model::Kind::DirectMessage
+    } else {
+        item.remote.kind
+    };
+    let counted = crate::networks::count_for(item.remote.network, kind, &text);
+    if let Some(problem) = counted.problem() {
+        anyhow::bail!("not queued: {problem}");
+    }
+    let public = !private && item.remote.kind != crate::model::Kind::DirectMessage;
+    let findings = kit.lint(&text, item.remote.network, kind, public);
+    if !findings.is_empty() {
+        eprint!("{}", super::lint::describe(&text, &findings));
+    }
+    if crate::replies::lint::blocking(&findings) {
+        if !args.force {
+            anyhow::bail!(
+                "not queued: the reply breaks the brand guidelines (fix it, or --force to send anyway)"
+            );
+        }
+        let rules: Vec<&str> = findings
+            .iter()
+            .filter(|f| f.level == crate::replies::lint::Level::Error)
+            .map(|f| f.rule)
+            .collect();
+        let why = format!("sent despite guideline errors: {}", rules.join(", "));
+        ctx.store.change(
+            &[seq],
+            &crate::change::LocalChange::Record(why),
+            &ctx.config.agent,
+        )?;
+    }
+    if let Some(name) = &args.template {
+        ctx.store
+            .record_reply_use(&ctx.config.agent, name, chrono::Utc::now())?;
     }
     let action = if private {
         OutAction::PrivateReply { text }
@@ -37,6 +93,35 @@ pub fn reply(ctx: Context, args: &ReplyArgs, private: bool) -> anyhow::Result<Ex
         &action,
         args.queue_only,
     )
+}
+
+/// The canned reply `name` rendered for `item`, with `K=V` placeholders.
+fn render(
+    ctx: &Context,
+    kit: &crate::replies::Kit,
+    item: &Item,
+    name: &str,
+    vars: &[String],
+) -> anyhow::Result<String> {
+    let Some(canned) = kit.library.get(name) else {
+        anyhow::bail!("no canned reply '{name}' (see your replies folder, or the examples)");
+    };
+    let mut filled = std::collections::BTreeMap::new();
+    for kv in vars {
+        let Some((k, v)) = kv.split_once('=') else {
+            anyhow::bail!("--var {kv}: expected NAME=VALUE");
+        };
+        filled.insert(k.trim().to_string(), v.trim().to_string());
+    }
+    let used = ctx
+        .store
+        .reply_usage(&ctx.config.agent)?
+        .get(name)
+        .map_or(0, |u| u.count);
+    let vars = kit.vars(chrono::Local::now().date_naive(), filled);
+    canned
+        .render(item, &vars, u64::from(used))
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))
 }
 
 pub fn act(ctx: Context, args: &ActArgs, act: Act) -> anyhow::Result<ExitCode> {

@@ -38,6 +38,12 @@ struct RawConfig {
     accounts: Vec<accounts::RawAccount>,
     /// Minutes between background syncs.
     sync_every_minutes: Option<u64>,
+    /// Which brand of `guidelines.toml` replies are checked against.
+    brand: Option<String>,
+    /// The agent's signature, the `signature` variable of canned replies.
+    signature: Option<String>,
+    /// The team's shared folder of canned replies.
+    team_replies: Option<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,12 +94,28 @@ pub struct Config {
     pub accounts: Vec<AccountConfig>,
     /// Time between background syncs in the TUI.
     pub sync_every: std::time::Duration,
+    /// Brand of `guidelines.toml` to check replies against (default: the
+    /// first brand of the file).
+    pub brand: Option<String>,
+    /// Signature for canned replies (default: the agent name).
+    pub signature: Option<String>,
+    /// The team's shared canned replies (personal ones are in `dir/replies`).
+    pub team_replies: Option<PathBuf>,
 }
 
 fn default_agent() -> String {
     std::env::var("GUICHET_AGENT")
         .or_else(|_| std::env::var("USER"))
         .unwrap_or_else(|_| "me".to_string())
+}
+
+/// `~/x` → the home directory's `x`; other paths unchanged.
+fn expand_home(path: PathBuf) -> PathBuf {
+    let home = directories::BaseDirs::new().map(|b| b.home_dir().to_path_buf());
+    match (path.strip_prefix("~"), home) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path,
+    }
 }
 
 /// The platform directories guichet uses.
@@ -189,6 +211,9 @@ impl Config {
             file: None,
             accounts: Vec::new(),
             sync_every: std::time::Duration::from_secs(5 * 60),
+            brand: None,
+            signature: None,
+            team_replies: None,
         }
     }
 
@@ -230,6 +255,9 @@ impl Config {
             cfg.auto_advance = a;
         }
         cfg.store = raw.store;
+        cfg.brand = raw.brand;
+        cfg.signature = raw.signature;
+        cfg.team_replies = raw.team_replies.map(expand_home);
         cfg.accounts = accounts::parse(raw.accounts, path, src, &mut errors);
         if let Some(m) = raw.sync_every_minutes {
             if m == 0 {

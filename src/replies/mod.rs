@@ -7,10 +7,15 @@
 //! - [`lint`]: `guidelines.toml` and the rules every reply is checked
 //!   against before it is sent.
 //! - [`placeholder`]: the `[[label]]` markers an agent must fill in.
+//! - [`Kit`]: all of it loaded from the configuration, shared by the TUI and
+//!   the CLI.
 //!
 //! Per-network length counting lives in [`crate::networks::count`]; the lint
 //! rule for maximum length uses it.
 
 pub mod canned;
+mod kit;
 pub mod lint;
 pub mod placeholder;
+
+pub use kit::{Kit, KitRef};

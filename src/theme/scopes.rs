@@ -76,6 +76,15 @@ pub const SCOPES: &[&str] = &[
     "notice.info",
     "notice.warn",
     "notice.error",
+    "compose.counter",
+    "compose.counter.over",
+    "compose.window",
+    "compose.placeholder",
+    "lint.error",
+    "lint.warning",
+    "lint.info",
+    "lint.span",
+    "lint.fix",
 ];
 
 /// True for a scope the UI reads, or a dotted prefix of one (`queue`,

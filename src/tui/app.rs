@@ -54,6 +54,14 @@ impl App {
             .iter()
             .map(|a| (a.label(), SyncState::Idle))
             .collect();
+        state.kit = Arc::new(crate::replies::Kit::load(config)?);
+        state.usage = store.reply_usage(&config.agent)?;
+        for (id, draft) in store.drafts()? {
+            // A draft whose item is gone has nothing to answer any more.
+            if let Some((seq, _)) = store.find(&id)? {
+                state.drafts.insert(seq, draft);
+            }
+        }
         Ok(App {
             state,
             keymap,
@@ -112,7 +120,10 @@ impl App {
                 let single = self.pending.len() == 1;
                 let typed = format_sequence(&self.pending);
                 self.end_sequence();
-                if mode.takes_text() && single {
+                if mode == crate::action::Mode::Compose && single {
+                    let effects = super::update_compose::key(&mut self.state, key);
+                    self.effects.extend(effects);
+                } else if mode.takes_text() && single {
                     if let Some(input) = text_input(&key) {
                         update_overlay::text(&mut self.state, input);
                     }
@@ -131,7 +142,11 @@ impl App {
     }
 
     pub fn on_paste(&mut self, text: &str) {
-        if self.state.mode().takes_text() {
+        if self.state.mode() == crate::action::Mode::Compose {
+            let effects = super::update_compose::paste(&mut self.state, text);
+            self.effects.extend(effects);
+            self.dirty = true;
+        } else if self.state.mode().takes_text() {
             update_overlay::text(&mut self.state, TextInput::Paste(text.to_string()));
             self.dirty = true;
         }

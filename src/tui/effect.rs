@@ -41,6 +41,24 @@ pub enum Effect {
     DropReply(u64),
     /// Keep an entry from being sent while the user edits it.
     HoldReply(u64),
+    /// Save (or, with `None`, remove) an item's draft reply.
+    SaveDraft {
+        item: crate::model::ItemId,
+        draft: Option<crate::store::Draft>,
+    },
+    /// Count one use of a canned reply by this agent.
+    RecordUse { name: String },
+    /// Edit a draft in `$VISUAL`/`$EDITOR`; the loop suspends the terminal.
+    Editor { seq: u32, text: String },
+    /// Answer every item of `seqs` with canned reply `name`, each worded
+    /// differently, after the network's rules, the length and the brand
+    /// guidelines allow it.
+    ReplyWave {
+        seqs: Vec<u32>,
+        name: String,
+        kit: crate::replies::KitRef,
+        now: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 /// Which worker runs an effect. Writes run in order on one lane; a "sync
@@ -60,6 +78,10 @@ pub fn lane(effect: &Effect) -> Lane {
         | Effect::RetryReply(_)
         | Effect::DropReply(_)
         | Effect::HoldReply(_)
+        | Effect::SaveDraft { .. }
+        | Effect::RecordUse { .. }
+        | Effect::Editor { .. }
+        | Effect::ReplyWave { .. }
         | Effect::SyncNow => Lane::Write,
         Effect::Search(_) | Effect::LoadRows | Effect::OpenDetail(_) | Effect::LoadOutbox => {
             Lane::Read
@@ -91,6 +113,20 @@ pub enum Outcome {
         error: Option<String>,
     },
     OutboxLoaded(Result<Vec<OutboxEntry>, String>),
+    /// A draft or usage write failed (success is silent).
+    Saved(Result<(), String>),
+    /// A reply wave was queued for some items and skipped for others.
+    Waved {
+        name: String,
+        queued: Vec<OutboxEntry>,
+        skipped: Vec<String>,
+        error: Option<String>,
+    },
+    /// The external editor returned the draft of `seq`.
+    Edited {
+        seq: u32,
+        result: Result<String, String>,
+    },
 }
 
 /// How many thread items and author items the detail view loads.
@@ -167,6 +203,26 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
                     .map_err(|e| e.to_string()),
             )
         }
+        Effect::SaveDraft { item, draft } => Outcome::Saved(
+            store
+                .set_draft(&item, draft.as_ref())
+                .map_err(|e| format!("the draft could not be saved: {e}")),
+        ),
+        Effect::RecordUse { name } => Outcome::Saved(
+            store
+                .record_reply_use(agent, &name, chrono::Utc::now())
+                .map_err(|e| e.to_string()),
+        ),
+        Effect::Editor { seq, text } => Outcome::Edited {
+            seq,
+            result: super::editor::edit(&text),
+        },
+        Effect::ReplyWave {
+            seqs,
+            name,
+            kit,
+            now,
+        } => super::wave::run(store.as_ref(), agent, &seqs, &name, &kit.0, now),
         Effect::DropReply(id) => Outcome::OutboxLoaded(
             store
                 .remove_outbox(id)

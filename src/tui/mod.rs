@@ -7,14 +7,18 @@
 //! (row loads, searches, opening an item) on the other, newest search wins.
 
 pub mod app;
+pub mod editor;
 pub mod effect;
 pub mod state;
 pub mod terminal;
 pub mod ui;
 pub mod update;
+pub mod update_canned;
+pub mod update_compose;
 pub mod update_moderate;
 pub mod update_overlay;
 pub mod update_reply;
+pub mod wave;
 
 #[cfg(test)]
 mod tests;
@@ -84,12 +88,18 @@ fn workers(
     let (read_tx, mut read_rx) = mpsc::unbounded_channel::<Effect>();
     let (s, a, o) = (store.clone(), agent.clone(), out.clone());
     tokio::task::spawn_blocking(move || {
-        while let Some(effect) = write_rx.blocking_recv() {
-            let Some(outcome) = execute(&s, &a, effect) else {
-                continue;
-            };
-            if o.send(outcome).is_err() {
-                break;
+        while let Some(first) = write_rx.blocking_recv() {
+            let mut batch = vec![first];
+            while let Ok(more) = write_rx.try_recv() {
+                batch.push(more);
+            }
+            for effect in superseded_drafts_dropped(batch) {
+                let Some(outcome) = execute(&s, &a, effect) else {
+                    continue;
+                };
+                if o.send(outcome).is_err() {
+                    return;
+                }
             }
         }
     });
@@ -117,6 +127,28 @@ fn workers(
     (write_tx, read_tx)
 }
 
+/// Typing saves the draft at every key; when saves pile up behind a slow
+/// disk, only the last save of each item in the batch needs writing. The
+/// order of everything else is kept.
+fn superseded_drafts_dropped(batch: Vec<Effect>) -> Vec<Effect> {
+    let draft_of = |e: &Effect| match e {
+        Effect::SaveDraft { item, .. } => Some(item.clone()),
+        _ => None,
+    };
+    let mut out = Vec::with_capacity(batch.len());
+    for (i, effect) in batch.iter().enumerate() {
+        let later = draft_of(effect).is_some_and(|id| {
+            batch[i + 1..]
+                .iter()
+                .any(|e| draft_of(e).as_ref() == Some(&id))
+        });
+        if !later {
+            out.push(effect.clone());
+        }
+    }
+    out
+}
+
 async fn event_loop(
     mut app: App,
     engine: &SyncEngine,
@@ -130,14 +162,29 @@ async fn event_loop(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         let dispatch = |app: &mut App| {
+            let mut editing = Vec::new();
             for effect in app.take_effects() {
+                if let Effect::Editor { seq, text } = effect {
+                    editing.push((seq, text));
+                    continue;
+                }
                 let tx = match effect::lane(&effect) {
                     effect::Lane::Write => &write_tx,
                     effect::Lane::Read => &read_tx,
                 };
                 let _ = tx.send(effect);
             }
+            editing
         };
+        for (seq, text) in dispatch(&mut app) {
+            // The editor owns the terminal meanwhile: stop reading keys.
+            drop(input);
+            let result = guard
+                .suspended(|| editor::edit(&text))
+                .context("taking the terminal back from the editor")?;
+            input = EventStream::new();
+            app.on_outcome(Outcome::Edited { seq, result });
+        }
         dispatch(&mut app);
         if app.should_quit() {
             break;

@@ -54,6 +54,19 @@ impl TerminalGuard {
     }
 }
 
+impl TerminalGuard {
+    /// Runs `f` with the terminal as the shell had it (an external editor),
+    /// then takes it back and redraws from scratch.
+    pub fn suspended<T>(&mut self, f: impl FnOnce() -> T) -> io::Result<T> {
+        restore();
+        let out = f();
+        enable_raw_mode()?;
+        execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste)?;
+        self.terminal.clear()?;
+        Ok(out)
+    }
+}
+
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         restore();

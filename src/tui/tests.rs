@@ -340,3 +340,42 @@ fn sync_now_rides_the_write_lane_behind_the_queued_reply() {
     assert_eq!(lane(&Effect::RetryReply(1)), Lane::Write);
     assert_eq!(lane(&Effect::LoadOutbox), Lane::Read);
 }
+
+#[test]
+fn only_the_last_draft_save_of_an_item_in_a_batch_is_written() {
+    use crate::model::{ItemId, Network};
+    use crate::store::Draft;
+    let a = ItemId::new(Network::Mastodon, "me@i", "1");
+    let b = ItemId::new(Network::Mastodon, "me@i", "2");
+    let save = |id: &ItemId, text: &str| Effect::SaveDraft {
+        item: id.clone(),
+        draft: Some(Draft {
+            text: text.into(),
+            template: None,
+            private: false,
+            updated: chrono::DateTime::UNIX_EPOCH,
+        }),
+    };
+    let batch = vec![
+        save(&a, "B"),
+        save(&b, "x"),
+        save(&a, "Bo"),
+        Effect::SyncNow,
+        Effect::SaveDraft {
+            item: a.clone(),
+            draft: None,
+        },
+    ];
+    let kept = super::superseded_drafts_dropped(batch);
+    assert_eq!(
+        kept,
+        vec![
+            save(&b, "x"),
+            Effect::SyncNow,
+            Effect::SaveDraft {
+                item: a,
+                draft: None
+            },
+        ]
+    );
+}

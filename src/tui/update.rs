@@ -7,6 +7,8 @@ use chrono::Duration;
 
 use super::effect::{Effect, Outcome};
 use super::state::{AppState, Detail, Level, Overlay, Palette, Prompt, PromptKind};
+use super::update_canned;
+use super::update_compose::{self, After};
 use super::update_moderate;
 use super::update_overlay;
 use super::update_reply;
@@ -124,12 +126,23 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::ItemAssign => prompt_for_targets(state, PromptKind::Assign),
         A::ItemNote => prompt_for_targets(state, PromptKind::Note),
         A::ItemCopyLink => copy_link(state),
-        A::ItemReply => update_reply::start(state),
-        A::ItemPrivateReply => update_moderate::start_private_reply(state),
+        A::ItemReply => return update_reply::start(state),
+        A::ItemPrivateReply => return update_moderate::start_private_reply(state),
         A::ItemLike | A::ItemHide | A::ItemDelete | A::ItemBlock | A::ItemMute => {
             return update_moderate::start(state, action);
         }
         A::ReplyRetry | A::ReplyEdit | A::ReplyDrop => return update_reply::manage(state, action),
+        A::QueueDrafts => update_canned::open_drafts(state),
+        A::ComposeSend => return update_compose::send(state, After::Next),
+        A::ComposeSendDone => return update_compose::send(state, After::Done),
+        A::ComposeSendKeep => return update_compose::send(state, After::Keep),
+        A::ComposeCanned => update_canned::open(state),
+        A::ComposeNextFinding => update_compose::next_finding(state),
+        A::ComposeFix => return update_compose::fix(state),
+        A::ComposeFillNext => update_compose::fill_next(state),
+        A::ComposeOverride => update_compose::toggle_override(state),
+        A::ComposeEditor => return update_compose::editor(state),
+        A::PickerSend => return update_canned::accept(state, true),
         A::DetailClose => state.detail = None,
         A::DetailScrollDown => scroll_detail(state, 3),
         A::DetailScrollUp => scroll_detail(state, -3),
@@ -168,9 +181,14 @@ fn toggle_help(state: &mut AppState) {
 
 /// Esc: undo the innermost thing in progress.
 fn cancel(state: &mut AppState) -> Vec<Effect> {
-    let q = &mut state.queue;
     if state.overlays.pop().is_some() {
-    } else if q.visual.is_some() {
+        return Vec::new();
+    }
+    if state.composer.is_some() {
+        return update_compose::close(state);
+    }
+    let q = &mut state.queue;
+    if q.visual.is_some() {
         q.visual = None;
     } else if !q.marks.is_empty() {
         q.marks.clear();
@@ -242,7 +260,7 @@ pub(super) fn open_prompt(
         completions,
         targets,
         error: None,
-        replaces: None,
+        subject: None,
     }));
 }
 
@@ -466,12 +484,25 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
         Outcome::OutboxLoaded(Err(e)) => {
             state.notify(Level::Error, format!("could not read the outbox: {e}"))
         }
+        Outcome::Waved {
+            name,
+            queued,
+            skipped,
+            error,
+        } => return update_canned::waved(state, name, queued, skipped, error),
+        Outcome::Saved(Ok(())) => {}
+        Outcome::Saved(Err(e)) => state.notify(Level::Error, e),
+        Outcome::Edited { seq, result } => return update_compose::edited(state, seq, result),
         Outcome::DetailLoaded(result) => match *result {
             Ok(detail) => {
-                if let Some(open) = state.detail.as_mut().filter(|d| d.seq == detail.seq) {
+                let seq = detail.seq;
+                if let Some(open) = state.detail.as_mut().filter(|d| d.seq == seq) {
                     let scroll = open.scroll;
                     *open = detail;
                     open.scroll = scroll;
+                }
+                if state.compose_on_open.take_if(|s| *s == seq).is_some() {
+                    return update_compose::open(state, seq, false);
                 }
             }
             Err(e) => state.notify(Level::Error, format!("could not open the item: {e}")),

@@ -14,16 +14,6 @@ use crate::networks::{Capability, Target, capabilities};
 
 use super::state::PromptKind;
 
-/// The item the user sees for `seq`: the open one, or a loaded row.
-fn seen(state: &AppState, seq: u32) -> Option<&Item> {
-    state
-        .detail
-        .as_ref()
-        .filter(|d| d.seq == seq)
-        .and_then(|d| d.item.as_ref())
-        .or(state.items.get(&seq))
-}
-
 /// Which act `action` means for an item in this state.
 pub fn act_for(action: Action, item: Option<&Item>) -> Option<Act> {
     let m = item.map(|i| i.remote.moderation).unwrap_or_default();
@@ -54,7 +44,7 @@ pub fn start(state: &mut AppState, action: Action) -> Vec<Effect> {
         state.notify(Level::Warn, "nothing selected");
         return Vec::new();
     };
-    let item = seen(state, first).cloned();
+    let item = state.item_seen(first).cloned();
     let Some(act) = act_for(action, item.as_ref()) else {
         return Vec::new();
     };
@@ -97,24 +87,24 @@ pub fn confirmed(answer: &str) -> bool {
 }
 
 /// Opens the private-reply prompt when the network allows one here.
-pub fn start_private_reply(state: &mut AppState) {
+pub fn start_private_reply(state: &mut AppState) -> Vec<Effect> {
     let targets = state.targets();
     let [seq] = targets.as_slice() else {
         state.notify(
             Level::Warn,
             "private-reply to one item at a time (clear the marks with x)",
         );
-        return;
+        return Vec::new();
     };
-    let Some(item) = seen(state, *seq) else {
+    let Some(item) = state.item_seen(*seq) else {
         state.notify(Level::Warn, "the item is still loading");
-        return;
+        return Vec::new();
     };
     if let Some(reason) = refusal(state, item, Capability::PrivateReply) {
         state.notify(Level::Warn, reason);
-        return;
+        return Vec::new();
     }
-    open_prompt(state, PromptKind::PrivateReply, "", Vec::new(), vec![*seq]);
+    super::update_compose::open(state, *seq, true)
 }
 
 /// Reports what the worker queued and what the networks refused.

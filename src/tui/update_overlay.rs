@@ -11,7 +11,6 @@ use crate::action::{ACTIONS, Action};
 use crate::change::LocalChange;
 use crate::filter::Filter;
 use crate::model::{Kind, Network, Status, StatusKind};
-use crate::outbox::OutAction;
 use crate::when;
 
 /// Editing keys in a text field. Not bindable: they are what typing is.
@@ -29,6 +28,21 @@ pub enum TextInput {
 
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     use Action as A;
+    if matches!(
+        state.overlays.last(),
+        Some(Overlay::Canned(_) | Overlay::Drafts(_))
+    ) {
+        let drafts = matches!(state.overlays.last(), Some(Overlay::Drafts(_)));
+        match action {
+            A::PickerNext => super::update_canned::move_cursor(state, 1),
+            A::PickerPrev => super::update_canned::move_cursor(state, -1),
+            A::PickerAccept if drafts => return super::update_canned::accept_draft(state),
+            A::PickerAccept => return super::update_canned::accept(state, false),
+            A::InputDeleteWord | A::InputClear => edit_line(state, action),
+            _ => {}
+        }
+        return Vec::new();
+    }
     match action {
         A::InputSubmit => return submit_prompt(state),
         A::InputComplete => complete(state),
@@ -68,6 +82,8 @@ fn line_of(state: &mut AppState) -> Option<&mut super::state::LineInput> {
         Overlay::Prompt(p) => Some(&mut p.input),
         Overlay::Picker(p) => Some(&mut p.query),
         Overlay::Palette(p) => Some(&mut p.query),
+        Overlay::Canned(p) => Some(&mut p.query),
+        Overlay::Drafts(d) => Some(&mut d.query),
         Overlay::Help { .. } => None,
     }
 }
@@ -104,7 +120,12 @@ fn after_edit(state: &mut AppState) {
         Some(Overlay::Palette(p)) => p.refresh(),
         Some(Overlay::Picker(p)) => p.cursor = 0,
         Some(Overlay::Prompt(p)) => p.error = None,
-        _ => {}
+        Some(Overlay::Drafts(d)) => d.cursor = 0,
+        Some(Overlay::Canned(p)) => {
+            p.cursor = 0;
+            super::update_canned::refresh(state);
+        }
+        Some(Overlay::Help { .. }) | None => {}
     }
 }
 
@@ -127,7 +148,9 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
         return Vec::new();
     };
     let (kind, text, targets) = (p.kind, p.input.text.trim().to_string(), p.targets.clone());
+    let subject = p.subject.clone().unwrap_or_default();
     let result: Result<(LocalChange, bool), String> = match kind {
+        PromptKind::Fill => return super::update_compose::submit_fill(state, &subject, &text),
         PromptKind::Search => {
             state.overlays.pop();
             state.queue.refine.search = (!text.is_empty()).then_some(text);
@@ -152,36 +175,6 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
             }
             state.notify(Level::Info, format!("{} cancelled", act.as_str()));
             return Vec::new();
-        }
-        PromptKind::Reply | PromptKind::PrivateReply => {
-            let too_long = state.overlays.last().and_then(|o| match o {
-                Overlay::Prompt(p) => super::update_reply::draft_count(state, p)?.problem(),
-                _ => None,
-            });
-            if text.is_empty() {
-                Err("the reply is empty".to_string())
-            } else if let Some(problem) = too_long {
-                Err(format!("not queued: {problem}"))
-            } else {
-                let replaces = match state.overlays.pop() {
-                    Some(Overlay::Prompt(p)) => p.replaces,
-                    _ => None,
-                };
-                let mut effects: Vec<Effect> =
-                    replaces.map(Effect::DropReply).into_iter().collect();
-                let action = match kind {
-                    PromptKind::PrivateReply => OutAction::PrivateReply { text },
-                    _ => OutAction::Reply { text },
-                };
-                effects.extend(targets.iter().map(|seq| Effect::Enqueue {
-                    seq: *seq,
-                    action: action.clone(),
-                }));
-                if !state.accounts.is_empty() {
-                    effects.push(Effect::SyncNow);
-                }
-                return effects;
-            }
         }
         PromptKind::Note if text.is_empty() => Err("the note is empty".to_string()),
         PromptKind::Note => Ok((LocalChange::AddNote(text), false)),

@@ -3,20 +3,17 @@
 //! sent. Submitting the prompt is in `update_overlay`.
 
 use super::effect::Effect;
-use super::state::{AppState, Level, Overlay, PromptKind};
-use super::update::open_prompt;
+use super::state::{AppState, Level};
 use crate::action::Action;
 
 /// Opens the reply prompt when the network allows a reply to this item;
 /// otherwise says why not, before anything is typed.
-pub fn start(state: &mut AppState) {
+pub fn start(state: &mut AppState) -> Vec<Effect> {
     let targets = state.targets();
     let [seq] = targets.as_slice() else {
-        state.notify(
-            Level::Warn,
-            "reply to one item at a time (clear the marks with x)",
-        );
-        return;
+        // Several marked items: one canned reply to all, worded differently.
+        super::update_canned::open_wave(state, targets);
+        return Vec::new();
     };
     let item = state
         .detail
@@ -26,15 +23,15 @@ pub fn start(state: &mut AppState) {
         .or(state.items.get(seq));
     let Some(item) = item else {
         state.notify(Level::Warn, "the item is still loading");
-        return;
+        return Vec::new();
     };
     let caps = crate::networks::capabilities(item.remote.network);
     let target = crate::networks::Target::from_remote(&item.remote);
     if let Err(no) = caps.check(crate::networks::Capability::Reply, &target, state.now) {
         state.notify(Level::Warn, no.reason);
-        return;
+        return Vec::new();
     }
-    open_prompt(state, PromptKind::Reply, "", Vec::new(), vec![*seq]);
+    super::update_compose::open(state, *seq, false)
 }
 
 /// Retry, edit or drop the latest unsent reply of the selected item. A
@@ -84,41 +81,13 @@ pub fn manage(state: &mut AppState, action: Action) -> Vec<Effect> {
                 );
                 return Vec::new();
             };
-            open_prompt(
-                state,
-                PromptKind::Reply,
-                &text,
-                Vec::new(),
-                seq.into_iter().collect(),
-            );
-            if let Some(Overlay::Prompt(p)) = state.overlays.last_mut() {
-                p.replaces = Some(entry.id);
-            }
-            return vec![Effect::HoldReply(entry.id)];
+            let Some(seq) = seq else {
+                return Vec::new();
+            };
+            let mut effects = super::update_compose::open_replacing(state, seq, &text, entry.id);
+            effects.push(Effect::HoldReply(entry.id));
+            return effects;
         }
     }
     Vec::new()
-}
-
-/// The length counter of a reply draft, by the rule of the item's network.
-pub fn draft_count(state: &AppState, p: &super::state::Prompt) -> Option<crate::networks::Counted> {
-    let [seq] = p.targets.as_slice() else {
-        return None;
-    };
-    let item = state
-        .detail
-        .as_ref()
-        .filter(|d| d.seq == *seq)
-        .and_then(|d| d.item.as_ref())
-        .or(state.items.get(seq))?;
-    let kind = match p.kind {
-        PromptKind::Reply => item.remote.kind,
-        PromptKind::PrivateReply => crate::model::Kind::DirectMessage,
-        _ => return None,
-    };
-    Some(crate::networks::count_for(
-        item.remote.network,
-        kind,
-        &p.input.text,
-    ))
 }

@@ -34,9 +34,14 @@ pub fn config() -> Config {
 pub fn app_with(config: Config) -> App {
     let store = SledStore::temporary().unwrap();
     store.ingest(guichet::demo::demo_items(now())).unwrap();
+    app_on(&config, Arc::new(store))
+}
+
+/// The app on an existing store (a restart), effects settled.
+pub fn app_on(config: &Config, store: Arc<dyn Store>) -> App {
     let keymap = Keymap::load(&config.keymap, None).unwrap();
     let (theme, _) = Theme::load("default", None).unwrap();
-    let mut app = App::new(&config, keymap, theme, Arc::new(store), now()).unwrap();
+    let mut app = App::new(config, keymap, theme, store, now()).unwrap();
     app.state.zone = FixedOffset::east_opt(0).unwrap();
     app.settle();
     app.hydrate();
@@ -69,4 +74,25 @@ pub fn type_text(app: &mut App, text: &str) {
         app.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
     }
     app.settle();
+}
+
+/// The notice line's text, or "".
+pub fn notice(app: &App) -> String {
+    app.state
+        .notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+/// Moves the cursor down until the selected item matches `pred`.
+pub fn select_where(app: &mut App, pred: impl Fn(&guichet::model::Item) -> bool) -> u32 {
+    for _ in 0..400 {
+        let seq = app.state.queue.selected.unwrap();
+        if pred(&app.store().get(seq).unwrap().unwrap()) {
+            return seq;
+        }
+        keys(app, "j");
+    }
+    panic!("no such item in the demo inbox");
 }

@@ -2,10 +2,12 @@
 //! popups, the notice line. [`crate::tui::update`] changes it; the views in
 //! [`crate::tui::ui`] only read it. No I/O handles live here.
 
+pub mod composer;
 pub mod overlay;
 pub mod queue;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -13,7 +15,11 @@ use crate::action::Mode;
 use crate::model::Item;
 use crate::store::{Stored, TagRecord};
 
-pub use overlay::{Choice, FilterField, LineInput, Overlay, Palette, Picker, Prompt, PromptKind};
+pub use composer::Composer;
+pub use overlay::{
+    CannedMatch, CannedPicker, Choice, DraftEntry, DraftList, FilterField, LineInput, Overlay,
+    Palette, Picker, Prompt, PromptKind,
+};
 pub use queue::QueueState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,6 +72,16 @@ pub struct AppState {
     pub accounts: Vec<(String, crate::sync::engine::SyncState)>,
     /// Outbox entries by item id (every reply to the item, oldest first).
     pub outbox: HashMap<String, Vec<crate::outbox::OutboxEntry>>,
+    /// The reply being written, over the open item.
+    pub composer: Option<Box<Composer>>,
+    /// Open the composer once this item's detail has loaded (drafts view).
+    pub compose_on_open: Option<u32>,
+    /// Every saved draft, by item seq (read at start, kept in step).
+    pub drafts: BTreeMap<u32, crate::store::Draft>,
+    /// How often and how recently this agent used each canned reply.
+    pub usage: HashMap<String, crate::store::ReplyUsage>,
+    /// Canned replies, brand guidelines and reply variables.
+    pub kit: Arc<crate::replies::Kit>,
 }
 
 impl AppState {
@@ -91,6 +107,11 @@ impl AppState {
             zone: *chrono::Local::now().offset(),
             accounts: Vec::new(),
             outbox: HashMap::new(),
+            composer: None,
+            compose_on_open: None,
+            drafts: BTreeMap::new(),
+            usage: HashMap::new(),
+            kit: Arc::new(crate::replies::Kit::example()),
         }
     }
 
@@ -98,9 +119,10 @@ impl AppState {
     pub fn mode(&self) -> Mode {
         match self.overlays.last() {
             Some(Overlay::Prompt(_)) => Mode::Input,
-            Some(Overlay::Picker(_)) => Mode::Picker,
+            Some(Overlay::Picker(_) | Overlay::Canned(_) | Overlay::Drafts(_)) => Mode::Picker,
             Some(Overlay::Palette(_)) => Mode::Palette,
             Some(Overlay::Help { .. }) => Mode::Help,
+            None if self.composer.is_some() => Mode::Compose,
             None if self.detail.is_some() => Mode::Detail,
             None => Mode::Queue,
         }
@@ -108,7 +130,9 @@ impl AppState {
 
     /// The mode under the popups (what help and the palette act on).
     pub fn base_mode(&self) -> Mode {
-        if self.detail.is_some() {
+        if self.composer.is_some() {
+            Mode::Compose
+        } else if self.detail.is_some() {
             Mode::Detail
         } else {
             Mode::Queue
@@ -126,6 +150,29 @@ impl AppState {
             text: text.into(),
             until: self.now + chrono::Duration::seconds(secs),
         });
+    }
+
+    /// The item the user sees for `seq`: the open one, or a loaded row.
+    pub fn item_seen(&self, seq: u32) -> Option<&Item> {
+        self.detail
+            .as_ref()
+            .filter(|d| d.seq == seq)
+            .and_then(|d| d.item.as_ref())
+            .or(self.items.get(&seq))
+    }
+
+    /// Counts `n` uses of canned reply `name` now (the ranking reads it).
+    pub fn count_use(&mut self, name: &str, n: u32) {
+        let now = self.now;
+        let used = self
+            .usage
+            .entry(name.to_string())
+            .or_insert(crate::store::ReplyUsage {
+                count: 0,
+                last: now,
+            });
+        used.count = used.count.saturating_add(n);
+        used.last = now;
     }
 
     /// Replaces the outbox view with `entries`.

@@ -16,11 +16,10 @@ pub enum PromptKind {
     Untag,
     Assign,
     Note,
-    Reply,
-    /// Meta's private reply: a DM to the author of a public comment.
-    PrivateReply,
     /// "y" confirms a destructive act (delete, block) on the targets.
     Confirm(crate::networks::connector::Act),
+    /// A placeholder of the reply being composed (its label in `subject`).
+    Fill,
 }
 
 impl PromptKind {
@@ -32,12 +31,11 @@ impl PromptKind {
             PromptKind::Untag => "Remove tag",
             PromptKind::Assign => "Assign to",
             PromptKind::Note => "Internal note",
-            PromptKind::Reply => "Reply",
-            PromptKind::PrivateReply => "Private reply (DM)",
             PromptKind::Confirm(crate::networks::connector::Act::Block) => {
                 "Block the author on the network? y to confirm"
             }
             PromptKind::Confirm(_) => "Delete on the network, for everyone? y to confirm",
+            PromptKind::Fill => "Fill in",
         }
     }
 
@@ -50,11 +48,10 @@ impl PromptKind {
             PromptKind::Tag | PromptKind::Untag => "tab completes from known tags",
             PromptKind::Assign => "a colleague or team · tab completes · empty unassigns",
             PromptKind::Note => "visible to your team only, never sent",
-            PromptKind::Reply => "sent to the network through the outbox · enter queues it",
-            PromptKind::PrivateReply => {
-                "one private message to the commenter, through the outbox · enter queues it"
-            }
             PromptKind::Confirm(_) => "y and enter to go ahead · esc or anything else cancels",
+            PromptKind::Fill => {
+                "enter puts it in the reply and asks for the next · esc leaves the rest"
+            }
         }
     }
 }
@@ -141,9 +138,9 @@ pub struct Prompt {
     /// Items the answer applies to (empty for search).
     pub targets: Vec<u32>,
     pub error: Option<String>,
-    /// An unsent outbox reply this answer replaces (editing a reply): it is
-    /// dropped only when the new one is queued, so cancelling loses nothing.
-    pub replaces: Option<u64>,
+    /// What the prompt is about, when the kind alone does not say (the
+    /// placeholder being filled).
+    pub subject: Option<String>,
 }
 
 /// Which dimension a picker filters.
@@ -242,7 +239,55 @@ pub enum Overlay {
     Prompt(Prompt),
     Picker(Picker),
     Palette(Palette),
-    Help { scroll: usize },
+    Help {
+        scroll: usize,
+    },
+    /// The canned-reply picker, over the composer.
+    Canned(CannedPicker),
+    /// The drafts view: every reply being written.
+    Drafts(DraftList),
+}
+
+/// One canned reply in the picker, ranked for the item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CannedMatch {
+    pub name: String,
+    pub title: String,
+    pub category: String,
+    pub lang: String,
+    /// "example", "team" or "mine".
+    pub scope: String,
+    /// Matched char positions in the title, for highlighting.
+    pub indices: Vec<u32>,
+}
+
+/// The fuzzy canned-reply picker with a live preview for the item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CannedPicker {
+    pub query: LineInput,
+    pub matches: Vec<CannedMatch>,
+    pub cursor: usize,
+    /// The selected reply rendered for this item, or why it cannot be.
+    pub preview: Result<String, String>,
+    /// A wave: the marked items that all get this reply, each worded
+    /// differently (empty when the picker serves the composer).
+    pub wave: Vec<u32>,
+}
+
+/// One draft in the drafts view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftEntry {
+    pub seq: u32,
+    /// Network badge, author and the draft's first words.
+    pub label: String,
+    pub updated: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftList {
+    pub query: LineInput,
+    pub entries: Vec<DraftEntry>,
+    pub cursor: usize,
 }
 
 #[cfg(test)]

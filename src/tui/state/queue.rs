@@ -226,6 +226,20 @@ impl QueueState {
         self.clamp_offset();
     }
 
+    /// Selects `seq` when the current view shows it; returns whether it does.
+    pub fn select(&mut self, seq: u32) -> bool {
+        let Some(row) = self.row_index(seq).and_then(|i| u32::try_from(i).ok()) else {
+            return false;
+        };
+        match self.visible.iter().position(|r| *r == row) {
+            Some(cursor) => {
+                self.move_to(cursor);
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn move_by(&mut self, delta: isize) {
         let target = self.cursor.saturating_add_signed(delta);
         self.move_to(target);

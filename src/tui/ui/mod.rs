@@ -6,6 +6,8 @@
 //! the open item, the status bar; popups on top. To add a region, give it a
 //! module with a `render(frame, area, &Ctx)` and place it here.
 
+mod canned;
+mod composer;
 mod detail;
 mod popups;
 mod queue;
@@ -97,9 +99,10 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Them
     if let Some(side) = a.sidebar {
         sidebar::render(frame, side, &ctx);
     }
-    match &state.detail {
-        Some(detail) => detail::render(frame, a.main, &ctx, detail),
-        None => queue::render(frame, a.main, &ctx),
+    match (&state.composer, &state.detail) {
+        (Some(c), _) => composer::render(frame, a.main, &ctx, c),
+        (None, Some(detail)) => detail::render(frame, a.main, &ctx, detail),
+        (None, None) => queue::render(frame, a.main, &ctx),
     }
     statusbar::render(frame, a.status, &ctx);
     for overlay in &state.overlays {
@@ -108,6 +111,8 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Them
             Overlay::Palette(p) => popups::palette(frame, area, &ctx, p),
             Overlay::Picker(p) => popups::picker(frame, area, &ctx, p),
             Overlay::Prompt(p) => popups::prompt(frame, a.status, &ctx, p),
+            Overlay::Canned(p) => canned::picker(frame, area, &ctx, p),
+            Overlay::Drafts(d) => canned::drafts(frame, area, &ctx, d),
         }
     }
     if !state.which_key.is_empty() {

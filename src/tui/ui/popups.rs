@@ -157,7 +157,10 @@ pub fn prompt(frame: &mut Frame, status: Rect, ctx: &Ctx, p: &Prompt) {
         width: status.width,
         height: 3,
     };
-    let label = p.kind.label();
+    let label = match &p.subject {
+        Some(subject) => format!("{} {}", p.kind.label(), one_line(subject)),
+        None => p.kind.label().to_string(),
+    };
     let (before, after) = p
         .input
         .text
@@ -166,30 +169,14 @@ pub fn prompt(frame: &mut Frame, status: Rect, ctx: &Ctx, p: &Prompt) {
         0 | 1 => String::new(),
         n => format!(" ({n} items)"),
     };
-    let mut line = Line::from(vec![
+    let line = Line::from(vec![
         Span::styled(format!("{label}{targets}: "), ctx.style("input.prompt")),
         Span::styled(before.to_string(), ctx.style("input.text")),
         Span::styled("▏", ctx.style("ui.hint.key")),
         Span::styled(after.to_string(), ctx.style("input.text")),
     ]);
-    if let Some(c) = crate::tui::update_reply::draft_count(ctx.state, p) {
-        let scope = if c.fits() {
-            "input.hint"
-        } else {
-            "notice.error"
-        };
-        line.spans.push(Span::styled(
-            format!("  {}/{}", c.used, c.limit),
-            ctx.style(scope),
-        ));
-    }
-    let counted = crate::tui::update_reply::draft_count(ctx.state, p);
     let hint = match &p.error {
         Some(e) => Line::styled(one_line(e), ctx.style("notice.error")),
-        None if counted.is_some_and(|c| !c.fits()) => Line::styled(
-            counted.and_then(|c| c.problem()).unwrap_or_default(),
-            ctx.style("notice.error"),
-        ),
         None => {
             let matching: Vec<&str> = p
                 .completions

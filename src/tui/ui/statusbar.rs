@@ -107,6 +107,15 @@ fn hints(mode: Mode) -> &'static [Action] {
         Mode::Picker => &[A::PickerToggle, A::PickerAccept, A::AppCancel],
         Mode::Input => &[A::InputSubmit, A::InputComplete, A::AppCancel],
         Mode::Palette => &[A::PaletteAccept, A::PaletteNext, A::AppCancel],
+        Mode::Compose => &[
+            A::ComposeSend,
+            A::ComposeSendDone,
+            A::ComposeCanned,
+            A::ComposeFix,
+            A::ComposeNextFinding,
+            A::ComposeFillNext,
+            A::AppCancel,
+        ],
         Mode::Help | Mode::Global => &[A::HelpScrollDown, A::AppCancel],
     }
 }
@@ -174,7 +183,8 @@ fn mode_label(mode: Mode) -> &'static str {
     match mode {
         Mode::Queue | Mode::Global => "QUEUE",
         Mode::Detail => "ITEM",
-        Mode::Picker => "FILTER",
+        Mode::Picker => "PICK",
+        Mode::Compose => "REPLY",
         Mode::Input => "INPUT",
         Mode::Palette => "COMMAND",
         Mode::Help => "HELP",
