@@ -345,3 +345,41 @@ fn gen_refuses_to_run_without_an_explicit_store() {
     );
     assert!(!Path::new(&sb.dir.path().join("home/.local/share/guichet")).exists());
 }
+
+#[test]
+fn a_bad_canned_reply_or_guideline_is_named_by_file_and_line_before_the_tui() {
+    let sb = Sandbox::seeded();
+    let replies = sb.config_dir().join("replies");
+    std::fs::create_dir_all(&replies).unwrap();
+    std::fs::write(
+        replies.join("merci.toml"),
+        "title = \"Merci\"\nlang = \"fr\"\nbody = \"\"\"\nMerci {{ prenom }} !\n\"\"\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        sb.config_dir().join("guidelines.toml"),
+        "[brands.lumen]\nname = \"Atelier Lumen\"\n\n[brands.lumen.emoji]\nmax = \"two\"\n",
+    )
+    .unwrap();
+    let out = sb.run(&["doctor"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout(&out);
+    assert!(report.contains("merci.toml:4"), "{report}");
+    assert!(report.contains("prenom"), "{report}");
+    assert!(report.contains("guidelines.toml:5"), "{report}");
+
+    // The TUI refuses to start, naming the same problems, exit code 2.
+    let tui = sb.run(&[]);
+    assert_eq!(tui.status.code(), Some(2), "{}", stderr(&tui));
+    assert!(stderr(&tui).contains("merci.toml:4"), "{}", stderr(&tui));
+
+    std::fs::remove_file(replies.join("merci.toml")).unwrap();
+    std::fs::remove_file(sb.config_dir().join("guidelines.toml")).unwrap();
+    let out = sb.run(&["doctor"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("canned replies: 20 examples"),
+        "{}",
+        stdout(&out)
+    );
+}

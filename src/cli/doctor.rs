@@ -50,6 +50,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     let config = check_config(&mut report, args)?;
     check_keymap(&mut report, &config)?;
     check_theme(&mut report, &config)?;
+    check_replies(&mut report, &config)?;
     check_store(&mut report, &store_path(args, &config))?;
     let log = config::log_dir().join("guichet.log");
     report.ok(&format!(
@@ -140,6 +141,40 @@ fn check_theme(r: &mut Report<'_>, config: &Config) -> anyhow::Result<()> {
             warnings
                 .iter()
                 .try_for_each(|w| r.note(&format!("theme: {w}")))?;
+        }
+        Err(errs) => r.errors(&errs)?,
+    }
+    Ok(())
+}
+
+/// Canned replies (example, team, personal) and the brand guidelines.
+fn check_replies(r: &mut Report<'_>, config: &Config) -> anyhow::Result<()> {
+    match crate::replies::Kit::load(config) {
+        Ok(kit) => {
+            let count = |scope| {
+                kit.library
+                    .all()
+                    .iter()
+                    .filter(|c| c.scope == scope)
+                    .count()
+            };
+            use crate::replies::canned::Scope;
+            r.ok(&format!(
+                "canned replies: {} examples, {} from the team folder, {} of yours",
+                count(Scope::Example),
+                count(Scope::Shared),
+                count(Scope::Personal)
+            ))?;
+            let file = config.dir.join("guidelines.toml");
+            let source = if file.exists() {
+                file.display().to_string()
+            } else {
+                "the shipped example".to_string()
+            };
+            match kit.guidelines() {
+                Some(g) => r.ok(&format!("brand guidelines: {} (from {source})", g.name))?,
+                None => r.note("brand guidelines: none; replies are only checked for length")?,
+            }
         }
         Err(errs) => r.errors(&errs)?,
     }

@@ -17,8 +17,13 @@ fn command() -> Vec<String> {
     chosen.split_whitespace().map(str::to_string).collect()
 }
 
-/// Runs the editor on `text`; returns the edited text.
+/// Runs the user's editor on `text`; returns the edited text.
 pub fn edit(text: &str) -> Result<String, String> {
+    edit_with(&command(), text)
+}
+
+/// Runs `cmd` (program and arguments; the file is added last) on `text`.
+pub fn edit_with(cmd: &[String], text: &str) -> Result<String, String> {
     // tempfile creates the file readable by its owner only.
     let mut file = tempfile::Builder::new()
         .prefix("guichet-draft-")
@@ -28,7 +33,6 @@ pub fn edit(text: &str) -> Result<String, String> {
     file.write_all(text.as_bytes())
         .and_then(|()| file.flush())
         .map_err(|e| format!("cannot write the draft: {e}"))?;
-    let cmd = command();
     let Some((program, args)) = cmd.split_first() else {
         return Err("no editor configured".into());
     };
@@ -43,4 +47,28 @@ pub fn edit(text: &str) -> Result<String, String> {
         ));
     }
     std::fs::read_to_string(file.path()).map_err(|e| format!("cannot read the draft back: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(script: &str) -> Vec<String> {
+        // `sh -c SCRIPT name FILE`: the file arrives as $1.
+        ["sh", "-c", script, "editor"].map(String::from).to_vec()
+    }
+
+    #[test]
+    fn the_edited_file_comes_back() {
+        let out = edit_with(&sh("printf ' et voilà' >> \"$1\""), "Bonjour").unwrap();
+        assert_eq!(out, "Bonjour et voilà");
+    }
+
+    #[test]
+    fn a_failing_editor_leaves_the_draft_alone() {
+        let err = edit_with(&sh("exit 3"), "Bonjour").unwrap_err();
+        assert!(err.contains("unchanged"), "{err}");
+        let err = edit_with(&["/nonexistent/editor".to_string()], "x").unwrap_err();
+        assert!(err.contains("cannot run"), "{err}");
+    }
 }

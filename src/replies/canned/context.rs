@@ -53,7 +53,9 @@ pub(crate) fn first_name(author: &Author) -> String {
         .display_name
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .find(|w| w.chars().any(char::is_alphabetic));
+        // A display name that is really a handle ("margot@mastodon.social",
+        // as some servers send) is no first name: it falls back below.
+        .find(|w| w.chars().any(char::is_alphabetic) && !w.contains('@'));
     match word {
         Some(w) if w.chars().count() > 1 && w.chars().all(|c| !c.is_lowercase()) => {
             // "JULIE" reads as shouting in a reply: "Julie".

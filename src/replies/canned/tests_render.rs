@@ -102,6 +102,10 @@ fn first_name_falls_back_to_the_handle() {
     assert_eq!(first_name(&author("MARC", "m")), "Marc");
     assert_eq!(first_name(&author("", "@lea@mastodon.social")), "lea");
     assert_eq!(first_name(&author("✨✨", "tom.bsky.social")), "tom");
+    assert_eq!(
+        first_name(&author("margot@mastodon.social", "margot@mastodon.social")),
+        "margot"
+    );
 }
 
 #[test]
