@@ -10,6 +10,7 @@
 //! - [`text`]: sanitizing hostile text and measuring it by display width.
 //! - [`lang`]: the language of a text the network gave none for.
 //! - [`replies`]: canned replies, the brand-guideline linter, placeholders.
+//! - [`triage`]: escalation hand-offs and auto-moderation rules.
 //! - [`tui`]: terminal guard, event loop, pure update, views.
 //! - [`demo`]: the deterministic demo inbox and the scale generator.
 //! - [`cli`]: the scriptable commands (`list`, `show`, `done`, `tag`, `doctor`…).
@@ -32,5 +33,6 @@ pub mod store;
 pub mod sync;
 pub mod text;
 pub mod theme;
+pub mod triage;
 pub mod tui;
 pub mod when;

@@ -356,3 +356,31 @@ fn a_wave_answers_every_marked_item_with_different_words() {
     let usage = app.store().reply_usage("camille").unwrap();
     assert_eq!(usage.values().map(|u| u.count).sum::<u32>(), 3);
 }
+
+#[test]
+fn an_unfilled_placeholder_blocks_sending_even_with_the_override() {
+    let mut app = app();
+    select_where(&mut app, public_mastodon);
+    keys(&mut app, "r ctrl-t");
+    type_text(&mut app, "rupture");
+    keys(&mut app, "enter");
+    assert_eq!(app.state.mode(), Mode::Input, "asked for the placeholder");
+    keys(&mut app, "esc");
+    assert_eq!(app.state.mode(), Mode::Compose);
+    assert!(draft_text(&app).contains("[[date de retour]]"));
+    assert_eq!(
+        app.state.composer.as_ref().unwrap().template.as_deref(),
+        Some("rupture-stock")
+    );
+    keys(&mut app, "ctrl-o ctrl-s");
+    assert!(
+        notice(&app).contains("fill in [[date de retour]] first"),
+        "{}",
+        notice(&app)
+    );
+    assert!(app.store().outbox().unwrap().is_empty());
+    keys(&mut app, "ctrl-g");
+    type_text(&mut app, "15 décembre");
+    keys(&mut app, "enter ctrl-s");
+    assert_eq!(app.store().outbox().unwrap().len(), 1, "{}", notice(&app));
+}

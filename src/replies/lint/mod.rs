@@ -59,16 +59,23 @@
 //! the reply). Personal data is only checked in public replies, and e-mail
 //! addresses at an allowed link domain count as the brand's own.
 //!
+//! Rule ids, stable (in [`Finding::rule`], logs and the audit trail):
+//! `placeholder`, `length`, `forbidden-word`, `competitor`, `greeting`,
+//! `signoff`, `address`, `emoji`, `link-domain`, `shouting`, `exclamation`,
+//! `personal-data`, `typography`.
+//!
 //! The shipped example, `guidelines.example.toml`, is the annotated
 //! reference ([`Brands::example`]).
 //!
 //! # Extending
 //!
-//! A new rule: a `Raw…` table in `config.rs` compiled into [`rules`] data, a
+//! A new rule: a `Raw…` table in `config.rs` compiled into `rules.rs` data, a
 //! `check` function in the module that owns its family (`words.rs`,
 //! `french.rs`, `style.rs`, `pii.rs`, `typography.rs`), called from
-//! [`Guidelines::lint`], and tests in `tests.rs`. Keep every check free of
-//! per-character allocation: it runs on each keystroke.
+//! [`Guidelines::lint`], and tests in `tests_rules.rs` or `tests_form.rs`
+//! (`tests.rs` holds the file, API and robustness tests). Keep every check
+//! free of per-character allocation: it runs on each keystroke
+//! (`benches/lint.rs`).
 
 mod config;
 mod french;

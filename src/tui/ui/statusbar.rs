@@ -159,7 +159,21 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     } else {
         let mut used = 0usize;
         let room = usize::from(area.width).saturating_sub(12);
-        for action in hints(mode) {
+        let canned = matches!(
+            state.overlays.last(),
+            Some(crate::tui::state::Overlay::Canned(_) | crate::tui::state::Overlay::Drafts(_))
+        );
+        let shown = if canned {
+            &[
+                Action::PickerAccept,
+                Action::PickerSend,
+                Action::PickerNext,
+                Action::AppCancel,
+            ][..]
+        } else {
+            hints(mode)
+        };
+        for action in shown {
             let Some(key) = key_for(ctx, mode, *action) else {
                 continue;
             };

@@ -1,0 +1,10 @@
+//! Triage: escalation and delegation, and moderation rules.
+//!
+//! - [`handoff`]: telling a colleague about an escalated item (webhook,
+//!   e-mail over SMTP, a command), with the payload they receive and the
+//!   callbacks that close the loop.
+//! - [`rules`]: `rules.toml` auto-moderation rules: conditions over an item
+//!   and its context, actions, and `propose` or `apply` modes.
+
+pub mod handoff;
+pub mod rules;
