@@ -17,7 +17,7 @@ use guichet::replies::lint::{Brands, Context, EXAMPLE};
 const FRENCH: &str = "Bonjour Claire,\nMerci pour ton message ! Votre lampe Turquoise \
     est bien partie ce matin (commande CMD-123456), suivi sur https://www.laposte.fr/suivi \
     à partir de 10:30. Pas de souci pour l'échange : notre SAV vous répond au \
-    09 69 32 15 15. C'est VRAIMENT un plaisir !! 💡✨\nL'équipe Maison Lumière";
+    09 69 32 15 15. C'est VRAIMENT un plaisir !! 💡✨\nL'équipe Atelier Lumen";
 
 const ENGLISH: &str = "Hi Sam,\nThanks for your message! Your MTB service is booked for \
     10:30 on Friday; no worries if you need to move it, details are on \
@@ -34,9 +34,9 @@ fn ctx(network: Network) -> Context {
 
 fn lint(c: &mut Criterion) {
     let brands = Brands::example();
-    let lumiere = brands.get("lumiere").expect("example brand lumiere");
+    let lumen = brands.get("lumen").expect("example brand lumen");
     let spoke = brands.get("spoke").expect("example brand spoke");
-    let fr = lumiere.lint(FRENCH, &ctx(Network::Facebook));
+    let fr = lumen.lint(FRENCH, &ctx(Network::Facebook));
     let en = spoke.lint(ENGLISH, &ctx(Network::Facebook));
     println!(
         "french reply: {} chars, {} findings; english reply: {} chars, {} findings",
@@ -48,7 +48,7 @@ fn lint(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("lint");
     group.bench_function("french_300_chars", |b| {
-        b.iter(|| lumiere.lint(black_box(FRENCH), &ctx(Network::Facebook)))
+        b.iter(|| lumen.lint(black_box(FRENCH), &ctx(Network::Facebook)))
     });
     group.bench_function("english_300_chars", |b| {
         b.iter(|| spoke.lint(black_box(ENGLISH), &ctx(Network::Facebook)))

@@ -384,3 +384,95 @@ fn an_unfilled_placeholder_blocks_sending_even_with_the_override() {
     keys(&mut app, "enter ctrl-s");
     assert_eq!(app.store().outbox().unwrap().len(), 1, "{}", notice(&app));
 }
+
+/// Another process answers in the thread while the agent writes.
+fn someone_answers_in_the_thread(app: &App, seq: u32) {
+    let original = stored(app, seq);
+    let mut remote = original.remote.clone();
+    remote.native_id = format!("{}-other", remote.native_id);
+    remote.parent_id = Some(original.remote.native_id.clone());
+    remote.thread_id = original
+        .remote
+        .thread_id
+        .clone()
+        .or(Some(original.remote.native_id.clone()));
+    remote.author.handle = "colleague".into();
+    remote.text = "Déjà répondu par téléphone.".into();
+    remote.created_at = now();
+    app.store().ingest(vec![Item::new(remote)]).unwrap();
+}
+
+#[test]
+fn a_reply_is_held_when_the_thread_changed_since_the_composer_opened() {
+    let mut app = app();
+    let seq = select_where(&mut app, public_mastodon);
+    keys(&mut app, "enter r");
+    assert!(app.state.composer.as_ref().unwrap().seen.thread.is_some());
+    type_text(&mut app, "Bonjour, nous regardons.");
+    someone_answers_in_the_thread(&app, seq);
+    keys(&mut app, "ctrl-s");
+    let entries = app.store().outbox().unwrap();
+    assert_eq!(entries.len(), 1, "kept, not lost");
+    match &entries[0].state {
+        guichet::outbox::SendState::Failed {
+            error,
+            retry: false,
+        } => {
+            assert!(error.contains("@colleague wrote in the thread"), "{error}")
+        }
+        other => panic!("not held: {other:?}"),
+    }
+    assert!(notice(&app).contains("held"), "{}", notice(&app));
+    // Back on the item, whose thread now shows the new answer.
+    let detail = app.state.detail.as_ref().unwrap();
+    assert_eq!(detail.seq, seq);
+    assert!(
+        detail
+            .thread
+            .iter()
+            .any(|(_, i)| i.remote.author.handle == "colleague")
+    );
+    // It waits in the "needs attention" list, which opens its item.
+    keys(&mut app, "esc esc g g !");
+    match app.state.overlays.last() {
+        Some(guichet::tui::state::Overlay::Attention(list)) => {
+            assert_eq!(list.entries.len(), 1);
+            assert!(
+                list.entries[0].label.contains("held"),
+                "{}",
+                list.entries[0].label
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    keys(&mut app, "enter");
+    assert_eq!(app.state.detail.as_ref().map(|d| d.seq), Some(seq));
+    assert_eq!(selected(&app), seq);
+    // Read, decided: send anyway.
+    keys(&mut app, ":");
+    type_text(&mut app, "reply.retry");
+    keys(&mut app, "enter");
+    assert!(app.store().outbox().unwrap()[0].is_due(), "back in line");
+}
+
+#[test]
+fn a_reply_is_held_when_another_process_changed_the_status() {
+    let mut app = app();
+    let seq = select_where(&mut app, public_mastodon);
+    keys(&mut app, "r");
+    type_text(&mut app, "Bonjour !");
+    app.store()
+        .change(
+            &[seq],
+            &guichet::change::LocalChange::SetStatus(Status::Done),
+            "dominique",
+        )
+        .unwrap();
+    keys(&mut app, "ctrl-s");
+    let entries = app.store().outbox().unwrap();
+    assert!(
+        matches!(&entries[0].state, guichet::outbox::SendState::Failed { error, .. } if error.contains("status changed")),
+        "{:?}",
+        entries[0].state
+    );
+}

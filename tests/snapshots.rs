@@ -213,3 +213,45 @@ fn which_key_for_moderation() {
     keys(&mut app, "j m");
     insta::assert_snapshot!(screen(&mut app, 80, 24));
 }
+
+/// The composer on a Mastodon mention with a draft that breaks three
+/// guidelines: the findings, errors first, with their excerpts and fixes.
+fn composer_with_findings() -> App {
+    let mut app = app();
+    common::session::select_where(&mut app, |i| {
+        i.remote.network == guichet::model::Network::Mastodon
+            && i.remote.kind != guichet::model::Kind::DirectMessage
+            && !i.remote.from_us
+    });
+    keys(&mut app, "r");
+    type_text(
+        &mut app,
+        "Bonjour, pas de souci !! Appelez le 06 12 34 56 78 pour ta commande.",
+    );
+    app
+}
+
+#[test]
+fn composer_with_lint_findings_80x24() {
+    let mut app = composer_with_findings();
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn composer_narrow() {
+    let mut app = composer_with_findings();
+    insta::assert_snapshot!(screen(&mut app, 50, 16));
+}
+
+#[test]
+fn canned_reply_picker_with_preview() {
+    let mut app = app();
+    common::session::select_where(&mut app, |i| {
+        i.remote.network == guichet::model::Network::Mastodon
+            && i.remote.kind != guichet::model::Kind::DirectMessage
+            && !i.remote.from_us
+    });
+    keys(&mut app, "r ctrl-t");
+    type_text(&mut app, "rupture");
+    insta::assert_snapshot!(screen(&mut app, 100, 30));
+}

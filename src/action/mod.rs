@@ -135,6 +135,7 @@ pub enum Action {
     ReplyEdit,
     ReplyDrop,
     QueueDrafts,
+    QueueAttention,
 
     ComposeSend,
     ComposeSendDone,

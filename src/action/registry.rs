@@ -389,6 +389,12 @@ pub const ACTIONS: &[ActionSpec] = &[
         LIST,
     ),
     bindable(
+        "queue.attention",
+        A::QueueAttention,
+        "List replies held or refused that need you",
+        LIST,
+    ),
+    bindable(
         "compose.send",
         A::ComposeSend,
         "Send: queue the reply in the outbox and go to the next item",

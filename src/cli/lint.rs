@@ -30,7 +30,7 @@ pub fn run(config: &Config, args: &LintArgs) -> anyhow::Result<ExitCode> {
     } else {
         Kind::Comment
     };
-    let findings = kit.lint(&text, args.network, kind, !args.dm);
+    let findings = kit.lint(&text, args.network, kind, !args.dm, None);
     let brand = kit.brand.clone().unwrap_or_default();
     if findings.is_empty() {
         println!("ok: follows the {brand} guidelines on {}", args.network);

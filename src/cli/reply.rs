@@ -56,7 +56,12 @@ pub fn reply(ctx: Context, args: &ReplyArgs, private: bool) -> anyhow::Result<Ex
         anyhow::bail!("not queued: {problem}");
     }
     let public = !private && item.remote.kind != crate::model::Kind::DirectMessage;
-    let findings = kit.lint(&text, item.remote.network, kind, public);
+    let lang = args
+        .template
+        .as_deref()
+        .and_then(|t| kit.library.get(t))
+        .map(|t| t.lang.clone());
+    let findings = kit.lint(&text, item.remote.network, kind, public, lang.as_deref());
     if !findings.is_empty() {
         eprint!("{}", super::lint::describe(&text, &findings));
     }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 pub use accounts::{AccountConfig, TokenSource};
-pub use error::{ConfigError, ConfigErrors};
+pub use error::{ConfigError, ConfigErrors, line_of, locate};
 
 use crate::filter::{Filter, SavedView, Sort, builtin_views};
 use crate::model::{Kind, Network, Priority, StatusKind};

@@ -124,16 +124,34 @@ impl Kit {
     }
 
     /// Every finding on `text` as a reply on `network` to an item of
-    /// `kind`; `public` is false for DMs and private replies.
-    pub fn lint(&self, text: &str, network: Network, kind: Kind, public: bool) -> Vec<Finding> {
+    /// `kind`; `public` is false for DMs and private replies. `lang` is
+    /// the reply's language when known (a canned reply's), else it is
+    /// detected from the text. The agent's own signature counts as a
+    /// sign-off.
+    pub fn lint(
+        &self,
+        text: &str,
+        network: Network,
+        kind: Kind,
+        public: bool,
+        lang: Option<&str>,
+    ) -> Vec<Finding> {
         let ctx = Context {
             network,
             kind,
             public,
+            lang: lang.map(str::to_string).or_else(|| crate::lang::detect(text)),
         };
+        let signed = !self.signature.trim().is_empty()
+            && text
+                .trim_end()
+                .ends_with(self.signature.trim());
         self.guidelines()
             .map(|g| g.lint(text, &ctx))
             .unwrap_or_default()
+            .into_iter()
+            .filter(|f| !(signed && f.rule == "signoff"))
+            .collect()
     }
 
     /// Template variables for today, with placeholders the agent filled.
@@ -166,4 +184,80 @@ impl Eq for KitRef {}
 
 fn shown(path: &Path) -> String {
     path.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Author, Item, Network, Remote};
+
+    fn item(network: Network, kind: Kind, lang: &str) -> Item {
+        let mut remote = Remote {
+            network,
+            account: "atelier".into(),
+            native_id: "1".into(),
+            kind,
+            thread_id: None,
+            parent_id: None,
+            post: None,
+            author: Author {
+                id: "a".into(),
+                handle: "julie.martin".into(),
+                display_name: "Julie Martin".into(),
+                profile_url: None,
+                followers: None,
+            },
+            text: "Bonjour".into(),
+            lang: Some(lang.into()),
+            created_at: chrono::DateTime::UNIX_EPOCH,
+            permalink: Some("https://example.org/p/1".into()),
+            engagement: Default::default(),
+            from_us: false,
+            moderation: Default::default(),
+        };
+        remote.text = "Question".into();
+        Item::new(remote)
+    }
+
+    /// The shipped canned replies follow the shipped brand guidelines on
+    /// every network they claim: no error, no warning, no typography note.
+    #[test]
+    fn the_example_replies_follow_the_example_guidelines() {
+        let kit = Kit::example();
+        let vars = kit.vars(
+            chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default(),
+            BTreeMap::from([
+                ("numéro de commande".to_string(), "CMD-123456".to_string()),
+                ("order number".to_string(), "CMD-123456".to_string()),
+            ]),
+        );
+        let mut problems = Vec::new();
+        for canned in kit.library.all() {
+            let networks = if canned.networks.is_empty() {
+                crate::model::Network::ALL.to_vec()
+            } else {
+                canned.networks.clone()
+            };
+            for network in networks {
+                let kind = match canned.kind {
+                    Some(crate::replies::canned::ReplyKind::Dm) => Kind::DirectMessage,
+                    _ => Kind::Comment,
+                };
+                let it = item(network, kind, &canned.lang);
+                let Ok(text) = canned.render(&it, &vars, 0) else {
+                    continue;
+                };
+                let public = kind != Kind::DirectMessage;
+                for f in kit.lint(&text, network, kind, public, Some(&canned.lang)) {
+                    if f.rule != "placeholder" {
+                        problems.push(format!(
+                            "{} on {network}: [{}] {} in {text:?}",
+                            canned.name, f.rule, f.message
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
 }

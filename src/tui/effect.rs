@@ -23,8 +23,13 @@ pub enum Effect {
     OpenDetail(u32),
     /// Ask the sync engine to sync every account now.
     SyncNow,
-    /// Put a reply (or a private reply) in the outbox.
-    Enqueue { seq: u32, action: OutAction },
+    /// Put a reply (or a private reply) in the outbox; with `seen`, hold
+    /// it instead when the thread or status changed since the agent looked.
+    Enqueue {
+        seq: u32,
+        action: OutAction,
+        seen: Option<crate::tui::state::Seen>,
+    },
     /// Check the network's rules for each item, then queue `act` for those
     /// that allow it.
     Moderate {
@@ -41,6 +46,8 @@ pub enum Effect {
     DropReply(u64),
     /// Keep an entry from being sent while the user edits it.
     HoldReply(u64),
+    /// Find an item by id and open it (from a list of outbox entries).
+    OpenById(crate::model::ItemId),
     /// Save (or, with `None`, remove) an item's draft reply.
     SaveDraft {
         item: crate::model::ItemId,
@@ -83,9 +90,11 @@ pub fn lane(effect: &Effect) -> Lane {
         | Effect::Editor { .. }
         | Effect::ReplyWave { .. }
         | Effect::SyncNow => Lane::Write,
-        Effect::Search(_) | Effect::LoadRows | Effect::OpenDetail(_) | Effect::LoadOutbox => {
-            Lane::Read
-        }
+        Effect::Search(_)
+        | Effect::LoadRows
+        | Effect::OpenDetail(_)
+        | Effect::OpenById(_)
+        | Effect::LoadOutbox => Lane::Read,
     }
 }
 
@@ -103,6 +112,13 @@ pub enum Outcome {
     RowsLoaded(Box<Result<RowSet, String>>),
     DetailLoaded(Box<Result<Detail, String>>),
     Queued(Result<OutboxEntry, String>),
+    /// Queued but held: the thread or the status changed since the agent
+    /// opened the composer.
+    Held {
+        seq: u32,
+        entry: OutboxEntry,
+        why: String,
+    },
     /// The writes before it are done: the engine may sync (and send) now.
     SyncRequested,
     Moderated {
@@ -113,6 +129,8 @@ pub enum Outcome {
         error: Option<String>,
     },
     OutboxLoaded(Result<Vec<OutboxEntry>, String>),
+    /// An item found by id, loaded to be opened.
+    Opened(Box<Result<Detail, String>>),
     /// A draft or usage write failed (success is silent).
     Saved(Result<(), String>),
     /// A reply wave was queued for some items and skipped for others.
@@ -154,12 +172,18 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
         // pass it starts sends what was just put in the outbox.
         Effect::SyncNow => Outcome::SyncRequested,
         Effect::Moderate { seqs, act, now } => moderate(store.as_ref(), &seqs, act, agent, now),
-        Effect::Enqueue { seq, action } => {
-            let queued = store.get(seq).and_then(|item| match item {
-                Some(item) => store.enqueue(&item.id, action, agent),
-                None => Err(crate::store::StoreError::NotFound(format!("#{seq}"))),
-            });
-            Outcome::Queued(queued.map_err(|e| e.to_string()))
+        Effect::Enqueue { seq, action, seen } => {
+            match super::collision::enqueue_checked(
+                store.as_ref(),
+                agent,
+                seq,
+                action,
+                seen.as_ref(),
+            ) {
+                Ok((entry, None)) => Outcome::Queued(Ok(entry)),
+                Ok((entry, Some(why))) => Outcome::Held { seq, entry, why },
+                Err(e) => Outcome::Queued(Err(e.to_string())),
+            }
         }
         Effect::LoadOutbox => Outcome::OutboxLoaded(store.outbox().map_err(|e| e.to_string())),
         Effect::RetryReply(id) => {
@@ -202,6 +226,13 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
                     .and_then(|()| store.outbox())
                     .map_err(|e| e.to_string()),
             )
+        }
+        Effect::OpenById(id) => {
+            let found = store.find(&id).and_then(|found| match found {
+                Some((seq, _)) => load_detail(store, seq),
+                None => Err(crate::store::StoreError::NotFound(id.to_string())),
+            });
+            Outcome::Opened(Box::new(found.map_err(|e| e.to_string())))
         }
         Effect::SaveDraft { item, draft } => Outcome::Saved(
             store

@@ -7,12 +7,14 @@
 //! (row loads, searches, opening an item) on the other, newest search wins.
 
 pub mod app;
+pub mod collision;
 pub mod editor;
 pub mod effect;
 pub mod state;
 pub mod terminal;
 pub mod ui;
 pub mod update;
+pub mod update_attention;
 pub mod update_canned;
 pub mod update_compose;
 pub mod update_moderate;

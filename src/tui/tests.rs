@@ -332,6 +332,7 @@ fn sync_now_rides_the_write_lane_behind_the_queued_reply() {
     let enqueue = Effect::Enqueue {
         seq: 1,
         action: crate::outbox::OutAction::Reply { text: "x".into() },
+        seen: None,
     };
     // One ordered lane: the engine only hears "sync now" once the reply
     // is in the outbox, so the pass it starts sends it.

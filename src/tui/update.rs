@@ -133,6 +133,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         A::ReplyRetry | A::ReplyEdit | A::ReplyDrop => return update_reply::manage(state, action),
         A::QueueDrafts => update_canned::open_drafts(state),
+        A::QueueAttention => super::update_attention::open(state),
         A::ComposeSend => return update_compose::send(state, After::Next),
         A::ComposeSendDone => return update_compose::send(state, After::Done),
         A::ComposeSendKeep => return update_compose::send(state, After::Keep),
@@ -459,6 +460,26 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
                 .or_default()
                 .push(entry);
         }
+        Outcome::Held { seq, entry, why } => {
+            state.notify(
+                Level::Warn,
+                format!(
+                    "reply held, not sent: {why} · read the thread; :reply.retry sends it, :reply.edit changes it"
+                ),
+            );
+            state
+                .outbox
+                .entry(entry.item.to_string())
+                .or_default()
+                .push(entry);
+            // Back to the item, with its thread read afresh.
+            state.queue.select(seq);
+            state.detail = Some(Detail {
+                seq,
+                ..Detail::default()
+            });
+            return vec![Effect::OpenDetail(seq)];
+        }
         Outcome::Queued(Err(e)) => {
             state.notify(Level::Error, format!("could not queue the reply: {e}"))
         }
@@ -490,6 +511,14 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
             skipped,
             error,
         } => return update_canned::waved(state, name, queued, skipped, error),
+        Outcome::Opened(result) => match *result {
+            Ok(detail) => {
+                state.queue.select(detail.seq);
+                state.composer = None;
+                state.detail = Some(detail);
+            }
+            Err(e) => state.notify(Level::Error, format!("could not open the item: {e}")),
+        },
         Outcome::Saved(Ok(())) => {}
         Outcome::Saved(Err(e)) => state.notify(Level::Error, e),
         Outcome::Edited { seq, result } => return update_compose::edited(state, seq, result),
@@ -501,6 +530,7 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
                     *open = detail;
                     open.scroll = scroll;
                 }
+                update_compose::thread_loaded(state, seq);
                 if state.compose_on_open.take_if(|s| *s == seq).is_some() {
                     return update_compose::open(state, seq, false);
                 }

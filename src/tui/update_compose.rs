@@ -56,6 +56,7 @@ pub fn open(state: &mut AppState, seq: u32, private: bool) -> Vec<Effect> {
     let mut composer = Composer::new(seq, &item, private, &text);
     composer.template = template;
     composer.closes = closes(&item, private);
+    composer.seen.thread = loaded_thread(state, seq);
     state.composer = Some(Box::new(composer));
     relint(state);
     if restored {
@@ -73,6 +74,26 @@ pub fn open_replacing(state: &mut AppState, seq: u32, text: &str, entry: u64) ->
     }
     relint(state);
     effects
+}
+
+/// The thread's seqs when the open item's thread has loaded (a loaded
+/// thread always holds the item itself).
+fn loaded_thread(state: &AppState, seq: u32) -> Option<Vec<u32>> {
+    let d = state.detail.as_ref().filter(|d| d.seq == seq)?;
+    (!d.thread.is_empty()).then(|| d.thread.iter().map(|(s, _)| *s).collect())
+}
+
+/// The item's thread arrived: what the agent sees from now on is what a
+/// reply is checked against before it goes out.
+pub fn thread_loaded(state: &mut AppState, seq: u32) {
+    let thread = loaded_thread(state, seq);
+    if let Some(c) = state
+        .composer
+        .as_mut()
+        .filter(|c| c.seq == seq && c.seen.thread.is_none())
+    {
+        c.seen.thread = thread;
+    }
 }
 
 /// When the network stops accepting this answer, and the window's name.
@@ -109,7 +130,12 @@ pub fn relint(state: &mut AppState) {
     c.findings = if text.trim().is_empty() {
         Vec::new()
     } else {
-        kit.lint(&text, c.network, c.kind, !c.private && !is_dm(c))
+        let lang = c
+            .template
+            .as_deref()
+            .and_then(|t| kit.library.get(t))
+            .map(|t| t.lang.as_str());
+        kit.lint(&text, c.network, c.kind, !c.private && !is_dm(c), lang)
     };
     // Errors first, then by position: what blocks sending is seen first.
     c.findings
@@ -350,7 +376,7 @@ pub fn send(state: &mut AppState, after: After) -> Vec<Effect> {
         state.notify(Level::Warn, why);
         return Vec::new();
     }
-    let (seq, private, template) = (c.seq, c.private, c.template.clone());
+    let (seq, private, template, seen) = (c.seq, c.private, c.template.clone(), c.seen.clone());
     let mut effects: Vec<Effect> = c.replaces.map(Effect::DropReply).into_iter().collect();
     if c.override_errors && c.errors() > 0 {
         let rules: Vec<&str> = c
@@ -372,7 +398,11 @@ pub fn send(state: &mut AppState, after: After) -> Vec<Effect> {
     } else {
         OutAction::Reply { text }
     };
-    effects.push(Effect::Enqueue { seq, action });
+    effects.push(Effect::Enqueue {
+        seq,
+        action,
+        seen: Some(seen),
+    });
     if let Some(name) = template {
         let used = state
             .usage

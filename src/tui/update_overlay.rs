@@ -28,6 +28,15 @@ pub enum TextInput {
 
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     use Action as A;
+    if matches!(state.overlays.last(), Some(Overlay::Attention(_))) {
+        match action {
+            A::PickerNext => super::update_attention::move_cursor(state, 1),
+            A::PickerPrev => super::update_attention::move_cursor(state, -1),
+            A::PickerAccept => return super::update_attention::accept(state),
+            _ => {}
+        }
+        return Vec::new();
+    }
     if matches!(
         state.overlays.last(),
         Some(Overlay::Canned(_) | Overlay::Drafts(_))
@@ -84,7 +93,7 @@ fn line_of(state: &mut AppState) -> Option<&mut super::state::LineInput> {
         Overlay::Palette(p) => Some(&mut p.query),
         Overlay::Canned(p) => Some(&mut p.query),
         Overlay::Drafts(d) => Some(&mut d.query),
-        Overlay::Help { .. } => None,
+        Overlay::Help { .. } | Overlay::Attention(_) => None,
     }
 }
 
@@ -125,7 +134,7 @@ fn after_edit(state: &mut AppState) {
             p.cursor = 0;
             super::update_canned::refresh(state);
         }
-        Some(Overlay::Help { .. }) | None => {}
+        Some(Overlay::Help { .. } | Overlay::Attention(_)) | None => {}
     }
 }
 

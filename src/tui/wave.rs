@@ -110,7 +110,13 @@ impl Ask<'_> {
                 skipped.push(format!("{who}: {problem}"));
                 continue;
             }
-            let findings = kit.lint(&text, item.remote.network, item.remote.kind, public);
+            let findings = kit.lint(
+            &text,
+            item.remote.network,
+            item.remote.kind,
+            public,
+            Some(&canned.lang),
+        );
             if let Some(f) = findings.iter().find(|f| f.level == lint::Level::Error) {
                 skipped.push(format!("{who}: {}", f.message));
                 continue;

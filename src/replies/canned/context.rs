@@ -54,22 +54,42 @@ pub(crate) fn first_name(author: &Author) -> String {
         .split_whitespace()
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         // A display name that is really a handle ("margot@mastodon.social",
-        // as some servers send) is no first name: it falls back below.
-        .find(|w| w.chars().any(char::is_alphabetic) && !w.contains('@'));
+        // "margaux.lfv", "lea_99") is no first name: it falls back below.
+        .find(|w| w.chars().any(char::is_alphabetic) && !looks_like_handle(w));
     match word {
         Some(w) if w.chars().count() > 1 && w.chars().all(|c| !c.is_lowercase()) => {
             // "JULIE" reads as shouting in a reply: "Julie".
-            let mut chars = w.chars();
-            let head: String = chars.next().into_iter().collect();
-            head + &chars.as_str().to_lowercase()
+            capitalized(&w.to_lowercase())
         }
         Some(w) => w.to_string(),
         None => {
             let user = author.handle.trim().trim_start_matches('@');
             let user = user.split('@').next().unwrap_or(user);
-            // Bluesky handles are domains: "julie.bsky.social" greets "julie".
-            user.split('.').next().unwrap_or(user).to_string()
+            // "julie.bsky.social", "margaux.lfv", "lea_99" greet "Julie",
+            // "Margaux", "Lea"; a handle with no usable part stays whole.
+            let part = user
+                .split(['.', '_', '-'])
+                .next()
+                .unwrap_or(user)
+                .trim_matches(|c: char| c.is_ascii_digit());
+            if part.chars().filter(|c| c.is_alphabetic()).count() >= 2 {
+                capitalized(part)
+            } else {
+                user.to_string()
+            }
         }
+    }
+}
+
+fn looks_like_handle(word: &str) -> bool {
+    word.contains(['@', '.', '_']) || word.chars().any(|c| c.is_ascii_digit())
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(head) => head.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
 

@@ -16,7 +16,7 @@ use crate::replies::placeholder;
 pub(super) fn item(network: Network, text: &str, lang: Option<&str>) -> Item {
     Item::new(Remote {
         network,
-        account: "maison-lumiere".into(),
+        account: "atelier-lumen".into(),
         native_id: format!("{network}-{}", text.len()),
         kind: Kind::Comment,
         thread_id: None,
@@ -41,7 +41,7 @@ pub(super) fn item(network: Network, text: &str, lang: Option<&str>) -> Item {
 
 pub(super) fn vars() -> Vars {
     Vars {
-        brand: "Maison Lumière".into(),
+        brand: "Atelier Lumen".into(),
         agent: "Camille".into(),
         signature: "— Camille".into(),
         today: NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
@@ -76,7 +76,7 @@ fn renders_every_variable() {
         .unwrap();
     assert_eq!(
         out,
-        "Julie|@julie.m|Julie Martin|Instagram|Maison Lumière\n\
+        "Julie|@julie.m|Julie Martin|Instagram|Atelier Lumen\n\
          Camille|— Camille|https://instagram.com/p/abc|23 novembre 2026|Superbe lampe"
     );
 }
@@ -100,12 +100,15 @@ fn first_name_falls_back_to_the_handle() {
     };
     assert_eq!(first_name(&author("🌸 Julie Martin", "j")), "Julie");
     assert_eq!(first_name(&author("MARC", "m")), "Marc");
-    assert_eq!(first_name(&author("", "@lea@mastodon.social")), "lea");
-    assert_eq!(first_name(&author("✨✨", "tom.bsky.social")), "tom");
+    assert_eq!(first_name(&author("", "@lea@mastodon.social")), "Lea");
+    assert_eq!(first_name(&author("✨✨", "tom.bsky.social")), "Tom");
     assert_eq!(
         first_name(&author("margot@mastodon.social", "margot@mastodon.social")),
-        "margot"
+        "Margot"
     );
+    assert_eq!(first_name(&author("margaux.lfv", "margaux.lfv")), "Margaux");
+    assert_eq!(first_name(&author("lea_99", "lea_99")), "Lea");
+    assert_eq!(first_name(&author("", "x1")), "x1");
 }
 
 #[test]

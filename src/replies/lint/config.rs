@@ -1,7 +1,7 @@
 //! Reading `guidelines.toml`: the raw serde shape of each rule table (with
 //! `deny_unknown_fields`, so a typo is an error), then validation and
 //! compilation into [`Rules`]. Every error names the file, the line and the
-//! dotted key (`brands.lumiere.personal_data.order_patterns`).
+//! dotted key (`brands.lumen.personal_data.order_patterns`).
 //!
 //! Adding a rule: a `Raw…` struct here, a field in [`RawBrand`], and a
 //! `compile_…` step in [`compile`].
@@ -135,7 +135,7 @@ pub(crate) fn parse(source: &str, file: &Path) -> Result<Vec<Guidelines>, Config
 }
 
 /// A TOML or serde error, with the key read from the offending line and
-/// prefixed with its table (`brands.lumiere.emoji.levle`).
+/// prefixed with its table (`brands.lumen.emoji.levle`).
 fn toml_error(file: &Path, source: &str, err: &toml::de::Error) -> ConfigError {
     let mut e = ConfigError::from_toml(file, source, err);
     let Some(offset) = err.span().map(|s| s.start) else {

@@ -15,38 +15,38 @@
 //! naming the file, the line and the key.
 //!
 //! ```toml
-//! [brands.lumiere]
-//! name = "Maison Lumière"     # display name, defaults to the key
+//! [brands.lumen]
+//! name = "Atelier Lumen"     # display name, defaults to the key
 //! language = "fr"             # "fr" or "en" (default "en")
 //!
-//! [brands.lumiere.forbidden]     # forbidden-word, error: phrase = replacement
+//! [brands.lumen.forbidden]     # forbidden-word, error: phrase = replacement
 //! words = { "pas de souci" = "avec plaisir", "moche" = "" }   # "" = delete
-//! [brands.lumiere.competitors]   # competitor, warning, no fix
+//! [brands.lumen.competitors]   # competitor, warning, no fix
 //! names = ["Luminor", "Ikéa"]
-//! [brands.lumiere.greeting]      # greeting, warning; fix inserts the first
+//! [brands.lumen.greeting]      # greeting, warning; fix inserts the first
 //! greetings = ["Bonjour", "Bonsoir", "Hello"]
 //! networks = ["facebook", "instagram"]   # where required; absent = all
-//! [brands.lumiere.signoff]       # signoff, warning; fix appends the first
-//! signoffs = ["L'équipe Maison Lumière"]
+//! [brands.lumen.signoff]       # signoff, warning; fix appends the first
+//! signoffs = ["L'équipe Atelier Lumen"]
 //! networks = ["facebook"]
-//! [brands.lumiere.address]       # address, warning; French only
+//! [brands.lumen.address]       # address, warning; French only
 //! form = "vous"                  # or "tu"
-//! [brands.lumiere.emoji]         # emoji, warning
+//! [brands.lumen.emoji]         # emoji, warning
 //! allowed = ["💡", "✨"]         # absent = any emoji, [] = none at all
 //! max = 2                        # absent = no limit
-//! [brands.lumiere.links]         # link-domain, error
-//! allowed_domains = ["maison-lumiere.fr"]   # subdomains pass too
-//! [brands.lumiere.shouting]      # shouting, warning (on by default)
+//! [brands.lumen.links]         # link-domain, error
+//! allowed_domains = ["atelier-lumen.fr"]   # subdomains pass too
+//! [brands.lumen.shouting]      # shouting, warning (on by default)
 //! min_run = 3                    # this many all-caps words in a row
 //! min_letters = 5                # or one all-caps word this long
 //! acronyms = ["SAV", "FAQ"]      # never count as shouting
-//! [brands.lumiere.exclamation]   # exclamation, warning (on by default)
+//! [brands.lumen.exclamation]   # exclamation, warning (on by default)
 //! max = 1                        # per reply; "!!" runs are always flagged
-//! [brands.lumiere.personal_data] # personal-data, error (on by default)
+//! [brands.lumen.personal_data] # personal-data, error (on by default)
 //! order_patterns = ['CMD-\d{6}'] # regexes for order numbers
 //! allow = ["09 69 32 15 15"]     # the brand's own phones and addresses
-//! [brands.lumiere.typography]    # typography, info; French spacing
-//! [brands.lumiere.length]        # length, warning: brand maxima per network
+//! [brands.lumen.typography]    # typography, info; French spacing
+//! [brands.lumen.length]        # length, warning: brand maxima per network
 //! max = { x = 250 }
 //! ```
 //!
@@ -144,13 +144,16 @@ pub struct Finding {
 }
 
 /// Where the reply goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
     pub network: Network,
     /// The kind of the item we answer.
     pub kind: Kind,
     /// False for a DM or a private reply.
     pub public: bool,
+    /// The reply's language (ISO 639-1) when known: the French rules
+    /// (address, typography) leave a reply in another language alone.
+    pub lang: Option<String>,
 }
 
 /// The language a brand writes in.
@@ -191,7 +194,8 @@ impl Guidelines {
         if let Some(rule) = r.signoff.as_ref().filter(|g| g.applies(ctx.network)) {
             words::signoff(rule, &prepared, &mut out);
         }
-        if let Some(rule) = &r.address {
+        let french = ctx.lang.as_deref().is_none_or(|l| l == "fr");
+        if let Some(rule) = r.address.as_ref().filter(|_| french) {
             french::address(rule, &prepared, &mut out);
         }
         if let Some(rule) = &r.emoji {
@@ -209,7 +213,7 @@ impl Guidelines {
         if let Some(rule) = r.personal_data.as_ref().filter(|_| ctx.public) {
             pii::check(rule, r.links.as_ref(), &prepared, &mut out);
         }
-        if let Some(rule) = &r.typography {
+        if let Some(rule) = r.typography.as_ref().filter(|_| french) {
             typography::check(rule, &prepared, &mut out);
         }
         out.sort_by_key(|f| (f.span.start, f.span.end));
@@ -239,7 +243,7 @@ impl Brands {
         Brands::parse(&source, path)
     }
 
-    /// The embedded example (Maison Lumière and an English brand). Empty
+    /// The embedded example (Atelier Lumen and an English brand). Empty
     /// only if the shipped file were broken, which the tests rule out.
     pub fn example() -> Brands {
         Brands::parse(EXAMPLE, Path::new("guidelines.example.toml")).unwrap_or_default()

@@ -11,6 +11,7 @@ pub(super) fn ctx(network: Network) -> Context {
         network,
         kind: Kind::Comment,
         public: true,
+        lang: None,
     }
 }
 
@@ -38,8 +39,8 @@ pub(super) fn fixed(text: &str, f: &Finding) -> String {
 
 /// One rule's findings for a public reply on X (no greeting or sign-off
 /// required there), with the example brands.
-pub(super) fn lumiere(text: &str, rule: &str) -> Vec<Finding> {
-    let found = example("lumiere").lint(text, &ctx(Network::X));
+pub(super) fn lumen(text: &str, rule: &str) -> Vec<Finding> {
+    let found = example("lumen").lint(text, &ctx(Network::X));
     of(&found, rule).into_iter().cloned().collect()
 }
 
@@ -55,11 +56,11 @@ fn error(src: &str) -> ConfigError {
 #[test]
 fn the_example_parses_with_both_brands() {
     let brands = Brands::parse(EXAMPLE, Path::new("guidelines.example.toml")).unwrap();
-    assert_eq!(brands.names(), ["lumiere", "spoke"]);
-    let lumiere = brands.get("LUMIERE").unwrap();
-    assert_eq!(lumiere.name, "Maison Lumière");
-    assert_eq!(lumiere.language, Language::French);
-    assert_eq!(brands.get("maison lumière").unwrap().key, "lumiere");
+    assert_eq!(brands.names(), ["lumen", "spoke"]);
+    let lumen = brands.get("LUMEN").unwrap();
+    assert_eq!(lumen.name, "Atelier Lumen");
+    assert_eq!(lumen.language, Language::French);
+    assert_eq!(brands.get("atelier lumen").unwrap().key, "lumen");
     assert_eq!(brands.get("Spoke").unwrap().language, Language::English);
     assert!(brands.get("nobody").is_none());
     assert_eq!(Brands::example().names().len(), 2);
@@ -68,13 +69,13 @@ fn the_example_parses_with_both_brands() {
 #[test]
 fn a_clean_french_reply_has_no_findings() {
     let text = "Bonjour Claire,\nMerci pour votre message\u{202F}! Votre lampe Turquoise \
-        est disponible sur https://www.maison-lumiere.fr/lampes?couleur=turquoise&taille=m \
-        (voir aussi aide.maison-lumiere.fr). Livraison le 12/12 entre 10:30 et 14h, \
+        est disponible sur https://www.atelier-lumen.fr/lampes?couleur=turquoise&taille=m \
+        (voir aussi aide.atelier-lumen.fr). Livraison le 12/12 entre 10:30 et 14h, \
         suivi sur laposte.fr. Le ton de notre FAQ\u{a0}: «\u{a0}Toujours la bonne LED\u{a0}». \
-        Notre SAV vous répond au 09 69 32 15 15 ou à sav@maison-lumiere.fr :) \
+        Notre SAV vous répond au 09 69 32 15 15 ou à sav@atelier-lumen.fr :) \
         Le prix est de 1 299,00 € TTC pour votre commande. À bientôt 💡\n\
-        L’équipe Maison Lumière";
-    let found = example("lumiere").lint(text, &ctx(Network::Facebook));
+        L’équipe Atelier Lumen";
+    let found = example("lumen").lint(text, &ctx(Network::Facebook));
     assert!(found.is_empty(), "{found:#?}");
 }
 
@@ -91,7 +92,7 @@ fn a_clean_english_reply_has_no_findings() {
 #[test]
 fn findings_are_sorted_and_blocking_means_an_error() {
     let text = "Pas de souci, [[numéro]] MERCI!!";
-    let found = example("lumiere").lint(text, &ctx(Network::X));
+    let found = example("lumen").lint(text, &ctx(Network::X));
     let starts: Vec<usize> = found.iter().map(|f| f.span.start).collect();
     let mut sorted = starts.clone();
     sorted.sort_unstable();
@@ -138,7 +139,7 @@ fn load_reads_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("guidelines.toml");
     std::fs::write(&path, EXAMPLE).unwrap();
-    assert_eq!(Brands::load(&path).unwrap().names(), ["lumiere", "spoke"]);
+    assert_eq!(Brands::load(&path).unwrap().names(), ["lumen", "spoke"]);
 }
 
 #[test]
@@ -292,7 +293,7 @@ fn hostile_text_never_panics_and_spans_stay_on_boundaries() {
         "Ikéa",
         "Bonjour",
     ];
-    let (lumiere, spoke) = (example("lumiere"), example("spoke"));
+    let (lumen, spoke) = (example("lumen"), example("spoke"));
     let mut rng = fastrand::Rng::with_seed(7);
     for round in 0..400 {
         let mut text = String::new();
@@ -300,7 +301,7 @@ fn hostile_text_never_panics_and_spans_stay_on_boundaries() {
             text.push_str(pieces[rng.usize(..pieces.len())]);
         }
         let network = Network::ALL[round % Network::ALL.len()];
-        for g in [&lumiere, &spoke] {
+        for g in [&lumen, &spoke] {
             for f in g.lint(&text, &ctx(network)) {
                 assert!(text.get(f.span.clone()).is_some(), "{text:?} {f:?}");
                 if let Some(fix) = &f.fix {
@@ -315,9 +316,23 @@ fn hostile_text_never_panics_and_spans_stay_on_boundaries() {
 #[test]
 fn huge_text_is_linted() {
     let text = "Bonjour, MERCI pour TON message !! 06 12 34 56 78 😊 ".repeat(20_000);
-    let found = example("lumiere").lint(&text, &ctx(Network::Facebook));
+    let found = example("lumen").lint(&text, &ctx(Network::Facebook));
     let length = of(&found, "length");
     assert_eq!(length.len(), 1);
     assert_eq!(length[0].level, Level::Error);
     assert!(length[0].span.end == text.len() && length[0].span.start > 0);
+}
+
+#[test]
+fn french_rules_leave_a_reply_in_another_language_alone() {
+    let text = "Thanks Julie! Shall we tell you when it's back? Tu peux";
+    let english = Context {
+        lang: Some("en".into()),
+        ..ctx(Network::Mastodon)
+    };
+    let found = example("lumen").lint(text, &english);
+    assert!(of(&found, "typography").is_empty(), "{found:?}");
+    assert!(of(&found, "address").is_empty(), "{found:?}");
+    let unknown = example("lumen").lint(text, &ctx(Network::Mastodon));
+    assert!(!of(&unknown, "typography").is_empty(), "{unknown:?}");
 }

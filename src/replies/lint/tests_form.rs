@@ -2,13 +2,13 @@
 //! personal data, French typography, length, placeholders), in French and
 //! English where the rule applies: exact span, level, and the fixed text.
 
-use super::tests::{brand, ctx, example, fixed, lumiere, of, spoke};
+use super::tests::{brand, ctx, example, fixed, lumen, of, spoke};
 use super::*;
 
 #[test]
 fn emoji_outside_the_allowed_set_or_over_the_limit() {
     let text = "Merci 🔥 pour votre photo 👍🏽";
-    let f = lumiere(text, "emoji");
+    let f = lumen(text, "emoji");
     assert_eq!(f.len(), 2);
     assert_eq!(&text[f[0].span.clone()], "🔥");
     assert_eq!(f[0].level, Level::Warning);
@@ -16,7 +16,7 @@ fn emoji_outside_the_allowed_set_or_over_the_limit() {
     assert_eq!(fixed(text, &f[1]), "Merci 🔥 pour votre photo");
 
     let text = "💡 ✨ Merci 😊";
-    let f = lumiere(text, "emoji");
+    let f = lumen(text, "emoji");
     assert_eq!(f.len(), 1);
     assert_eq!(&text[f[0].span.clone()], "😊");
     assert!(f[0].message.contains("at most 2"));
@@ -41,12 +41,12 @@ fn emoji_allowed_set_ignores_skin_tone_and_presentation() {
 #[test]
 fn links_only_to_allowed_domains() {
     let text =
-        "Voir https://www.luminor.com/promo. Ou aide.maison-lumiere.fr et evilmaison-lumiere.fr";
-    let f = lumiere(text, "link-domain");
+        "Voir https://www.luminor.com/promo. Ou aide.atelier-lumen.fr et evilatelier-lumen.fr";
+    let f = lumen(text, "link-domain");
     let spans: Vec<&str> = f.iter().map(|f| &text[f.span.clone()]).collect();
     assert_eq!(
         spans,
-        ["https://www.luminor.com/promo", "evilmaison-lumiere.fr"]
+        ["https://www.luminor.com/promo", "evilatelier-lumen.fr"]
     );
     assert_eq!(f[0].level, Level::Error);
     assert!(f[0].message.contains("luminor.com"));
@@ -62,7 +62,7 @@ fn links_only_to_allowed_domains() {
 #[test]
 fn shouting_is_lowercased() {
     let text = "MERCI pour votre patience, c'est VRAIMENT TROP BIEN. Le SAV et la FAQ.";
-    let f = lumiere(text, "shouting");
+    let f = lumen(text, "shouting");
     assert_eq!(f.len(), 2);
     assert_eq!(&text[f[0].span.clone()], "MERCI");
     assert_eq!(f[0].level, Level::Warning);
@@ -93,20 +93,20 @@ fn shouting_is_lowercased() {
 #[test]
 fn exclamation_runs_and_limit() {
     let text = "Merci\u{202F}!! À bientôt";
-    let f = lumiere(text, "exclamation");
+    let f = lumen(text, "exclamation");
     assert_eq!(f.len(), 1);
     assert_eq!(&text[f[0].span.clone()], "!!");
     assert_eq!(fixed(text, &f[0]), "Merci\u{202F}! À bientôt");
 
     // A run that is also over the limit is reported once.
     let text = "Merci\u{202F}! Super\u{202F}!!!";
-    let f = lumiere(text, "exclamation");
+    let f = lumen(text, "exclamation");
     assert_eq!(f.len(), 1);
     assert_eq!(&text[f[0].span.clone()], "!!!");
     assert_eq!(fixed(text, &f[0]), "Merci\u{202F}! Super.");
 
     let text = "Merci\u{202F}! À bientôt\u{202F}!";
-    let f = lumiere(text, "exclamation");
+    let f = lumen(text, "exclamation");
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].span.start, text.len() - 1);
     assert_eq!(fixed(text, &f[0]), "Merci\u{202F}! À bientôt.");
@@ -122,7 +122,7 @@ fn exclamation_runs_and_limit() {
 fn personal_data_french() {
     let text = "Appelez le 06 12 34 56 78 ou +33 6 12 34 56 79, écrivez à claire.d@gmail.com, \
         commande CMD-123456, IBAN FR76 3000 6000 0112 3456 7890 189 MERCI.";
-    let f = lumiere(text, "personal-data");
+    let f = lumen(text, "personal-data");
     let spans: Vec<&str> = f.iter().map(|f| &text[f.span.clone()]).collect();
     assert_eq!(
         spans,
@@ -143,17 +143,17 @@ fn personal_data_french() {
         kind: Kind::DirectMessage,
         ..ctx(Network::Facebook)
     };
-    assert!(of(&example("lumiere").lint(text, &private), "personal-data").is_empty());
+    assert!(of(&example("lumen").lint(text, &private), "personal-data").is_empty());
 }
 
 #[test]
 fn personal_data_has_no_false_positives() {
     let text = "Le 12/10/2026 à 10:30, 1 299,00 € TTC, CMD-12345, réf. FR76 3000 6000 0112 \
-        3456 7890 188, appelez le 09 69 32 15 15 ou sav@maison-lumiere.fr, https://maison-lumiere.fr/p/0612345678";
+        3456 7890 188, appelez le 09 69 32 15 15 ou sav@atelier-lumen.fr, https://atelier-lumen.fr/p/0612345678";
     assert!(
-        lumiere(text, "personal-data").is_empty(),
+        lumen(text, "personal-data").is_empty(),
         "{:#?}",
-        lumiere(text, "personal-data")
+        lumen(text, "personal-data")
     );
     assert!(pii::iban_valid("GB82 WEST 1234 5698 7654 32"));
     assert!(!pii::iban_valid("GB82 WEST 1234 5698 7654 33"));
@@ -171,7 +171,7 @@ fn personal_data_english() {
 #[test]
 fn french_typography_spaces() {
     let text = "Merci ! Merci! Note : ok; «Lumière» et « Salon ».";
-    let f = lumiere(text, "typography");
+    let f = lumen(text, "typography");
     assert!(f.iter().all(|f| f.level == Level::Info));
     let spans: Vec<&str> = f.iter().map(|f| &text[f.span.clone()]).collect();
     assert_eq!(spans, [" ", "!", " ", ";", "«", "»", " ", " "]);
@@ -192,26 +192,26 @@ fn french_typography_spaces() {
     assert_eq!(fixed(text, &f[6]), text.replacen("« S", "«\u{a0}S", 1));
     // A thin space breaks too.
     let text = "Merci\u{2009}!";
-    let f = lumiere(text, "typography");
+    let f = lumen(text, "typography");
     assert_eq!(&text[f[0].span.clone()], "\u{2009}");
     assert_eq!(fixed(text, &f[0]), "Merci\u{202F}!");
 }
 
 #[test]
 fn french_typography_leaves_links_times_and_emoticons() {
-    let text = "Voir https://x.fr/a?b=c;d et www.maison-lumiere.fr:443, à 10:30, format 16:9 :) ;-) :D \
+    let text = "Voir https://x.fr/a?b=c;d et www.atelier-lumen.fr:443, à 10:30, format 16:9 :) ;-) :D \
         Merci\u{a0}! Vraiment\u{202F}?! Oui\u{202F}!!\n!";
     assert!(
-        lumiere(text, "typography").is_empty(),
+        lumen(text, "typography").is_empty(),
         "{:#?}",
-        lumiere(text, "typography")
+        lumen(text, "typography")
     );
     assert!(spoke("Hi! Note: done; right?", "typography").is_empty());
 }
 
 #[test]
 fn length_network_limit_and_brand_maximum() {
-    let g = example("lumiere");
+    let g = example("lumen");
     let text = "a".repeat(300);
     let found = g.lint(&text, &ctx(Network::X));
     let f = of(&found, "length");
@@ -248,7 +248,7 @@ fn length_network_limit_and_brand_maximum() {
 #[test]
 fn unfilled_placeholders_are_errors() {
     let text = "Votre commande [[numéro de commande]] part demain.";
-    let f = lumiere(text, "placeholder");
+    let f = lumen(text, "placeholder");
     assert_eq!(f.len(), 1);
     assert_eq!(&text[f[0].span.clone()], "[[numéro de commande]]");
     assert_eq!(f[0].level, Level::Error);

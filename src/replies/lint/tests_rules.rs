@@ -2,20 +2,20 @@
 //! greeting, sign-off, form of address), in French and English where the
 //! rule applies: the exact span, the level, and the text once fixed.
 
-use super::tests::{brand, ctx, example, fixed, lumiere, of, spoke};
+use super::tests::{brand, ctx, example, fixed, lumen, of, spoke};
 use super::*;
 
 #[test]
 fn forbidden_words_french() {
     let text = "Pas de souci, je regarde.";
-    let f = lumiere(text, "forbidden-word");
+    let f = lumen(text, "forbidden-word");
     assert_eq!(f.len(), 1);
     assert_eq!(&text[f[0].span.clone()], "Pas de souci");
     assert_eq!(f[0].level, Level::Error);
     assert_eq!(fixed(text, &f[0]), "Avec plaisir, je regarde.");
 
     let text = "Desole pour la GENE occasionnee, c'est moche.";
-    let f = lumiere(text, "forbidden-word");
+    let f = lumen(text, "forbidden-word");
     assert_eq!(f.len(), 2);
     assert_eq!(&text[f[0].span.clone()], "Desole pour la GENE occasionnee");
     assert_eq!(
@@ -28,11 +28,11 @@ fn forbidden_words_french() {
     );
 
     let text = "Malheureusement, le stock est vide.";
-    let f = lumiere(text, "forbidden-word");
+    let f = lumen(text, "forbidden-word");
     assert_eq!(&text[f[0].span.clone()], "Malheureusement");
     assert_eq!(fixed(text, &f[0]), "Le stock est vide.");
     let text = "Il est, malheureusement, épuisé. Merci malheureusement.";
-    let f = lumiere(text, "forbidden-word");
+    let f = lumen(text, "forbidden-word");
     assert_eq!(fixed(text, &f[0]), "Il est, épuisé. Merci malheureusement.");
     assert_eq!(
         fixed(text, &f[1]),
@@ -41,7 +41,7 @@ fn forbidden_words_french() {
 
     // Whole words only, and not inside links.
     assert!(
-        lumiere(
+        lumen(
             "Les bugs, le debug, mochement, https://x.fr/moche",
             "forbidden-word"
         )
@@ -86,7 +86,7 @@ fn forbidden_words_english() {
 #[test]
 fn competitors_are_named_without_a_fix() {
     let text = "Chez IKEA c'est pareil.";
-    let f = lumiere(text, "competitor");
+    let f = lumen(text, "competitor");
     assert_eq!(f.len(), 1);
     assert_eq!(&text[f[0].span.clone()], "IKEA");
     assert_eq!(f[0].level, Level::Warning);
@@ -102,7 +102,7 @@ fn competitors_are_named_without_a_fix() {
 
 #[test]
 fn greeting_is_required_where_the_brand_says() {
-    let g = example("lumiere");
+    let g = example("lumen");
     let text = "Merci pour votre message.";
     let found = g.lint(text, &ctx(Network::Facebook));
     let f = of(&found, "greeting");
@@ -135,7 +135,7 @@ fn greeting_is_required_where_the_brand_says() {
 
 #[test]
 fn signoff_is_required_where_the_brand_says() {
-    let g = example("lumiere");
+    let g = example("lumen");
     let text = "Bonjour, c'est noté.  \n";
     let found = g.lint(text, &ctx(Network::Facebook));
     let f = of(&found, "signoff");
@@ -143,7 +143,7 @@ fn signoff_is_required_where_the_brand_says() {
     assert_eq!(&text[f[0].span.clone()], ".");
     assert_eq!(
         fixed(text, f[0]),
-        "Bonjour, c'est noté.\nL'équipe Maison Lumière"
+        "Bonjour, c'est noté.\nL'équipe Atelier Lumen"
     );
     let signed = "Bonjour, c'est noté. Belle journée\u{202F}! 💡";
     assert!(of(&g.lint(signed, &ctx(Network::Facebook)), "signoff").is_empty());
@@ -168,7 +168,7 @@ fn signoff_is_required_where_the_brand_says() {
 #[test]
 fn address_vous_flags_tu_forms_with_simple_fixes() {
     let text = "Je te remercie pour ton message, tes lampes et ta commande.";
-    let f = lumiere(text, "address");
+    let f = lumen(text, "address");
     let spans: Vec<&str> = f.iter().map(|f| &text[f.span.clone()]).collect();
     assert_eq!(spans, ["te", "ton", "tes", "ta"]);
     assert!(f.iter().all(|f| f.level == Level::Warning));
@@ -190,7 +190,7 @@ fn address_vous_flags_tu_forms_with_simple_fixes() {
     );
 
     let text = "Nous allons t’aider. Ton colis et le tien.";
-    let f = lumiere(text, "address");
+    let f = lumen(text, "address");
     assert_eq!(&text[f[0].span.clone()], "t’");
     assert_eq!(
         fixed(text, &f[0]),
@@ -209,7 +209,7 @@ fn address_vous_flags_tu_forms_with_simple_fixes() {
 #[test]
 fn address_vous_gives_no_fix_when_the_verb_would_change() {
     let text = "Tu peux nous appeler ? T'as reçu le colis ? Renseigne-toi, tu te trompes.";
-    let f = lumiere(text, "address");
+    let f = lumen(text, "address");
     let spans: Vec<&str> = f.iter().map(|f| &text[f.span.clone()]).collect();
     assert_eq!(spans, ["Tu", "T'", "toi", "tu", "te"]);
     assert!(f.iter().all(|f| f.fix.is_none()), "{f:#?}");
@@ -221,9 +221,9 @@ fn address_has_no_false_positives() {
     let text = "Le ton de la lampe Turquoise, la tuile, la tonalité, un t-shirt, je tiens à vous \
         remercier, sur un ton doux, https://x.fr/tu/ton.";
     assert!(
-        lumiere(text, "address").is_empty(),
+        lumen(text, "address").is_empty(),
         "{:#?}",
-        lumiere(text, "address")
+        lumen(text, "address")
     );
 }
 

@@ -10,6 +10,16 @@ use crate::model::{Item, ItemId, Kind, Network};
 use crate::networks::Counted;
 use crate::replies::lint::Finding;
 
+/// What the agent had in front of them when the composer opened: a
+/// reply is held instead of sent when the thread or the status changed
+/// since (another window, a colleague's script, a sync).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    /// The thread's items; `None` until the thread has loaded.
+    pub thread: Option<Vec<u32>>,
+    pub status: crate::model::Status,
+}
+
 #[derive(Debug, Clone)]
 pub struct Composer {
     pub seq: u32,
@@ -36,6 +46,7 @@ pub struct Composer {
     pub closes: Option<(DateTime<Utc>, String)>,
     /// Set by every edit; cleared when the draft is saved.
     pub unsaved: bool,
+    pub seen: Seen,
 }
 
 impl Composer {
@@ -60,6 +71,10 @@ impl Composer {
             replaces: None,
             closes: None,
             unsaved: false,
+            seen: Seen {
+                thread: None,
+                status: item.local.status,
+            },
         };
         composer.set_text(text, text.len());
         composer.unsaved = false;

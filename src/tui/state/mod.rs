@@ -15,10 +15,10 @@ use crate::action::Mode;
 use crate::model::Item;
 use crate::store::{Stored, TagRecord};
 
-pub use composer::Composer;
+pub use composer::{Composer, Seen};
 pub use overlay::{
-    CannedMatch, CannedPicker, Choice, DraftEntry, DraftList, FilterField, LineInput, Overlay,
-    Palette, Picker, Prompt, PromptKind,
+    AttentionEntry, AttentionList, CannedMatch, CannedPicker, Choice, DraftEntry, DraftList,
+    FilterField, LineInput, Overlay, Palette, Picker, Prompt, PromptKind,
 };
 pub use queue::QueueState;
 
@@ -119,7 +119,12 @@ impl AppState {
     pub fn mode(&self) -> Mode {
         match self.overlays.last() {
             Some(Overlay::Prompt(_)) => Mode::Input,
-            Some(Overlay::Picker(_) | Overlay::Canned(_) | Overlay::Drafts(_)) => Mode::Picker,
+            Some(
+                Overlay::Picker(_)
+                | Overlay::Canned(_)
+                | Overlay::Drafts(_)
+                | Overlay::Attention(_),
+            ) => Mode::Picker,
             Some(Overlay::Palette(_)) => Mode::Palette,
             Some(Overlay::Help { .. }) => Mode::Help,
             None if self.composer.is_some() => Mode::Compose,

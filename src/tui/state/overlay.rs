@@ -246,6 +246,23 @@ pub enum Overlay {
     Canned(CannedPicker),
     /// The drafts view: every reply being written.
     Drafts(DraftList),
+    /// Replies held or refused, waiting for the agent.
+    Attention(AttentionList),
+}
+
+/// One outbox entry that needs the agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttentionEntry {
+    pub item: crate::model::ItemId,
+    /// What it is and why it waits.
+    pub label: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttentionList {
+    pub entries: Vec<AttentionEntry>,
+    pub cursor: usize,
 }
 
 /// One canned reply in the picker, ranked for the item.

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use super::{Ctx, centered};
 use crate::text::{one_line, pad};
-use crate::tui::state::{CannedPicker, DraftList};
+use crate::tui::state::{AttentionList, CannedPicker, DraftList};
 use crate::tui::update_canned::visible;
 
 fn block<'a>(ctx: &Ctx, title: &'a str) -> Block<'a> {
@@ -135,5 +135,37 @@ pub fn drafts(frame: &mut Frame, area: Rect, ctx: &Ctx, d: &DraftList) {
         ));
     }
     let title = format!(" Drafts ({}) · enter opens ", shown.len());
+    frame.render_widget(Paragraph::new(lines).block(block(ctx, &title)), rect);
+}
+
+pub fn attention(frame: &mut Frame, area: Rect, ctx: &Ctx, list: &AttentionList) {
+    let h = u16::try_from(list.entries.len().min(16) + 2).unwrap_or(18);
+    let rect = centered(area, 100, h);
+    frame.render_widget(Clear, rect);
+    let inner_h = usize::from(rect.height.saturating_sub(2));
+    let width = usize::from(rect.width.saturating_sub(8));
+    let start = list.cursor.saturating_sub(inner_h.saturating_sub(1));
+    let lines: Vec<Line> = list
+        .entries
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(inner_h)
+        .map(|(pos, e)| {
+            let mut style = ctx.style("ui.text");
+            if pos == list.cursor {
+                style = style.patch(ctx.style("ui.selection"));
+            }
+            let age = super::age((ctx.state.now - e.at).num_seconds());
+            Line::styled(
+                format!("{} {age:>4}", pad(&one_line(&e.label), width)),
+                style,
+            )
+        })
+        .collect();
+    let title = format!(
+        " Needs attention ({}) · enter opens the item ",
+        list.entries.len()
+    );
     frame.render_widget(Paragraph::new(lines).block(block(ctx, &title)), rect);
 }

@@ -112,8 +112,14 @@ fn draw_findings(frame: &mut Frame, area: Rect, ctx: &Ctx, c: &Composer) {
     for (shown, i) in order.enumerate() {
         if lines.len() + 2 > usize::from(area.height) {
             let rest = n - shown;
+            let key = super::key_for(
+                ctx,
+                crate::action::Mode::Compose,
+                crate::action::Action::ComposeNextFinding,
+            )
+            .unwrap_or_else(|| "compose.next_finding".into());
             lines.push(Line::styled(
-                format!("  … {rest} more (next finding key)"),
+                format!("  … {rest} more · {key} goes through them"),
                 ctx.style("ui.text.dim"),
             ));
             break;
@@ -130,38 +136,37 @@ fn finding_line(ctx: &Ctx, f: &Finding, focused: bool, total: usize) -> Line<'st
     let mut spans = vec![
         Span::styled(marker, ctx.style("ui.hint.key")),
         Span::styled(
-            format!("{} ", level_word(f.level)),
+            format!("{}: ", level_word(f.level)),
             level_style(ctx, f.level),
         ),
-        Span::styled(format!("[{}] ", f.rule), ctx.style("ui.text.dim")),
         Span::styled(crate::text::one_line(&f.message), ctx.style("ui.text")),
+        Span::styled(format!("  [{}]", f.rule), ctx.style("ui.text.dim")),
     ];
-    if let Some(fix) = &f.fix {
-        let key = super::key_for(
-            ctx,
-            crate::action::Mode::Compose,
-            crate::action::Action::ComposeFix,
-        )
-        .unwrap_or_else(|| "compose.fix".into());
-        spans.push(Span::styled(
-            format!("  {key}: {}", crate::text::one_line(&fix.label)),
-            ctx.style("lint.fix"),
-        ));
-    }
     if focused && total > 1 {
         spans.push(Span::styled(
-            format!("  (1 of {total})"),
+            format!(" 1/{total}"),
             ctx.style("ui.text.dim"),
         ));
     }
     Line::from(spans)
 }
 
-/// The draft around the finding, its span highlighted.
+/// The draft around the finding, its span highlighted, then its fix.
 fn excerpt(ctx: &Ctx, f: &Finding, text: &str, width: usize) -> Line<'static> {
     let start = floor(text, f.span.start.min(text.len()));
     let end = floor(text, f.span.end.min(text.len())).max(start);
-    let room = width.saturating_sub(crate::text::width(&text[start..end])) / 2;
+    let fix = f.fix.as_ref().map(|fix| {
+        let key = super::key_for(
+            ctx,
+            crate::action::Mode::Compose,
+            crate::action::Action::ComposeFix,
+        )
+        .unwrap_or_else(|| "compose.fix".into());
+        format!("   {key}: {}", crate::text::one_line(&fix.label))
+    });
+    let fix_w = fix.as_deref().map_or(0, crate::text::width);
+    let found_w = crate::text::width(&text[start..end]);
+    let room = width.saturating_sub(fix_w + found_w + 4) / 2;
     let before = tail(&text[..start], room.min(30));
     let after = head(&text[end..], room.min(30));
     let span_text = if start == end {
@@ -169,12 +174,16 @@ fn excerpt(ctx: &Ctx, f: &Finding, text: &str, width: usize) -> Line<'static> {
     } else {
         flat(&text[start..end])
     };
-    Line::from(vec![
+    let mut spans = vec![
         Span::raw("    "),
         Span::styled(flat(before), ctx.style("ui.text.dim")),
         Span::styled(span_text, ctx.style("lint.span")),
         Span::styled(flat(after), ctx.style("ui.text.dim")),
-    ])
+    ];
+    if let Some(fix) = fix {
+        spans.push(Span::styled(fix, ctx.style("lint.fix")));
+    }
+    Line::from(spans)
 }
 
 /// Sanitized text on one line, spaces kept as they are (the excerpt must

@@ -113,6 +113,7 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Them
             Overlay::Prompt(p) => popups::prompt(frame, a.status, &ctx, p),
             Overlay::Canned(p) => canned::picker(frame, area, &ctx, p),
             Overlay::Drafts(d) => canned::drafts(frame, area, &ctx, d),
+            Overlay::Attention(list) => canned::attention(frame, area, &ctx, list),
         }
     }
     if !state.which_key.is_empty() {

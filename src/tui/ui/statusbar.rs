@@ -161,7 +161,11 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         let room = usize::from(area.width).saturating_sub(12);
         let canned = matches!(
             state.overlays.last(),
-            Some(crate::tui::state::Overlay::Canned(_) | crate::tui::state::Overlay::Drafts(_))
+            Some(
+                crate::tui::state::Overlay::Canned(_)
+                    | crate::tui::state::Overlay::Drafts(_)
+                    | crate::tui::state::Overlay::Attention(_)
+            )
         );
         let shown = if canned {
             &[
