@@ -140,12 +140,12 @@ impl Kit {
             network,
             kind,
             public,
-            lang: lang.map(str::to_string).or_else(|| crate::lang::detect(text)),
+            lang: lang
+                .map(str::to_string)
+                .or_else(|| crate::lang::detect(text)),
         };
-        let signed = !self.signature.trim().is_empty()
-            && text
-                .trim_end()
-                .ends_with(self.signature.trim());
+        let signed =
+            !self.signature.trim().is_empty() && text.trim_end().ends_with(self.signature.trim());
         self.guidelines()
             .map(|g| g.lint(text, &ctx))
             .unwrap_or_default()

@@ -111,12 +111,12 @@ impl Ask<'_> {
                 continue;
             }
             let findings = kit.lint(
-            &text,
-            item.remote.network,
-            item.remote.kind,
-            public,
-            Some(&canned.lang),
-        );
+                &text,
+                item.remote.network,
+                item.remote.kind,
+                public,
+                Some(&canned.lang),
+            );
             if let Some(f) = findings.iter().find(|f| f.level == lint::Level::Error) {
                 skipped.push(format!("{who}: {}", f.message));
                 continue;
