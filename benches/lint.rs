@@ -29,6 +29,7 @@ fn ctx(network: Network) -> Context {
         network,
         kind: Kind::Comment,
         public: true,
+        lang: None,
     }
 }
 
