@@ -68,6 +68,8 @@ pub enum Command {
     PrivateReply(ReplyArgs),
     /// Check a reply against the brand guidelines (exit 1 on errors).
     Lint(LintArgs),
+    /// Receive hand-off outcomes from colleagues' tools (HTTP).
+    ServeCallbacks(ServeCallbacksArgs),
     /// Like (favourite) items on their network.
     Like(ActArgs),
     /// Take back a like.
@@ -363,6 +365,17 @@ pub struct ReplyArgs {
     /// Only queue it; the next sync sends it.
     #[arg(long)]
     pub queue_only: bool,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ServeCallbacksArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8787", value_name = "ADDR")]
+    pub listen: String,
+    /// Require `Authorization: Bearer TOKEN`, TOKEN read from this
+    /// environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
 }
 
 #[derive(Debug, Clone, ClapArgs)]

@@ -12,6 +12,7 @@
 mod accounts;
 pub mod args;
 mod audit;
+mod callbacks;
 mod csv;
 mod doctor;
 mod edit;
@@ -53,6 +54,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Audit(audit_args) => audit::run(&Context::open(&args)?, &audit_args),
         Command::Sync => sync::run(Context::open(&args)?),
         Command::Lint(a) => lint::run(&load_config(&args)?, &a),
+        Command::ServeCallbacks(a) => callbacks::run(Context::open(&args)?, &a),
         Command::Reply(a) => reply::reply(Context::open(&args)?, &a, false),
         Command::PrivateReply(a) => reply::reply(Context::open(&args)?, &a, true),
         Command::Like(a) => reply::act(Context::open(&args)?, &a, Act::Like),

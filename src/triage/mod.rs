@@ -5,6 +5,9 @@
 //!   callbacks that close the loop.
 //! - [`rules`]: `rules.toml` auto-moderation rules: conditions over an item
 //!   and its context, actions, and `propose` or `apply` modes.
+//! - [`tags`]: `tags.toml`: escalation tags with routes, SLAs and hand-off
+//!   channels, and the roster of people and teams they route to.
 
 pub mod handoff;
 pub mod rules;
+pub mod tags;
