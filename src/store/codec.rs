@@ -18,10 +18,9 @@ pub const VALUE_FORMAT: u8 = 2;
 const OLDEST_COMPATIBLE: u8 = 1;
 
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    let mut out = vec![VALUE_FORMAT];
-    let body = postcard::to_stdvec(value).map_err(|e| StoreError::Encode(e.to_string()))?;
-    out.extend_from_slice(&body);
-    Ok(out)
+    let mut out = Vec::with_capacity(512);
+    out.push(VALUE_FORMAT);
+    postcard::to_extend(value, out).map_err(|e| StoreError::Encode(e.to_string()))
 }
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {

@@ -16,7 +16,7 @@ use super::codec::{self, decode, encode, seq_key};
 use super::item_chunks::{ChunkView, item_chunk};
 use super::rows::{RowRecord, RowSet};
 use super::sled_write::Batches;
-use super::slots::{self, IdMap, Slot, hash32, hash64};
+use super::slots::{self, IdMap, Slot, author_hash, hash64, thread_hash};
 use super::{AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, migrate};
 use crate::change::LocalChange;
 use crate::model::{Item, ItemId, StatusKind};
@@ -300,7 +300,7 @@ impl Store for SledStore {
 
     fn thread(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError> {
         let key = item.thread_key();
-        let hash = hash32(&key);
+        let hash = thread_hash(item);
         let seqs = self.picked(|s| s.thread == hash)?;
         self.load_matching(seqs.into_iter().map(|p| p.1), limit, |i| {
             i.thread_key() == key
@@ -309,7 +309,7 @@ impl Store for SledStore {
 
     fn by_author(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError> {
         let key = item.author_key();
-        let hash = hash32(&key);
+        let hash = author_hash(item);
         let seqs = self.picked(|s| s.author == hash)?;
         self.load_matching(seqs.into_iter().rev().map(|p| p.1), limit, |i| {
             i.author_key() == key

@@ -18,7 +18,7 @@ use super::slots::{self, Slot, hash64, slot_chunk};
 use super::{Assignment, AuditEntry, IngestSummary, StoreError, Stored, TagRecord};
 use crate::change::LocalChange;
 use crate::model::Item;
-use crate::text::fold;
+use crate::text::fold_into;
 
 /// Chunk updates filled during an ingest or a rebuild, one map per tree.
 #[derive(Default)]
@@ -32,32 +32,87 @@ pub(super) struct Batches {
     pub len: usize,
 }
 
+/// What an item contributes to the derived trees.
+pub(super) struct Derived {
+    slot: Slot,
+    created: i64,
+    row: RowRecord,
+    text: String,
+}
+
+impl Derived {
+    pub fn of(item: &Item) -> Derived {
+        Derived {
+            slot: Slot::of(item),
+            created: item.remote.created_at.timestamp(),
+            row: RowRecord::of(item),
+            text: searchable(item),
+        }
+    }
+}
+
+/// Items below this count are prepared on one thread.
+const PARALLEL_FROM: usize = 512;
+
+/// Encodes items and computes their derived records, on two threads for a
+/// large batch (this is most of an ingest's CPU time).
+fn prepare(writes: &[(u32, Item)]) -> Result<Vec<(u32, Vec<u8>, Derived)>, StoreError> {
+    let one = |part: &[(u32, Item)]| -> Result<Vec<(u32, Vec<u8>, Derived)>, StoreError> {
+        part.iter()
+            .map(|(seq, item)| Ok((*seq, encode(item)?, Derived::of(item))))
+            .collect()
+    };
+    if writes.len() < PARALLEL_FROM {
+        return one(writes);
+    }
+    let (low, high) = writes.split_at(writes.len() / 2);
+    let (low, high) = std::thread::scope(|s| {
+        let low = s.spawn(|| one(low));
+        let high = one(high);
+        (low.join(), high)
+    });
+    let mut out = low.map_err(|_| StoreError::Encode("encoding thread panicked".into()))??;
+    out.extend(high?);
+    Ok(out)
+}
+
 impl Batches {
     /// Writes the derived records of `item` (replacing any earlier ones).
     pub fn index(&mut self, seq: u32, item: &Item) {
-        let created = item.remote.created_at.timestamp();
+        self.add(seq, Derived::of(item));
+    }
+
+    fn add(&mut self, seq: u32, d: Derived) {
         self.slots
             .entry(slot_chunk(seq))
             .or_default()
-            .push((seq, Slot::of(item)));
+            .push((seq, d.slot));
         self.rows
             .entry(row_chunk(seq))
             .or_default()
-            .push((seq, created, RowRecord::of(item)));
+            .push((seq, d.created, d.row));
         self.text
             .entry(text_chunk(seq))
             .or_default()
-            .push((seq, searchable(item)));
+            .push((seq, d.text));
         self.len += 1;
     }
 }
 
 fn searchable(item: &Item) -> String {
     let a = &item.remote.author;
-    fold(&format!(
-        "{} {} {}",
-        a.handle, a.display_name, item.remote.text
-    ))
+    let mut out =
+        String::with_capacity(a.handle.len() + a.display_name.len() + item.remote.text.len() + 2);
+    for (i, part) in [&a.handle, &a.display_name, &item.remote.text]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(' ');
+        }
+        fold_into(&mut out, part);
+    }
+    out
 }
 
 fn abort(e: StoreError) -> ConflictableTransactionError<StoreError> {
@@ -182,6 +237,8 @@ impl SledStore {
         let mut fresh: HashMap<String, u32> = HashMap::new();
         let mut added: Vec<(u64, u32)> = Vec::new();
         let mut batch = Batches::default();
+        // Items to write, in input order (a later copy of an id wins).
+        let mut writes: Vec<(u32, Item)> = Vec::with_capacity(items.len());
         self.meta.insert(DIRTY, &[1])?;
         for mut item in items {
             item.id = item.remote.id();
@@ -223,9 +280,13 @@ impl SledStore {
                     }
                 }
             };
-            batch.index(seq, &item);
-            self.chunk_for(&mut batch.items, seq)?.put(seq, &item)?;
+            writes.push((seq, item));
             seqs.push(seq);
+        }
+        for (seq, body, derived) in prepare(&writes)? {
+            self.chunk_for(&mut batch.items, seq)?
+                .put_encoded(seq, body);
+            batch.add(seq, derived);
         }
         self.apply_batches(batch)?;
         self.meta.insert(NEXT_SEQ, &seq_key(next))?;

@@ -28,14 +28,36 @@ pub fn slot_chunk(seq: u32) -> [u8; 4] {
 
 /// FNV-1a, 64 bits: stable across builds and platforms, unlike std's hasher.
 pub fn hash64(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    hash_parts(&[s])
 }
 
-pub fn hash32(s: &str) -> u32 {
-    let h = hash64(s);
+/// [`hash64`] of the parts joined by `:`, without building the string.
+pub fn hash_parts(parts: &[&str]) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for (i, part) in parts.iter().enumerate() {
+        let sep: &[u8] = if i > 0 { b":" } else { b"" };
+        for b in sep.iter().chain(part.as_bytes()) {
+            h = (h ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
+fn fold32(h: u64) -> u32 {
     (h ^ (h >> 32)) as u32
+}
+
+/// The thread hash of an item: that of [`Item::thread_key`].
+pub fn thread_hash(item: &Item) -> u32 {
+    let r = &item.remote;
+    let thread = r.thread_id.as_deref().unwrap_or(&r.native_id);
+    fold32(hash_parts(&[r.network.as_str(), &r.account, thread]))
+}
+
+/// The author hash of an item: that of [`Item::author_key`].
+pub fn author_hash(item: &Item) -> u32 {
+    let r = &item.remote;
+    fold32(hash_parts(&[r.network.as_str(), &r.author.id]))
 }
 
 /// One item's record.
@@ -53,8 +75,8 @@ impl Slot {
         Slot {
             created: item.remote.created_at.timestamp(),
             id: hash64(item.id.as_str()),
-            thread: hash32(&item.thread_key()),
-            author: hash32(&item.author_key()),
+            thread: thread_hash(item),
+            author: author_hash(item),
             status: item.local.status.kind().index(),
         }
     }
@@ -189,6 +211,12 @@ mod tests {
     fn hashes_are_stable_and_id_map_finds_collisions() {
         assert_eq!(hash64(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(hash64("a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(hash_parts(&["x", "brand", "1"]), hash64("x:brand:1"));
+        let item = crate::demo::synthetic(1, 3, chrono::Utc::now())
+            .next()
+            .unwrap();
+        assert_eq!(thread_hash(&item), fold32(hash64(&item.thread_key())));
+        assert_eq!(author_hash(&item), fold32(hash64(&item.author_key())));
         let mut map = IdMap::from_pairs(vec![(5, 1), (3, 0), (5, 2)]);
         map.insert(5, 9);
         map.insert(4, 10);
