@@ -60,7 +60,7 @@ fn format_1(it: &Item) -> Vec<u8> {
 #[test]
 fn schema_3_store_moves_to_chunks_and_keeps_local_state() {
     let dir = tempfile::tempdir().unwrap();
-    // 150 items: three item chunks, the last one partly filled.
+    // 150 items: several item chunks, the last one partly filled.
     let mut items: Vec<Item> = (0..150)
         .map(|i| item(Network::X, &format!("n{i}"), &format!("texte {i}"), i))
         .collect();
@@ -88,6 +88,20 @@ fn schema_3_store_moves_to_chunks_and_keeps_local_state() {
         db.flush().unwrap();
     }
     let store = common::reopen(dir.path()).unwrap();
+    // The migrated store was copied into a fresh sled file and swapped in.
+    let name = dir
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    for leftover in ["compacting", "replaced"] {
+        assert!(
+            !dir.path()
+                .with_file_name(format!("{name}.{leftover}"))
+                .exists()
+        );
+    }
     assert_eq!(store.len(), 150);
     for (seq, it) in (0u32..).zip(&items) {
         let (found, back) = store.find(&it.id).unwrap().unwrap();

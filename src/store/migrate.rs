@@ -112,7 +112,6 @@ fn from_3_per_item(db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreError> {
     }
     new.apply_batch(batch)?;
     meta.insert(b"dirty", &[1])?;
-    new.flush()?;
     for tree in OLD_TREES {
         db.drop_tree(tree)?;
     }
@@ -145,8 +144,9 @@ pub fn set_version(meta: &sled::Tree, version: u32) -> Result<(), StoreError> {
 }
 
 /// Brings the store up to date. A store without a version is new when it
-/// holds no items, and version 0 when it does.
-pub fn run(db: &sled::Db, meta: &sled::Tree, path: &str) -> Result<(), StoreError> {
+/// holds no items, and version 0 when it does. Returns whether any
+/// migration ran.
+pub fn run(db: &sled::Db, meta: &sled::Tree, path: &str) -> Result<bool, StoreError> {
     let items_present = has_data(db, "items")? || has_data(db, "item_chunks")?;
     let mut version = match stored_version(meta)? {
         Some(v) => v,
@@ -160,6 +160,7 @@ pub fn run(db: &sled::Db, meta: &sled::Tree, path: &str) -> Result<(), StoreErro
             supported: SCHEMA_VERSION,
         });
     }
+    let migrated = version < SCHEMA_VERSION;
     while version < SCHEMA_VERSION {
         let Some(step) = MIGRATIONS.get(version as usize) else {
             break;
@@ -169,5 +170,6 @@ pub fn run(db: &sled::Db, meta: &sled::Tree, path: &str) -> Result<(), StoreErro
         version += 1;
         set_version(meta, version)?;
     }
-    set_version(meta, version)
+    set_version(meta, version)?;
+    Ok(migrated)
 }

@@ -38,6 +38,7 @@
 
 pub mod chunks;
 pub mod codec;
+pub mod compact;
 mod drafts;
 pub mod item_chunks;
 pub mod legacy;

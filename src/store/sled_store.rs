@@ -17,7 +17,7 @@ use super::item_chunks::{ChunkView, item_chunk};
 use super::rows::{RowRecord, RowSet};
 use super::sled_write::Batches;
 use super::slots::{self, IdMap, Slot, author_hash, hash64, thread_hash};
-use super::{AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, migrate};
+use super::{AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, compact, migrate};
 use crate::change::LocalChange;
 use crate::model::{Item, ItemId, StatusKind};
 use crate::outbox::{OutAction, OutboxEntry, SendState};
@@ -54,6 +54,29 @@ pub(super) const NEXT_SEQ: &[u8] = b"next_seq";
 /// enough to keep a million-item session under its memory budget.
 const CACHE_BYTES: u64 = 48 * 1024 * 1024;
 
+/// Trees rebuilt from `item_chunks` (not copied by a compaction; the dirty
+/// flag set by the migration rebuilds them).
+const DERIVED: &[&str] = &["slots", "rows", "text", "search"];
+
+/// Opens a store just closed: sled releases its lock from a background
+/// thread, so "could not acquire lock" is retried for a moment.
+fn open_retrying(path: &Path) -> Result<sled::Db, StoreError> {
+    let mut tries = 0;
+    loop {
+        match sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+        {
+            Err(e) if e.to_string().contains("could not acquire lock") && tries < 250 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 /// Items per write while rebuilding indexes.
 const REBUILD_BATCH: usize = 10_000;
 
@@ -64,10 +87,21 @@ fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl SledStore {
     /// Opens (or creates) the store in `path`, running migrations.
     pub fn open(path: &Path) -> Result<SledStore, StoreError> {
+        compact::recover(path)?;
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(CACHE_BYTES)
             .open()?;
+        let migrated = migrate::run(&db, &db.open_tree("meta")?, &path.display().to_string())?;
+        let db = if migrated {
+            // The old trees' space stays in sled's file and slows every
+            // open: copy what is live into a fresh one (see `compact`).
+            tracing::info!("copying the migrated store into a fresh file");
+            compact::compact(db, path, DERIVED)?;
+            open_retrying(path)?
+        } else {
+            db
+        };
         SledStore::from_db(db, path.to_path_buf())
     }
 
@@ -77,13 +111,11 @@ impl SledStore {
             .temporary(true)
             .cache_capacity(CACHE_BYTES)
             .open()?;
+        migrate::run(&db, &db.open_tree("meta")?, "(temporary)")?;
         SledStore::from_db(db, PathBuf::from("(temporary)"))
     }
 
     fn from_db(db: sled::Db, path: PathBuf) -> Result<SledStore, StoreError> {
-        let meta = db.open_tree("meta")?;
-        // Migrations first: they move items out of the old trees.
-        migrate::run(&db, &meta, &path.display().to_string())?;
         let store = SledStore {
             items: db.open_tree("item_chunks")?,
             slots: db.open_tree("slots")?,
@@ -94,7 +126,7 @@ impl SledStore {
             audit: db.open_tree("audit")?,
             cursors: db.open_tree("cursors")?,
             outbox: db.open_tree("outbox")?,
-            meta,
+            meta: db.open_tree("meta")?,
             db,
             path,
             write_lock: Mutex::new(()),
