@@ -54,9 +54,9 @@ pub(super) const NEXT_SEQ: &[u8] = b"next_seq";
 /// enough to keep a million-item session under its memory budget.
 const CACHE_BYTES: u64 = 48 * 1024 * 1024;
 
-/// Trees rebuilt from `item_chunks` (not copied by a compaction; the dirty
-/// flag set by the migration rebuilds them).
-const DERIVED: &[&str] = &["slots", "rows", "text", "search"];
+/// Trees a compaction leaves behind: the schema-1 search tree, which a
+/// rebuild drops (it may still be listed until the copy).
+const DROPPED: &[&str] = &["search"];
 
 /// Opens a store just closed: sled releases its lock from a background
 /// thread, so "could not acquire lock" is retried for a moment.
@@ -93,16 +93,16 @@ impl SledStore {
             .cache_capacity(CACHE_BYTES)
             .open()?;
         let migrated = migrate::run(&db, &db.open_tree("meta")?, &path.display().to_string())?;
-        let db = if migrated {
-            // The old trees' space stays in sled's file and slows every
-            // open: copy what is live into a fresh one (see `compact`).
-            tracing::info!("copying the migrated store into a fresh file");
-            compact::compact(db, path, DERIVED)?;
-            open_retrying(path)?
-        } else {
-            db
-        };
-        SledStore::from_db(db, path.to_path_buf())
+        if !migrated {
+            return SledStore::from_db(db, path.to_path_buf());
+        }
+        // The old trees' space stays in sled's file and slows every open:
+        // rebuild the derived trees (dirty flag), then copy what is live
+        // into a fresh file (see `compact`), which then needs no rebuild.
+        let db = SledStore::from_db(db, path.to_path_buf())?.db;
+        tracing::info!("copying the migrated store into a fresh file");
+        compact::compact(db, path, DROPPED)?;
+        SledStore::from_db(open_retrying(path)?, path.to_path_buf())
     }
 
     /// A store that disappears when dropped (demo, tests).
