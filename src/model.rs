@@ -509,8 +509,8 @@ impl Item {
         }
     }
 
-    /// The thread key used by the `by_thread` index: the declared thread, or
-    /// the item itself when it starts one.
+    /// The key that groups an item with its thread (`Store::thread`): the
+    /// declared thread, or the item itself when it starts one.
     pub fn thread_key(&self) -> String {
         let thread = self
             .remote
@@ -525,7 +525,7 @@ impl Item {
         )
     }
 
-    /// The author key used by the `by_author` index.
+    /// The key that groups an author's items (`Store::by_author`).
     pub fn author_key(&self) -> String {
         format!("{}:{}", self.remote.network.as_str(), self.remote.author.id)
     }

@@ -271,12 +271,21 @@ fn decode_entities(s: &str) -> String {
 /// Lowercased, accent-insensitive form used by text search.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_into(&mut out, s);
+    out
+}
+
+/// [`fold`], appended to `out` (one allocation for several fields).
+pub fn fold_into(out: &mut String, s: &str) {
     for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         for l in c.to_lowercase() {
             out.push(strip_accent(l));
         }
     }
-    out
 }
 
 fn strip_accent(c: char) -> char {

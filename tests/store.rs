@@ -1,5 +1,5 @@
 //! The sled store: upsert preservation, ordering, indexes, audit, reopening
-//! after a restart, crash recovery and schema migrations.
+//! after a restart and crash recovery (migrations: `store_migrate.rs`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -250,7 +250,7 @@ fn interrupted_ingest_is_repaired_on_open() {
             .unwrap();
         // Simulate a crash between the items write and the index writes.
         let db = store.db();
-        db.open_tree("queue").unwrap().clear().unwrap();
+        db.open_tree("slots").unwrap().clear().unwrap();
         db.open_tree("rows").unwrap().clear().unwrap();
         db.open_tree("text").unwrap().clear().unwrap();
         db.open_tree("meta")
@@ -262,68 +262,6 @@ fn interrupted_ingest_is_repaired_on_open() {
     let store = common::reopen(dir.path()).unwrap();
     assert_eq!(store.rows().unwrap().rows.len(), 2);
     assert_eq!(store.search("b").unwrap().len(), 1);
-}
-
-#[test]
-fn migrates_an_unversioned_store_and_refuses_a_newer_one() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let store = common::reopen(dir.path()).unwrap();
-        store
-            .ingest(vec![item(Network::X, "1", "old layout", 1)])
-            .unwrap();
-        let db = store.db();
-        // Version 0: items only, no schema key, no indexes.
-        for tree in ["queue", "ids", "rows", "text", "by_thread", "by_author"] {
-            db.open_tree(tree).unwrap().clear().unwrap();
-        }
-        db.open_tree("meta").unwrap().remove(b"schema").unwrap();
-        store.flush().unwrap();
-    }
-    {
-        let store = common::reopen(dir.path()).unwrap();
-        assert_eq!(store.rows().unwrap().rows.len(), 1);
-        let id = "x:brand:1".parse().unwrap();
-        assert!(store.find(&id).unwrap().is_some());
-        let meta = store.db().open_tree("meta").unwrap();
-        assert_eq!(
-            guichet::store::migrate::stored_version(&meta).unwrap(),
-            Some(guichet::store::migrate::SCHEMA_VERSION)
-        );
-        meta.insert(b"schema", &99u32.to_be_bytes()).unwrap();
-        store.flush().unwrap();
-    }
-    let err = common::reopen(dir.path())
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    assert!(err.contains("schema version 99"), "{err}");
-}
-
-#[test]
-fn migrates_format_1_items_to_the_moderation_layout() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut old = item(Network::Mastodon, "7", "written by version 2", 1);
-    old.local.tags.push("vip".into());
-    {
-        let store = common::reopen(dir.path()).unwrap();
-        store.ingest(vec![old.clone()]).unwrap();
-        let db = store.db();
-        let items = db.open_tree("items").unwrap();
-        let (k, _) = items.iter().next().unwrap().unwrap();
-        let v1 = guichet::store::legacy::encode_item_v1(&old).unwrap();
-        items.insert(k, v1).unwrap();
-        db.open_tree("meta")
-            .unwrap()
-            .insert(b"schema", &2u32.to_be_bytes())
-            .unwrap();
-        store.flush().unwrap();
-    }
-    let store = common::reopen(dir.path()).unwrap();
-    let (_, back) = store.find(&old.id).unwrap().unwrap();
-    assert_eq!(back.remote.text, "written by version 2");
-    assert_eq!(back.local.tags, vec!["vip".to_string()]);
-    assert_eq!(back.remote.moderation, Default::default());
 }
 
 #[test]

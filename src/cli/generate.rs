@@ -35,20 +35,30 @@ pub fn run(args: &Args, gen_args: &GenArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(path)?;
     let total = gen_args.items;
     let start = Instant::now();
-    let mut items = crate::demo::synthetic(total, gen_args.seed, Utc::now());
+    let items = crate::demo::synthetic(total, gen_args.seed, Utc::now());
     let tty = std::io::stderr().is_terminal();
     let mut written = 0usize;
-    loop {
-        let batch: Vec<Item> = items.by_ref().take(BATCH).collect();
-        if batch.is_empty() {
-            break;
+    // The next batch is generated while the store writes this one.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Item>>(1);
+    std::thread::scope(|s| -> anyhow::Result<()> {
+        s.spawn(move || {
+            let mut items = items;
+            loop {
+                let batch: Vec<Item> = items.by_ref().take(BATCH).collect();
+                if batch.is_empty() || tx.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        for batch in rx {
+            written += batch.len();
+            store
+                .ingest(batch)
+                .with_context(|| format!("cannot write items to {}", path.display()))?;
+            progress(written, total, tty);
         }
-        written += batch.len();
-        store
-            .ingest(batch)
-            .with_context(|| format!("cannot write items to {}", path.display()))?;
-        progress(written, total, tty);
-    }
+        Ok(())
+    })?;
     store.flush()?;
     if tty && written > 0 {
         eprintln!();

@@ -18,10 +18,9 @@ pub const VALUE_FORMAT: u8 = 2;
 const OLDEST_COMPATIBLE: u8 = 1;
 
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, StoreError> {
-    let mut out = vec![VALUE_FORMAT];
-    let body = postcard::to_stdvec(value).map_err(|e| StoreError::Encode(e.to_string()))?;
-    out.extend_from_slice(&body);
-    Ok(out)
+    let mut out = Vec::with_capacity(512);
+    out.push(VALUE_FORMAT);
+    postcard::to_extend(value, out).map_err(|e| StoreError::Encode(e.to_string()))
 }
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, StoreError> {
@@ -53,36 +52,6 @@ pub fn time_from(bytes: &[u8]) -> Option<i64> {
     Some((u64::from_be_bytes(arr) ^ (1 << 63)) as i64)
 }
 
-/// `queue` index key: status bucket, creation time, seq.
-pub fn queue_key(status: u8, created: i64, seq: u32) -> [u8; 13] {
-    let mut k = [0u8; 13];
-    k[0] = status;
-    k[1..9].copy_from_slice(&time_bytes(created));
-    k[9..13].copy_from_slice(&seq_key(seq));
-    k
-}
-
-/// Seq at the end of any index key built by this module.
-pub fn trailing_seq(key: &[u8]) -> Option<u32> {
-    let start = key.len().checked_sub(4)?;
-    seq_from(&key[start..])
-}
-
-/// Secondary index key: a string group (thread, author), then time, then seq.
-pub fn group_key(group: &str, created: i64, seq: u32) -> Vec<u8> {
-    let mut k = group_prefix(group);
-    k.extend_from_slice(&time_bytes(created));
-    k.extend_from_slice(&seq_key(seq));
-    k
-}
-
-pub fn group_prefix(group: &str) -> Vec<u8> {
-    let mut k = Vec::with_capacity(group.len() + 13);
-    k.extend_from_slice(group.as_bytes());
-    k.push(0);
-    k
-}
-
 /// `tags` tree key: seq, then the tag name.
 pub fn tag_key(seq: u32, tag: &str) -> Vec<u8> {
     let mut k = seq_key(seq).to_vec();
@@ -103,23 +72,6 @@ mod tests {
         for t in times {
             assert_eq!(time_from(&time_bytes(t)), Some(t));
         }
-    }
-
-    #[test]
-    fn queue_keys_order_by_status_then_time_then_seq() {
-        let a = queue_key(0, 100, 9);
-        let b = queue_key(0, 200, 1);
-        let c = queue_key(1, 50, 0);
-        assert!(a < b && b < c);
-        assert_eq!(trailing_seq(&a), Some(9));
-    }
-
-    #[test]
-    fn group_keys_do_not_bleed_into_longer_groups() {
-        let short = group_key("x:a", 10, 1);
-        let long = group_key("x:ab", 0, 2);
-        assert!(!long.starts_with(&group_prefix("x:a")));
-        assert!(short.starts_with(&group_prefix("x:a")));
     }
 
     #[test]

@@ -9,14 +9,22 @@
 use super::StoreError;
 
 /// The layout this build writes.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 const SCHEMA: &[u8] = b"schema";
 
 type Migration = fn(&sled::Db, &sled::Tree) -> Result<(), StoreError>;
 
 /// `MIGRATIONS[n]` takes a store from version `n` to `n + 1`.
-const MIGRATIONS: &[Migration] = &[from_0_unindexed, from_1_unchunked, from_2_moderation];
+const MIGRATIONS: &[Migration] = &[
+    from_0_unindexed,
+    from_1_unchunked,
+    from_2_moderation,
+    from_3_per_item,
+];
+
+/// Trees of schema 3 and earlier that schema 4 replaced.
+pub const OLD_TREES: [&str; 5] = ["items", "ids", "queue", "by_thread", "by_author"];
 
 /// Version 0 stored items without derived indexes; raising the dirty flag
 /// makes the open path rebuild them from `items`.
@@ -57,6 +65,72 @@ fn from_2_moderation(db: &sled::Db, _meta: &sled::Tree) -> Result<(), StoreError
     Ok(())
 }
 
+/// Chunks written per batch while moving items (about 30 KB each).
+const MOVE_BATCH: usize = 256;
+
+/// Version 4 stores items many per key (`item_chunks`) and replaces the
+/// per-item `ids`, `queue`, `by_thread` and `by_author` keys with `slots`.
+/// Item values are copied as they are; the derived trees are rebuilt on
+/// open (dirty flag). Safe to run again after a crash: chunks merge with
+/// what an earlier run wrote, and the old trees go only once all is copied.
+fn from_3_per_item(db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreError> {
+    use super::item_chunks::{ChunkBuf, item_chunk};
+    let old = db.open_tree("items")?;
+    let new = db.open_tree("item_chunks")?;
+    let mut batch = sled::Batch::default();
+    let mut pending = 0usize;
+    let mut moved = 0usize;
+    let mut current: Option<([u8; 4], ChunkBuf)> = None;
+    for kv in old.iter() {
+        let (k, v) = kv?;
+        let Some(seq) = super::codec::seq_from(&k) else {
+            continue;
+        };
+        let key = item_chunk(seq);
+        if current.as_ref().is_none_or(|(at, _)| *at != key) {
+            if let Some((at, buf)) = current.take() {
+                batch.insert(&at, buf.to_bytes());
+                pending += 1;
+            }
+            if pending >= MOVE_BATCH {
+                new.apply_batch(std::mem::take(&mut batch))?;
+                pending = 0;
+            }
+            let buf = match new.get(key)? {
+                Some(v) => ChunkBuf::from_bytes(&v),
+                None => ChunkBuf::default(),
+            };
+            current = Some((key, buf));
+        }
+        if let Some((_, buf)) = current.as_mut() {
+            buf.put_encoded(seq, v.to_vec());
+            moved += 1;
+        }
+    }
+    if let Some((at, buf)) = current {
+        batch.insert(&at, buf.to_bytes());
+    }
+    new.apply_batch(batch)?;
+    meta.insert(b"dirty", &[1])?;
+    for tree in OLD_TREES {
+        db.drop_tree(tree)?;
+    }
+    tracing::info!(moved, "items moved to chunks");
+    Ok(())
+}
+
+/// Whether tree `name` exists and holds anything (without creating it).
+fn has_data(db: &sled::Db, name: &str) -> Result<bool, StoreError> {
+    if !db
+        .tree_names()
+        .iter()
+        .any(|n| n.as_ref() == name.as_bytes())
+    {
+        return Ok(false);
+    }
+    Ok(!db.open_tree(name)?.is_empty())
+}
+
 pub fn stored_version(meta: &sled::Tree) -> Result<Option<u32>, StoreError> {
     Ok(meta.get(SCHEMA)?.and_then(|v| {
         let arr: [u8; 4] = v.as_ref().try_into().ok()?;
@@ -70,9 +144,10 @@ pub fn set_version(meta: &sled::Tree, version: u32) -> Result<(), StoreError> {
 }
 
 /// Brings the store up to date. A store without a version is new when it
-/// holds no items, and version 0 when it does.
-pub fn run(db: &sled::Db, meta: &sled::Tree, path: &str) -> Result<(), StoreError> {
-    let items_present = !db.open_tree("items")?.is_empty();
+/// holds no items, and version 0 when it does. Returns whether any
+/// migration ran.
+pub fn run(db: &sled::Db, meta: &sled::Tree, path: &str) -> Result<bool, StoreError> {
+    let items_present = has_data(db, "items")? || has_data(db, "item_chunks")?;
     let mut version = match stored_version(meta)? {
         Some(v) => v,
         None if items_present => 0,
@@ -85,6 +160,7 @@ pub fn run(db: &sled::Db, meta: &sled::Tree, path: &str) -> Result<(), StoreErro
             supported: SCHEMA_VERSION,
         });
     }
+    let migrated = version < SCHEMA_VERSION;
     while version < SCHEMA_VERSION {
         let Some(step) = MIGRATIONS.get(version as usize) else {
             break;
@@ -94,5 +170,6 @@ pub fn run(db: &sled::Db, meta: &sled::Tree, path: &str) -> Result<(), StoreErro
         version += 1;
         set_version(meta, version)?;
     }
-    set_version(meta, version)
+    set_version(meta, version)?;
+    Ok(migrated)
 }

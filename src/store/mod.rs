@@ -5,39 +5,48 @@
 //! (one machine). A server-backed store for teams would implement the same
 //! trait. Upserts replace an item's remote half and never its local half.
 //!
-//! Layout (sled trees):
-//! | tree        | key                                | value                        |
-//! |-------------|------------------------------------|------------------------------|
-//! | `items`     | seq (u32 BE)                       | [`Item`]                     |
-//! | `ids`       | item id (`network:account:native`) | seq                          |
-//! | `queue`     | status, created, seq               | () (the ordered queue index) |
-//! | `by_thread` | thread key, 0, created, seq        | ()                           |
-//! | `by_author` | author key, 0, created, seq        | ()                           |
-//! | `rows`      | seq >> 10                          | [`chunks::RowChunk`]         |
-//! | `text`      | seq >> 8                           | [`chunks::TextChunk`]        |
-//! | `tags`      | seq, tag                           | [`TagRecord`] (who/when/why) |
-//! | `assignments` | seq                              | [`Assignment`]               |
-//! | `audit`     | time (ns), sequence                | [`AuditEntry`]               |
-//! | `cursors`   | sync stream                        | opaque paging cursor         |
-//! | `outbox`    | entry id (u64 BE)                  | [`crate::outbox::OutboxEntry`] |
-//! | `drafts`    | item id                            | [`Draft`] (JSON)             |
-//! | `usage`     | agent, 0, canned reply name        | [`ReplyUsage`] (JSON)        |
-//! | `meta`      | `schema`, `next_seq`, `dirty`      | numbers                      |
+//! Layout (sled trees), schema 4:
+//! | tree          | key                            | value                              |
+//! |---------------|--------------------------------|------------------------------------|
+//! | `item_chunks` | seq >> 6 (u32 BE)              | up to 64 [`Item`]s ([`item_chunks`]) |
+//! | `slots`       | seq >> 10                      | 25 bytes per seq: created, id/thread/author hashes, status ([`slots`]) |
+//! | `rows`        | seq >> 10                      | [`chunks::RowChunk`]               |
+//! | `text`        | seq >> 8                       | [`chunks::TextChunk`]              |
+//! | `tags`        | seq, tag                       | [`TagRecord`] (who/when/why)       |
+//! | `assignments` | seq                            | [`Assignment`]                     |
+//! | `audit`       | time (ns), sequence            | [`AuditEntry`]                     |
+//! | `cursors`     | sync stream                    | opaque paging cursor               |
+//! | `outbox`      | entry id (u64 BE)              | [`crate::outbox::OutboxEntry`]     |
+//! | `drafts`      | item id                        | [`Draft`] (JSON)                   |
+//! | `usage`       | agent, 0, canned reply name    | [`ReplyUsage`] (JSON)              |
+//! | `sealed`      | connector key                  | encrypted secret                   |
+//! | `meta`        | `schema`, `next_seq`, `dirty`  | numbers                            |
 //!
 //! Items are keyed by a dense internal sequence number rather than by their
 //! id string: the in-memory queue rows then carry 4 bytes instead of a
-//! string, which is what keeps a million-item queue under budget. Rows and
-//! search text are stored in chunks of many items per key, because sled's
-//! cost is per key: loading a million rows reads a thousand values.
+//! string, which is what keeps a million-item queue under budget.
+//!
+//! sled's cost is per key (about 10 µs per insert here, and memory and
+//! recovery time grow with the number of keys), so every per-item tree is
+//! chunked: new items get consecutive seqs, and a batch of them is a few
+//! chunk writes per tree. Lookups by id, thread and author and the first
+//! queue screen scan `slots` (a few milliseconds for a million items)
+//! instead of keeping a sled index per item; an ingesting store keeps an
+//! id-hash map in memory ([`slots::IdMap`], 12 bytes per item). Schema 3
+//! and earlier had one key per item in `items`, `ids`, `queue`,
+//! `by_thread` and `by_author`; [`migrate`] moves such a store over.
 
 pub mod chunks;
 pub mod codec;
+pub mod compact;
 mod drafts;
+pub mod item_chunks;
 pub mod legacy;
 pub mod migrate;
 pub mod rows;
 mod sled_store;
 mod sled_write;
+pub mod slots;
 
 use std::collections::HashMap;
 

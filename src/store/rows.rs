@@ -1,8 +1,8 @@
 //! Compact queue rows: what the queue needs to filter and sort a million
 //! items in memory without loading them.
 //!
-//! Each stored item has a [`RowRecord`] as the value of its `queue` index
-//! entry. Loading turns records into [`Row`]s (about 40 bytes each) whose
+//! Each stored item has a [`RowRecord`] in its `rows` chunk (see
+//! [`super::chunks`]). Loading turns records into [`Row`]s (about 40 bytes each) whose
 //! strings (account, tags, assignee) are interned in an [`Interner`]. The
 //! full text stays in the store; the queue reads it only for visible rows.
 
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::change::LocalChange;
 use crate::model::{Item, Kind, Network, Priority, Status, StatusKind};
 
-/// Stored as the value of the item's `queue` index entry.
+/// What the `rows` chunks keep of an item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowRecord {
     pub network: u8,

@@ -5,16 +5,19 @@
 //! (local changes) or, for bulk ingest where transactions would be too slow,
 //! raise the `dirty` flag first and lower it last: sled recovers a prefix of
 //! its log after a crash, so a raised flag on open means "rebuild the
-//! indexes from `items`", and nothing is ever half-indexed.
+//! derived trees (`slots`, `rows`, `text`) from `item_chunks`", and nothing
+//! is ever half-indexed.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::chunks::{self, RowChunk, TextChunk};
-use super::codec::{self, decode, encode, group_prefix, seq_key};
+use super::codec::{self, decode, encode, seq_key};
+use super::item_chunks::{ChunkView, item_chunk};
 use super::rows::{RowRecord, RowSet};
 use super::sled_write::Batches;
-use super::{AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, migrate};
+use super::slots::{self, IdMap, Slot, author_hash, hash64, thread_hash};
+use super::{AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, compact, migrate};
 use crate::change::LocalChange;
 use crate::model::{Item, ItemId, StatusKind};
 use crate::outbox::{OutAction, OutboxEntry, SendState};
@@ -24,11 +27,9 @@ pub struct SledStore {
     // Fields are shared with `sled_write`.
     pub(super) db: sled::Db,
     pub(super) path: PathBuf,
+    /// Tree `item_chunks`: items, many per key (see `item_chunks`).
     pub(super) items: sled::Tree,
-    pub(super) ids: sled::Tree,
-    pub(super) queue: sled::Tree,
-    pub(super) by_thread: sled::Tree,
-    pub(super) by_author: sled::Tree,
+    pub(super) slots: sled::Tree,
     pub(super) rows: sled::Tree,
     pub(super) text: sled::Tree,
     pub(super) tags: sled::Tree,
@@ -40,6 +41,10 @@ pub struct SledStore {
     /// Serialises writers inside this process (sled locks the directory
     /// against other processes).
     pub(super) write_lock: Mutex<()>,
+    /// Id hash → seq, built from `slots` by the first ingest.
+    pub(super) ids: Mutex<Option<IdMap>>,
+    /// Number of items, counted from `slots` on first use.
+    pub(super) count: Mutex<Option<usize>>,
 }
 
 pub(super) const DIRTY: &[u8] = b"dirty";
@@ -49,17 +54,55 @@ pub(super) const NEXT_SEQ: &[u8] = b"next_seq";
 /// enough to keep a million-item session under its memory budget.
 const CACHE_BYTES: u64 = 48 * 1024 * 1024;
 
+/// Trees a compaction leaves behind: the schema-1 search tree, which a
+/// rebuild drops (it may still be listed until the copy).
+const DROPPED: &[&str] = &["search"];
+
+/// Opens a store just closed: sled releases its lock from a background
+/// thread, so "could not acquire lock" is retried for a moment.
+fn open_retrying(path: &Path) -> Result<sled::Db, StoreError> {
+    let mut tries = 0;
+    loop {
+        match sled::Config::new()
+            .path(path)
+            .cache_capacity(CACHE_BYTES)
+            .open()
+        {
+            Err(e) if e.to_string().contains("could not acquire lock") && tries < 250 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 /// Items per write while rebuilding indexes.
 const REBUILD_BATCH: usize = 10_000;
+
+fn locked<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 impl SledStore {
     /// Opens (or creates) the store in `path`, running migrations.
     pub fn open(path: &Path) -> Result<SledStore, StoreError> {
+        compact::recover(path)?;
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(CACHE_BYTES)
             .open()?;
-        SledStore::from_db(db, path.to_path_buf())
+        let migrated = migrate::run(&db, &db.open_tree("meta")?, &path.display().to_string())?;
+        if !migrated {
+            return SledStore::from_db(db, path.to_path_buf());
+        }
+        // The old trees' space stays in sled's file and slows every open:
+        // rebuild the derived trees (dirty flag), then copy what is live
+        // into a fresh file (see `compact`), which then needs no rebuild.
+        let db = SledStore::from_db(db, path.to_path_buf())?.db;
+        tracing::info!("copying the migrated store into a fresh file");
+        compact::compact(db, path, DROPPED)?;
+        SledStore::from_db(open_retrying(path)?, path.to_path_buf())
     }
 
     /// A store that disappears when dropped (demo, tests).
@@ -68,16 +111,14 @@ impl SledStore {
             .temporary(true)
             .cache_capacity(CACHE_BYTES)
             .open()?;
+        migrate::run(&db, &db.open_tree("meta")?, "(temporary)")?;
         SledStore::from_db(db, PathBuf::from("(temporary)"))
     }
 
     fn from_db(db: sled::Db, path: PathBuf) -> Result<SledStore, StoreError> {
         let store = SledStore {
-            items: db.open_tree("items")?,
-            ids: db.open_tree("ids")?,
-            queue: db.open_tree("queue")?,
-            by_thread: db.open_tree("by_thread")?,
-            by_author: db.open_tree("by_author")?,
+            items: db.open_tree("item_chunks")?,
+            slots: db.open_tree("slots")?,
             rows: db.open_tree("rows")?,
             text: db.open_tree("text")?,
             tags: db.open_tree("tags")?,
@@ -89,8 +130,9 @@ impl SledStore {
             db,
             path,
             write_lock: Mutex::new(()),
+            ids: Mutex::new(None),
+            count: Mutex::new(None),
         };
-        migrate::run(&store.db, &store.meta, &store.path.display().to_string())?;
         if store.meta.get(DIRTY)?.is_some() {
             tracing::warn!("store indexes were interrupted mid-write; rebuilding them");
             store.rebuild_indexes()?;
@@ -108,9 +150,17 @@ impl SledStore {
     }
 
     pub(super) fn lock(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.write_lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        locked(&self.write_lock)
+    }
+
+    pub(super) fn id_map(&self) -> std::sync::MutexGuard<'_, Option<IdMap>> {
+        locked(&self.ids)
+    }
+
+    pub(super) fn add_count(&self, new: usize) {
+        if let Some(n) = locked(&self.count).as_mut() {
+            *n += new;
+        }
     }
 
     pub(super) fn next_seq(&self) -> Result<u32, StoreError> {
@@ -121,18 +171,29 @@ impl SledStore {
             .unwrap_or(0))
     }
 
-    /// Recomputes every derived tree from `items`.
+    /// Calls `f` with every slot, in seq order.
+    pub(super) fn scan_slots(&self, mut f: impl FnMut(u32, Slot)) -> Result<(), StoreError> {
+        for entry in self.slots.iter() {
+            let (k, v) = entry?;
+            for (seq, slot) in slots::entries(&k, &v) {
+                f(seq, slot);
+            }
+        }
+        Ok(())
+    }
+
+    /// The id map built from `slots`.
+    pub(super) fn build_id_map(&self) -> Result<IdMap, StoreError> {
+        let mut pairs = Vec::new();
+        self.scan_slots(|seq, slot| pairs.push((slot.id, seq)))?;
+        Ok(IdMap::from_pairs(pairs))
+    }
+
+    /// Recomputes every derived tree from `item_chunks`.
     pub fn rebuild_indexes(&self) -> Result<(), StoreError> {
         let _guard = self.lock();
         self.meta.insert(DIRTY, &[1])?;
-        for tree in [
-            &self.ids,
-            &self.queue,
-            &self.by_thread,
-            &self.by_author,
-            &self.rows,
-            &self.text,
-        ] {
+        for tree in [&self.slots, &self.rows, &self.text] {
             tree.clear()?;
         }
         // The schema-1 per-item search tree, replaced by `text` chunks.
@@ -140,20 +201,18 @@ impl SledStore {
         let mut next = 0u32;
         let mut batch = Batches::default();
         for entry in self.items.iter() {
-            let (k, v) = entry?;
-            let Some(seq) = codec::seq_from(&k) else {
-                continue;
-            };
-            let item: Item = match decode(&v) {
-                Ok(item) => item,
-                Err(e) => {
-                    tracing::error!(seq, error = %e, "unreadable item skipped while rebuilding indexes");
-                    continue;
-                }
-            };
-            batch.ids.insert(item.id.as_str().as_bytes(), &seq_key(seq));
-            batch.index(seq, &item, None);
-            next = next.max(seq.saturating_add(1));
+            let (_, v) = entry?;
+            for (seq, body) in ChunkView::new(&v).entries() {
+                let item: Item = match decode(body) {
+                    Ok(item) => item,
+                    Err(e) => {
+                        tracing::error!(seq, error = %e, "unreadable item skipped while rebuilding indexes");
+                        continue;
+                    }
+                };
+                batch.index(seq, &item);
+                next = next.max(seq.saturating_add(1));
+            }
             if batch.len >= REBUILD_BATCH {
                 self.apply_batches(std::mem::take(&mut batch))?;
             }
@@ -161,16 +220,39 @@ impl SledStore {
         self.apply_batches(batch)?;
         self.meta.insert(NEXT_SEQ, &seq_key(next))?;
         self.meta.remove(DIRTY)?;
+        *self.id_map() = None;
+        *locked(&self.count) = None;
         Ok(())
     }
 
-    fn load(&self, seqs: impl Iterator<Item = u32>) -> Result<Vec<Stored>, StoreError> {
+    /// Loads `seqs` in order until `limit` of them pass `keep`.
+    fn load_matching(
+        &self,
+        seqs: impl Iterator<Item = u32>,
+        limit: usize,
+        keep: impl Fn(&Item) -> bool,
+    ) -> Result<Vec<Stored>, StoreError> {
         let mut out = Vec::new();
         for seq in seqs {
-            if let Some(item) = self.get(seq)? {
+            if out.len() >= limit {
+                break;
+            }
+            if let Some(item) = self.get(seq)?.filter(|i| keep(i)) {
                 out.push((seq, item));
             }
         }
+        Ok(out)
+    }
+
+    /// `(created, seq)` of every item whose slot passes `pick`, ascending.
+    fn picked(&self, pick: impl Fn(&Slot) -> bool) -> Result<Vec<(i64, u32)>, StoreError> {
+        let mut out = Vec::new();
+        self.scan_slots(|seq, slot| {
+            if pick(&slot) {
+                out.push((slot.created, seq));
+            }
+        })?;
+        out.sort_unstable();
         Ok(out)
     }
 }
@@ -181,21 +263,26 @@ impl Store for SledStore {
     }
 
     fn get(&self, seq: u32) -> Result<Option<Item>, StoreError> {
-        match self.items.get(seq_key(seq))? {
-            Some(v) => Ok(Some(decode(&v)?)),
+        match self.items.get(item_chunk(seq))? {
+            Some(v) => ChunkView::new(&v).get(seq),
             None => Ok(None),
         }
     }
 
     fn find(&self, id: &ItemId) -> Result<Option<Stored>, StoreError> {
-        let Some(seq) = self
-            .ids
-            .get(id.as_str().as_bytes())?
-            .and_then(|v| codec::seq_from(&v))
-        else {
-            return Ok(None);
+        let hash = hash64(id.as_str());
+        let candidates = match self.id_map().as_ref() {
+            Some(map) => map.candidates(hash),
+            // No ingest yet in this process: scan rather than build the map.
+            None => self
+                .picked(|s| s.id == hash)?
+                .into_iter()
+                .map(|p| p.1)
+                .collect(),
         };
-        Ok(self.get(seq)?.map(|item| (seq, item)))
+        Ok(self
+            .load_matching(candidates.into_iter(), 1, |i| i.id == *id)?
+            .pop())
     }
 
     fn change(
@@ -223,22 +310,19 @@ impl Store for SledStore {
     }
 
     fn first_rows(&self, limit: usize) -> Result<RowSet, StoreError> {
-        let mut picked: Vec<(i64, u32)> = Vec::new();
-        for status in [StatusKind::New, StatusKind::Open] {
-            for key in self.queue.scan_prefix([status.index()]).keys().take(limit) {
-                let key = key?;
-                if let (Some(seq), Some(created)) = (
-                    codec::trailing_seq(&key),
-                    key.get(1..9).and_then(codec::time_from),
-                ) {
-                    picked.push((created, seq));
+        let unanswered = [StatusKind::New.index(), StatusKind::Open.index()];
+        // The `limit` oldest (created, seq) of unanswered items.
+        let mut heap = std::collections::BinaryHeap::with_capacity(limit + 1);
+        self.scan_slots(|seq, slot| {
+            if unanswered.contains(&slot.status) {
+                heap.push((slot.created, seq));
+                if heap.len() > limit {
+                    heap.pop();
                 }
             }
-        }
-        picked.sort_unstable();
-        picked.truncate(limit);
+        })?;
         let mut set = RowSet::default();
-        for (created, seq) in picked {
+        for (created, seq) in heap.into_sorted_vec() {
             if let Some(item) = self.get(seq)? {
                 set.push_record(seq, created, &RowRecord::of(&item));
             }
@@ -247,26 +331,21 @@ impl Store for SledStore {
     }
 
     fn thread(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError> {
-        let seqs: Vec<u32> = self
-            .by_thread
-            .scan_prefix(group_prefix(&item.thread_key()))
-            .keys()
-            .take(limit)
-            .filter_map(|k| k.ok().and_then(|k| codec::trailing_seq(&k)))
-            .collect();
-        self.load(seqs.into_iter())
+        let key = item.thread_key();
+        let hash = thread_hash(item);
+        let seqs = self.picked(|s| s.thread == hash)?;
+        self.load_matching(seqs.into_iter().map(|p| p.1), limit, |i| {
+            i.thread_key() == key
+        })
     }
 
     fn by_author(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError> {
-        let seqs: Vec<u32> = self
-            .by_author
-            .scan_prefix(group_prefix(&item.author_key()))
-            .keys()
-            .rev()
-            .take(limit)
-            .filter_map(|k| k.ok().and_then(|k| codec::trailing_seq(&k)))
-            .collect();
-        self.load(seqs.into_iter())
+        let key = item.author_key();
+        let hash = author_hash(item);
+        let seqs = self.picked(|s| s.author == hash)?;
+        self.load_matching(seqs.into_iter().rev().map(|p| p.1), limit, |i| {
+            i.author_key() == key
+        })
     }
 
     fn search(&self, query: &str) -> Result<Vec<u32>, StoreError> {
@@ -439,7 +518,18 @@ impl Store for SledStore {
     }
 
     fn len(&self) -> usize {
-        self.items.len()
+        if let Some(n) = *locked(&self.count) {
+            return n;
+        }
+        // Counted under the write lock, so no ingest is half-counted.
+        let _guard = self.lock();
+        let mut n = 0usize;
+        if let Err(e) = self.scan_slots(|_, _| n += 1) {
+            tracing::error!(error = %e, "cannot count the items");
+            return 0;
+        }
+        *locked(&self.count) = Some(n);
+        n
     }
 
     fn flush(&self) -> Result<(), StoreError> {

@@ -1,6 +1,8 @@
-//! Writes to the sled store: bulk ingest (batched per tree, chunks merged
-//! with what is on disk) and local changes (one transaction each).
+//! Writes to the sled store: bulk ingest (chunks read, changed in memory
+//! and written back whole, one batch per tree) and local changes (one
+//! transaction each).
 
+use std::collections::btree_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
@@ -8,70 +10,109 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::chunks::{RowChunk, TextChunk, row_chunk, text_chunk};
-use super::codec::{self, decode, encode, group_key, queue_key, seq_key, tag_key};
+use super::codec::{self, decode, encode, seq_key, tag_key};
+use super::item_chunks::{ChunkBuf, item_chunk};
 use super::rows::RowRecord;
 use super::sled_store::{DIRTY, NEXT_SEQ, SledStore};
+use super::slots::{self, Slot, hash64, slot_chunk};
 use super::{Assignment, AuditEntry, IngestSummary, StoreError, Stored, TagRecord};
 use crate::change::LocalChange;
 use crate::model::Item;
-use crate::text::fold;
+use crate::text::fold_into;
 
-/// One sled batch per per-item tree, plus the chunk updates, filled during
-/// an ingest or a rebuild.
+/// Chunk updates filled during an ingest or a rebuild, one map per tree.
 #[derive(Default)]
 pub(super) struct Batches {
-    pub items: sled::Batch,
-    pub ids: sled::Batch,
-    queue: sled::Batch,
-    by_thread: sled::Batch,
-    by_author: sled::Batch,
+    /// Whole item chunks to write (ingest only; a rebuild reads them).
+    items: BTreeMap<[u8; 4], ChunkBuf>,
+    slots: BTreeMap<[u8; 4], Vec<(u32, Slot)>>,
     rows: BTreeMap<[u8; 4], Vec<(u32, i64, RowRecord)>>,
     text: BTreeMap<[u8; 4], Vec<(u32, String)>>,
     /// Items indexed so far.
     pub len: usize,
 }
 
-impl Batches {
-    /// Writes the derived keys of `item`, removing those of `old` first.
-    pub fn index(&mut self, seq: u32, item: &Item, old: Option<&Item>) {
-        if let Some(old) = old {
-            let (q, t, a) = index_keys(seq, old);
-            self.queue.remove(&q);
-            self.by_thread.remove(t);
-            self.by_author.remove(a);
+/// What an item contributes to the derived trees.
+pub(super) struct Derived {
+    slot: Slot,
+    created: i64,
+    row: RowRecord,
+    text: String,
+}
+
+impl Derived {
+    pub fn of(item: &Item) -> Derived {
+        Derived {
+            slot: Slot::of(item),
+            created: item.remote.created_at.timestamp(),
+            row: RowRecord::of(item),
+            text: searchable(item),
         }
-        let (q, t, a) = index_keys(seq, item);
-        let created = item.remote.created_at.timestamp();
-        self.queue.insert(&q, &[]);
-        self.by_thread.insert(t, &[]);
-        self.by_author.insert(a, &[]);
+    }
+}
+
+/// Items below this count are prepared on one thread.
+const PARALLEL_FROM: usize = 512;
+
+/// Encodes items and computes their derived records, on two threads for a
+/// large batch (this is most of an ingest's CPU time).
+fn prepare(writes: &[(u32, Item)]) -> Result<Vec<(u32, Vec<u8>, Derived)>, StoreError> {
+    let one = |part: &[(u32, Item)]| -> Result<Vec<(u32, Vec<u8>, Derived)>, StoreError> {
+        part.iter()
+            .map(|(seq, item)| Ok((*seq, encode(item)?, Derived::of(item))))
+            .collect()
+    };
+    if writes.len() < PARALLEL_FROM {
+        return one(writes);
+    }
+    let (low, high) = writes.split_at(writes.len() / 2);
+    let (low, high) = std::thread::scope(|s| {
+        let low = s.spawn(|| one(low));
+        let high = one(high);
+        (low.join(), high)
+    });
+    let mut out = low.map_err(|_| StoreError::Encode("encoding thread panicked".into()))??;
+    out.extend(high?);
+    Ok(out)
+}
+
+impl Batches {
+    /// Writes the derived records of `item` (replacing any earlier ones).
+    pub fn index(&mut self, seq: u32, item: &Item) {
+        self.add(seq, Derived::of(item));
+    }
+
+    fn add(&mut self, seq: u32, d: Derived) {
+        self.slots
+            .entry(slot_chunk(seq))
+            .or_default()
+            .push((seq, d.slot));
         self.rows
             .entry(row_chunk(seq))
             .or_default()
-            .push((seq, created, RowRecord::of(item)));
+            .push((seq, d.created, d.row));
         self.text
             .entry(text_chunk(seq))
             .or_default()
-            .push((seq, searchable(item)));
+            .push((seq, d.text));
         self.len += 1;
     }
 }
 
-fn index_keys(seq: u32, item: &Item) -> ([u8; 13], Vec<u8>, Vec<u8>) {
-    let created = item.remote.created_at.timestamp();
-    (
-        queue_key(item.local.status.kind().index(), created, seq),
-        group_key(&item.thread_key(), created, seq),
-        group_key(&item.author_key(), created, seq),
-    )
-}
-
 fn searchable(item: &Item) -> String {
     let a = &item.remote.author;
-    fold(&format!(
-        "{} {} {}",
-        a.handle, a.display_name, item.remote.text
-    ))
+    let mut out =
+        String::with_capacity(a.handle.len() + a.display_name.len() + item.remote.text.len() + 2);
+    for (i, part) in [&a.handle, &a.display_name, &item.remote.text]
+        .into_iter()
+        .enumerate()
+    {
+        if i > 0 {
+            out.push(' ');
+        }
+        fold_into(&mut out, part);
+    }
+    out
 }
 
 fn abort(e: StoreError) -> ConflictableTransactionError<StoreError> {
@@ -90,34 +131,45 @@ fn load_chunk(tree: &sled::Tree, key: &[u8]) -> Result<RowChunk, StoreError> {
 
 impl SledStore {
     /// Applies the batches, spread over two threads: sled trees are
-    /// independent, and a bulk ingest is bound by sled's per-key cost.
+    /// independent, and chunk merging is CPU work.
     pub(super) fn apply_batches(&self, b: Batches) -> Result<(), StoreError> {
         let Batches {
             items,
-            ids,
-            queue,
-            by_thread,
-            by_author,
+            slots,
             rows,
             text,
             ..
         } = b;
         let (left, right) = std::thread::scope(|s| {
             let left = s.spawn(|| -> Result<(), StoreError> {
-                self.items.apply_batch(items)?;
-                self.by_thread.apply_batch(by_thread)?;
+                let mut batch = sled::Batch::default();
+                for (key, chunk) in items {
+                    batch.insert(&key, chunk.to_bytes());
+                }
+                self.items.apply_batch(batch)?;
                 self.merge_text(text)
             });
             let right = (|| -> Result<(), StoreError> {
-                self.ids.apply_batch(ids)?;
-                self.queue.apply_batch(queue)?;
-                self.by_author.apply_batch(by_author)?;
+                self.merge_slots(slots)?;
                 self.merge_rows(rows)
             })();
             (left.join(), right)
         });
         right?;
         left.map_err(|_| StoreError::Transaction("index writer panicked".to_string()))??;
+        Ok(())
+    }
+
+    fn merge_slots(&self, updates: BTreeMap<[u8; 4], Vec<(u32, Slot)>>) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for (key, records) in updates {
+            let mut chunk = self.slots.get(key)?.map(|v| v.to_vec()).unwrap_or_default();
+            for (seq, slot) in &records {
+                slots::put(&mut chunk, *seq, slot);
+            }
+            batch.insert(&key, chunk);
+        }
+        self.slots.apply_batch(batch)?;
         Ok(())
     }
 
@@ -149,67 +201,100 @@ impl SledStore {
         Ok(())
     }
 
+    /// The chunk holding `seq`, read from the store the first time.
+    fn chunk_for<'a>(
+        &self,
+        chunks: &'a mut BTreeMap<[u8; 4], ChunkBuf>,
+        seq: u32,
+    ) -> Result<&'a mut ChunkBuf, StoreError> {
+        Ok(match chunks.entry(item_chunk(seq)) {
+            Entry::Occupied(e) => e.into_mut(),
+            Entry::Vacant(e) => {
+                let buf = match self.items.get(e.key())? {
+                    Some(v) => ChunkBuf::from_bytes(&v),
+                    None => ChunkBuf::default(),
+                };
+                e.insert(buf)
+            }
+        })
+    }
+
     pub(super) fn ingest_items(
         &self,
         items: Vec<Item>,
     ) -> Result<(Vec<u32>, IngestSummary), StoreError> {
         let _guard = self.lock();
+        let mut ids = self.id_map();
+        if ids.is_none() {
+            *ids = Some(self.build_id_map()?);
+        }
+        let Some(ids) = ids.as_mut() else {
+            return Err(StoreError::Transaction("id map missing".into()));
+        };
         let mut next = self.next_seq()?;
         let mut summary = IngestSummary::default();
         let mut seqs = Vec::with_capacity(items.len());
         let mut fresh: HashMap<String, u32> = HashMap::new();
+        let mut added: Vec<(u64, u32)> = Vec::new();
         let mut batch = Batches::default();
+        // Items to write, in input order (a later copy of an id wins).
+        let mut writes: Vec<(u32, Item)> = Vec::with_capacity(items.len());
         self.meta.insert(DIRTY, &[1])?;
         for mut item in items {
             item.id = item.remote.id();
-            let known = match fresh.get(item.id.as_str()) {
-                Some(seq) => Some(*seq),
-                None => self
-                    .ids
-                    .get(item.id.as_str().as_bytes())?
-                    .and_then(|v| codec::seq_from(&v)),
-            };
-            let seq = match known {
-                Some(seq) => {
-                    let old = match self.items.get(seq_key(seq))? {
-                        Some(v) if !fresh.contains_key(item.id.as_str()) => {
-                            Some(decode::<Item>(&v)?)
-                        }
-                        _ => None,
-                    };
-                    if let Some(old) = old {
+            let hash = hash64(item.id.as_str());
+            let seq = if let Some(&seq) = fresh.get(item.id.as_str()) {
+                // Twice in one batch: the later copy wins, as given.
+                summary.updated += 1;
+                seq
+            } else {
+                let mut old = None;
+                for seq in ids.candidates(hash) {
+                    let chunk = self.chunk_for(&mut batch.items, seq)?;
+                    if let Some(found) = chunk.get(seq)?.filter(|i| i.id == item.id) {
+                        old = Some((seq, found));
+                        break;
+                    }
+                }
+                match old {
+                    Some((seq, old)) => {
                         if old.remote == item.remote {
                             summary.unchanged += 1;
                             seqs.push(seq);
                             continue;
                         }
                         // The remote half is replaced; our local half stays.
-                        item.local = old.local.clone();
-                        batch.index(seq, &item, Some(&old));
-                    } else {
-                        batch.index(seq, &item, None);
+                        item.local = old.local;
+                        summary.updated += 1;
+                        seq
                     }
-                    summary.updated += 1;
-                    seq
-                }
-                None => {
-                    let seq = next;
-                    next = next
-                        .checked_add(1)
-                        .ok_or_else(|| StoreError::Encode("store is full".into()))?;
-                    fresh.insert(item.id.as_str().to_string(), seq);
-                    batch.ids.insert(item.id.as_str().as_bytes(), &seq_key(seq));
-                    batch.index(seq, &item, None);
-                    summary.new += 1;
-                    seq
+                    None => {
+                        let seq = next;
+                        next = next
+                            .checked_add(1)
+                            .ok_or_else(|| StoreError::Encode("store is full".into()))?;
+                        fresh.insert(item.id.as_str().to_string(), seq);
+                        added.push((hash, seq));
+                        summary.new += 1;
+                        seq
+                    }
                 }
             };
-            batch.items.insert(&seq_key(seq), encode(&item)?);
+            writes.push((seq, item));
             seqs.push(seq);
+        }
+        for (seq, body, derived) in prepare(&writes)? {
+            self.chunk_for(&mut batch.items, seq)?
+                .put_encoded(seq, body);
+            batch.add(seq, derived);
         }
         self.apply_batches(batch)?;
         self.meta.insert(NEXT_SEQ, &seq_key(next))?;
         self.meta.remove(DIRTY)?;
+        for (hash, seq) in added {
+            ids.insert(hash, seq);
+        }
+        self.add_count(summary.new);
         Ok((seqs, summary))
     }
 
@@ -223,35 +308,49 @@ impl SledStore {
         let now = Utc::now();
         let trees = (
             &self.items,
-            &self.queue,
+            &self.slots,
             &self.audit,
             &self.tags,
             &self.assignments,
             &self.rows,
         );
-        let result = trees.transaction(|(items, queue, audit, tags, assignments, rows)| {
+        let result = trees.transaction(|(items, slot_tree, audit, tags, assignments, rows)| {
             let mut out = Vec::with_capacity(seqs.len());
-            let mut chunks: BTreeMap<[u8; 4], RowChunk> = BTreeMap::new();
+            // Chunks read so far, and whether this change rewrote them.
+            let mut item_bufs: BTreeMap<[u8; 4], (ChunkBuf, bool)> = BTreeMap::new();
+            let mut slot_bufs: BTreeMap<[u8; 4], Vec<u8>> = BTreeMap::new();
+            let mut row_bufs: BTreeMap<[u8; 4], RowChunk> = BTreeMap::new();
             for &seq in seqs {
-                let Some(raw) = items.get(seq_key(seq))? else {
+                let (buf, touched) = match item_bufs.entry(item_chunk(seq)) {
+                    Entry::Occupied(e) => e.into_mut(),
+                    Entry::Vacant(e) => {
+                        let buf = match items.get(e.key())? {
+                            Some(v) => ChunkBuf::from_bytes(&v),
+                            None => ChunkBuf::default(),
+                        };
+                        e.insert((buf, false))
+                    }
+                };
+                let Some(mut item) = buf.get(seq).map_err(abort)? else {
                     return Err(abort(StoreError::NotFound(format!("#{seq}"))));
                 };
-                let mut item: Item = decode(&raw).map_err(abort)?;
-                let before = item.local.status.kind();
                 if !change.apply(&mut item.local, who, now) {
                     out.push((seq, item));
                     continue;
                 }
-                items.insert(&seq_key(seq), encode(&item).map_err(abort)?)?;
-                let created = item.remote.created_at.timestamp();
-                queue.remove(&queue_key(before.index(), created, seq))?;
-                queue.insert(
-                    &queue_key(item.local.status.kind().index(), created, seq),
-                    &[],
-                )?;
-                let chunk = match chunks.entry(row_chunk(seq)) {
-                    std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
-                    std::collections::btree_map::Entry::Vacant(e) => {
+                buf.put(seq, &item).map_err(abort)?;
+                *touched = true;
+                let slot_buf = match slot_bufs.entry(slot_chunk(seq)) {
+                    Entry::Occupied(e) => e.into_mut(),
+                    Entry::Vacant(e) => {
+                        let v = slot_tree.get(e.key())?.map(|v| v.to_vec());
+                        e.insert(v.unwrap_or_default())
+                    }
+                };
+                slots::put(slot_buf, seq, &Slot::of(&item));
+                let chunk = match row_bufs.entry(row_chunk(seq)) {
+                    Entry::Occupied(e) => e.into_mut(),
+                    Entry::Vacant(e) => {
                         let chunk = match rows.get(e.key())? {
                             Some(v) => decode(&v).map_err(abort)?,
                             None => RowChunk::default(),
@@ -259,6 +358,7 @@ impl SledStore {
                         e.insert(chunk)
                     }
                 };
+                let created = item.remote.created_at.timestamp();
                 chunk.put(seq, created, &RowRecord::of(&item));
                 record_side_trees(tags, assignments, seq, change, who, now)?;
                 let entry = AuditEntry {
@@ -273,7 +373,15 @@ impl SledStore {
                 audit.insert(akey, encode(&entry).map_err(abort)?)?;
                 out.push((seq, item));
             }
-            for (key, mut chunk) in chunks {
+            for (key, (buf, touched)) in item_bufs {
+                if touched {
+                    items.insert(&key, buf.to_bytes())?;
+                }
+            }
+            for (key, buf) in slot_bufs {
+                slot_tree.insert(&key, buf)?;
+            }
+            for (key, mut chunk) in row_bufs {
                 chunk.compact();
                 rows.insert(&key, encode(&chunk).map_err(abort)?)?;
             }
