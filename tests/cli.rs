@@ -383,3 +383,40 @@ fn a_bad_canned_reply_or_guideline_is_named_by_file_and_line_before_the_tui() {
         stdout(&out)
     );
 }
+
+#[test]
+fn rules_test_shows_what_would_fire_without_acting() {
+    let sb = Sandbox::seeded();
+    let rules = sb.config_dir().join("rules.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nname = \"Refunds\"\nwords = [\"rembours*\", \"refund*\"]\ntag = \"refund\"\n\n[[rule]]\nname = \"Broken\"\nregex = \"(unclosed\"\ntag = \"x\"\n",
+    )
+    .unwrap();
+    let bad = sb.run(&["rules", "test", rules.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
+    assert!(stderr(&bad).contains("rules.toml:8"), "{}", stderr(&bad));
+
+    std::fs::write(
+        &rules,
+        "[[rule]]\nname = \"Refunds\"\nwords = [\"rembours*\", \"refund*\"]\ntag = \"refund\"\n",
+    )
+    .unwrap();
+    let before = stdout(&sb.run(&["audit", "--limit", "1000"]));
+    let out = sb.run(&["rules", "test", rules.to_str().unwrap(), "--limit", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = stdout(&out);
+    assert!(
+        report.contains(" · Refunds · propose · tag refund · "),
+        "{report}"
+    );
+    assert!(
+        report.contains("of 500 items; nothing was changed."),
+        "{report}"
+    );
+    assert_eq!(
+        stdout(&sb.run(&["audit", "--limit", "1000"])),
+        before,
+        "nothing acted"
+    );
+}

@@ -136,6 +136,7 @@ pub enum Action {
     ReplyDrop,
     QueueDrafts,
     QueueAttention,
+    ItemEscalate,
 
     ComposeSend,
     ComposeSendDone,

@@ -389,6 +389,12 @@ pub const ACTIONS: &[ActionSpec] = &[
         LIST,
     ),
     bindable(
+        "item.escalate",
+        A::ItemEscalate,
+        "Escalate: pick a tag, confirm who takes it, write an internal note",
+        LIST,
+    ),
+    bindable(
         "queue.attention",
         A::QueueAttention,
         "List replies held or refused that need you",

@@ -70,6 +70,9 @@ pub enum Command {
     Lint(LintArgs),
     /// Receive hand-off outcomes from colleagues' tools (HTTP).
     ServeCallbacks(ServeCallbacksArgs),
+    /// Auto-moderation rules (`rules.toml`).
+    #[command(subcommand)]
+    Rules(RulesCommand),
     /// Like (favourite) items on their network.
     Like(ActArgs),
     /// Take back a like.
@@ -104,6 +107,18 @@ pub struct SecretArgs {
     /// `token_cmd`, e.g. `pass show guichet/mastodon`.
     #[arg(long, value_name = "CMD")]
     pub token_cmd: String,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum RulesCommand {
+    /// Show what the rules of FILE would do to the items in the store,
+    /// without doing it.
+    Test {
+        file: std::path::PathBuf,
+        /// At most this many firing lines (the per-rule counts are always complete).
+        #[arg(long, value_name = "N")]
+        limit: Option<usize>,
+    },
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -21,6 +21,7 @@ mod lint;
 mod list;
 mod login;
 mod reply;
+mod rules;
 mod sandbox;
 mod session;
 mod show;
@@ -55,6 +56,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Sync => sync::run(Context::open(&args)?),
         Command::Lint(a) => lint::run(&load_config(&args)?, &a),
         Command::ServeCallbacks(a) => callbacks::run(Context::open(&args)?, &a),
+        Command::Rules(args::RulesCommand::Test { file, limit }) => {
+            rules::test(&Context::open(&args)?, &file, limit)
+        }
         Command::Reply(a) => reply::reply(Context::open(&args)?, &a, false),
         Command::PrivateReply(a) => reply::reply(Context::open(&args)?, &a, true),
         Command::Like(a) => reply::act(Context::open(&args)?, &a, Act::Like),

@@ -55,6 +55,10 @@ impl App {
             .map(|a| (a.label(), SyncState::Idle))
             .collect();
         state.kit = Arc::new(crate::replies::Kit::load(config)?);
+        let tags_file = config.dir.join("tags.toml");
+        if tags_file.exists() {
+            state.tags = Arc::new(crate::triage::tags::Tags::load(&tags_file)?);
+        }
         state.usage = store.reply_usage(&config.agent)?;
         for (id, draft) in store.drafts()? {
             // A draft whose item is gone has nothing to answer any more.

@@ -17,6 +17,7 @@ pub mod update;
 pub mod update_attention;
 pub mod update_canned;
 pub mod update_compose;
+pub mod update_escalate;
 pub mod update_moderate;
 pub mod update_overlay;
 pub mod update_reply;

@@ -134,6 +134,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::ReplyRetry | A::ReplyEdit | A::ReplyDrop => return update_reply::manage(state, action),
         A::QueueDrafts => update_canned::open_drafts(state),
         A::QueueAttention => super::update_attention::open(state),
+        A::ItemEscalate => super::update_escalate::start(state),
         A::ComposeSend => return update_compose::send(state, After::Next),
         A::ComposeSendDone => return update_compose::send(state, After::Done),
         A::ComposeSendKeep => return update_compose::send(state, After::Keep),

@@ -160,6 +160,9 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
     let subject = p.subject.clone().unwrap_or_default();
     let result: Result<(LocalChange, bool), String> = match kind {
         PromptKind::Fill => return super::update_compose::submit_fill(state, &subject, &text),
+        PromptKind::EscalateTag | PromptKind::EscalateTo | PromptKind::EscalateNote => {
+            return super::update_escalate::submit(state, kind, &text);
+        }
         PromptKind::Search => {
             state.overlays.pop();
             state.queue.refine.search = (!text.is_empty()).then_some(text);

@@ -82,6 +82,18 @@ pub struct AppState {
     pub usage: HashMap<String, crate::store::ReplyUsage>,
     /// Canned replies, brand guidelines and reply variables.
     pub kit: Arc<crate::replies::Kit>,
+    /// Escalation tags, SLAs and the roster (tags.toml).
+    pub tags: Arc<crate::triage::tags::Tags>,
+    /// An escalation being set up: its targets, then tag and assignee.
+    pub escalation: Option<Escalation>,
+}
+
+/// The escalate flow's answers so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Escalation {
+    pub targets: Vec<u32>,
+    pub tag: String,
+    pub to: String,
 }
 
 impl AppState {
@@ -112,6 +124,8 @@ impl AppState {
             drafts: BTreeMap::new(),
             usage: HashMap::new(),
             kit: Arc::new(crate::replies::Kit::example()),
+            tags: Arc::new(crate::triage::tags::Tags::example()),
+            escalation: None,
         }
     }
 

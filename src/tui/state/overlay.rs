@@ -20,6 +20,12 @@ pub enum PromptKind {
     Confirm(crate::networks::connector::Act),
     /// A placeholder of the reply being composed (its label in `subject`).
     Fill,
+    /// Escalation, step 1: the tag (from tags.toml).
+    EscalateTag,
+    /// Step 2: who takes it (the tag's route, prefilled).
+    EscalateTo,
+    /// Step 3: the internal note for the colleague.
+    EscalateNote,
 }
 
 impl PromptKind {
@@ -36,6 +42,9 @@ impl PromptKind {
             }
             PromptKind::Confirm(_) => "Delete on the network, for everyone? y to confirm",
             PromptKind::Fill => "Fill in",
+            PromptKind::EscalateTag => "Escalate with tag",
+            PromptKind::EscalateTo => "Hand it to",
+            PromptKind::EscalateNote => "Internal note for them",
         }
     }
 
@@ -52,6 +61,9 @@ impl PromptKind {
             PromptKind::Fill => {
                 "enter puts it in the reply and asks for the next · esc leaves the rest"
             }
+            PromptKind::EscalateTag => "tab completes from tags.toml · enter goes on",
+            PromptKind::EscalateTo => "a person or team of the roster · tab completes",
+            PromptKind::EscalateNote => "what they need to know · never sent to the customer",
         }
     }
 }

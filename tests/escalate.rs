@@ -1,0 +1,64 @@
+//! The escalate flow in a headless session: tag from tags.toml, the route
+//! prefilled, an internal note; the item is tagged (with the note as why),
+//! assigned, escalated, pick-one groups respected, and the SLA shown.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use guichet::action::Mode;
+use guichet::model::Status;
+
+mod common;
+use common::session::{app, keys, notice, type_text};
+
+#[test]
+fn escalate_tags_assigns_notes_and_says_when_the_answer_is_due() {
+    let mut app = app();
+    let seq = app.state.queue.selected.unwrap();
+    // A complaint tag first: refund is in the same pick-one group.
+    keys(&mut app, "t");
+    type_text(&mut app, "complaint");
+    keys(&mut app, "enter");
+
+    keys(&mut app, "e");
+    assert_eq!(app.state.mode(), Mode::Input);
+    type_text(&mut app, "nope");
+    keys(&mut app, "enter");
+    assert_eq!(app.state.mode(), Mode::Input, "an unknown tag is refused");
+    keys(&mut app, "ctrl-u");
+    type_text(&mut app, "refund");
+    keys(&mut app, "enter");
+    match app.state.overlays.last() {
+        Some(guichet::tui::state::Overlay::Prompt(p)) => {
+            assert_eq!(p.input.text, "marie", "the tag's route is prefilled");
+            assert!(p.completions.contains(&"sav".to_string()));
+        }
+        other => panic!("{other:?}"),
+    }
+    keys(&mut app, "enter");
+    type_text(&mut app, "Colis abîmé, elle demande un avoir.");
+    keys(&mut app, "enter");
+
+    let item = app.store().get(seq).unwrap().unwrap();
+    assert_eq!(item.local.status, Status::Escalated);
+    assert_eq!(item.local.assignee.as_deref(), Some("marie"));
+    assert!(item.local.tags.contains(&"refund".to_string()));
+    assert!(
+        !item.local.tags.contains(&"complaint".to_string()),
+        "pick-one group: refund replaces complaint"
+    );
+    assert!(
+        item.local
+            .notes
+            .iter()
+            .any(|n| n.text == "escalated to marie (refund): Colis abîmé, elle demande un avoir.")
+    );
+    let records = app.store().tag_records(seq).unwrap();
+    let (_, refund) = records.iter().find(|(t, _)| t == "refund").unwrap();
+    assert_eq!(refund.by, "camille");
+    assert_eq!(
+        refund.why.as_deref(),
+        Some("Colis abîmé, elle demande un avoir.")
+    );
+    let text = notice(&app);
+    assert!(text.contains("escalated to Marie Dubois"), "{text}");
+    assert!(text.contains("first answer due"), "{text}");
+}
