@@ -9,6 +9,7 @@
 //! - [`config`]: `config.toml`, paths, errors naming file, line and key.
 //! - [`text`]: sanitizing hostile text and measuring it by display width.
 //! - [`lang`]: the language of a text the network gave none for.
+//! - [`pii`]: e-mail and phone patterns shared by the linter and the rules.
 //! - [`replies`]: canned replies, the brand-guideline linter, placeholders.
 //! - [`triage`]: escalation hand-offs and auto-moderation rules.
 //! - [`tui`]: terminal guard, event loop, pure update, views.
@@ -27,6 +28,7 @@ pub mod logging;
 pub mod model;
 pub mod networks;
 pub mod outbox;
+pub mod pii;
 pub mod replies;
 pub mod sandbox;
 pub mod store;

@@ -16,17 +16,12 @@ use regex::Regex;
 use super::Finding;
 use super::rules::{Links, PersonalData};
 use super::text::{self, Prepared};
+use crate::pii::{EMAIL, PHONE_FR, PHONE_INTL};
 
 fn compile(pattern: &str) -> Option<Regex> {
     Regex::new(pattern).ok()
 }
 
-static EMAIL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"));
-static PHONE_FR: LazyLock<Option<Regex>> =
-    LazyLock::new(|| compile(r"(?:(?:\+|00)33[ .-]?(?:\(0\)[ .-]?)?|0)[1-9](?:[ .-]?[0-9]{2}){4}"));
-static PHONE_INTL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| compile(r"\+[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,4}\)?){2,6}"));
 static IBAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     compile(r"(?i)[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?")
 });

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::similar::fnv;
+use crate::pii::{EMAIL, PHONE_FR, PHONE_INTL, PHONE_NA};
 
 /// How much of a text the detectors read. Comments are far shorter; the
 /// bound is there for hostile input.
@@ -30,15 +31,6 @@ static DOMAIN: LazyLock<Option<Regex>> = LazyLock::new(|| {
         r"(?i)(?-u:\b)[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:com|fr|net|org|io|ly|co|me|gl|gg|be|ch|ca|uk|de|eu|info|shop|store|xyz|link|site|online|app|club|top|vip|biz|tv)(?-u:\b)(?:/[^\s<>]*)?",
     )
 });
-static EMAIL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"));
-static PHONE_FR: LazyLock<Option<Regex>> =
-    LazyLock::new(|| compile(r"(?:(?:\+|00)33[ .-]?(?:\(0\)[ .-]?)?|0)[1-9](?:[ .-]?[0-9]{2}){4}"));
-static PHONE_INTL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| compile(r"\+[1-9][0-9]{0,2}(?:[ .-]?\(?[0-9]{1,4}\)?){2,6}"));
-/// North American numbers: `(514) 555-0199`, `514-555-0199`.
-static PHONE_NA: LazyLock<Option<Regex>> =
-    LazyLock::new(|| compile(r"\(?(?-u:\b)[2-9][0-9]{2}\)?[ .-][0-9]{3}[ .-][0-9]{4}(?-u:\b)"));
 
 /// The bounded text of an item.
 pub fn bounded(text: &str) -> &str {
