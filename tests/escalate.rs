@@ -62,3 +62,46 @@ fn escalate_tags_assigns_notes_and_says_when_the_answer_is_due() {
     assert!(text.contains("escalated to Marie Dubois"), "{text}");
     assert!(text.contains("first answer due"), "{text}");
 }
+
+fn screen_text(app: &mut guichet::tui::App) -> String {
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 60)).unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
+    let buf = term.backend().buffer().clone();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_open_item_shows_its_sla_timers_until_they_are_breached() {
+    let mut app = app();
+    let seq = app.state.queue.selected.unwrap();
+    keys(&mut app, "e");
+    type_text(&mut app, "legal");
+    keys(&mut app, "enter enter");
+    type_text(&mut app, "Menace de plainte.");
+    keys(&mut app, "enter");
+    // The Escalated view lists it.
+    keys(&mut app, "tab tab tab");
+    assert_eq!(app.state.queue.view().name, "Escalated");
+    assert!(app.state.queue.select(seq), "in the Escalated view");
+    keys(&mut app, "enter");
+    // Timers run from when the store recorded the tag.
+    let records = app.store().tag_records(seq).unwrap();
+    let tagged = records.iter().find(|(t, _)| t == "legal").unwrap().1.at;
+    app.on_tick(tagged);
+    let shown = screen_text(&mut app);
+    assert!(shown.contains("#legal by camille"), "{shown}");
+    assert!(shown.contains("first answer due"), "{shown}");
+    assert!(shown.contains("(in 1h)"), "{shown}");
+    assert!(shown.contains("resolution due"), "{shown}");
+    // Two hours later the one-hour first answer is late.
+    app.on_tick(tagged + chrono::Duration::hours(2));
+    let shown = screen_text(&mut app);
+    assert!(shown.contains("first answer: breached 1h ago"), "{shown}");
+}

@@ -38,6 +38,52 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, detail: &Detail) {
     frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), area);
 }
 
+/// The tag's SLA timers, counted from when it was applied: due, close to
+/// due (the last quarter of the time), or breached; a met one says so.
+fn sla_lines(
+    ctx: &Ctx,
+    def: &crate::triage::tags::TagDef,
+    at: DateTime<Utc>,
+    status: &crate::model::Status,
+) -> Vec<Line<'static>> {
+    use crate::model::Status;
+    let answered = matches!(status, Status::Answered | Status::Done);
+    let timers = [
+        ("first answer", def.first_response, answered),
+        ("resolution", def.resolution, matches!(status, Status::Done)),
+    ];
+    let now = ctx.state.now;
+    timers
+        .into_iter()
+        .filter_map(|(what, sla, met)| {
+            let sla = sla?;
+            let due = at + sla;
+            let (text, scope) = if met {
+                (format!("    {what}: met"), "detail.meta")
+            } else if now > due {
+                let late = super::age((now - due).num_seconds());
+                (
+                    format!("    {what}: breached {late} ago (due {})", when(ctx, due)),
+                    "notice.error",
+                )
+            } else {
+                let left = due - now;
+                let scope = if left * 4 < sla {
+                    "ui.warning"
+                } else {
+                    "detail.meta"
+                };
+                let left = super::age(left.num_seconds());
+                (
+                    format!("    {what} due {} (in {left})", when(ctx, due)),
+                    scope,
+                )
+            };
+            Some(Line::styled(text, ctx.style(scope)))
+        })
+        .collect()
+}
+
 fn section(ctx: &Ctx, title: &str, width: usize) -> Line<'static> {
     let rule = "─".repeat(width.saturating_sub(crate::text::width(title) + 4));
     Line::styled(format!("── {title} {rule}"), ctx.style("detail.section"))
@@ -239,6 +285,9 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
                 ),
                 ctx.style("detail.tag"),
             ));
+            if let Some(def) = ctx.state.tags.tags.get(tag) {
+                out.extend(sla_lines(ctx, def, rec.at, &l.status));
+            }
         }
         for note in &l.notes {
             out.push(Line::styled(
