@@ -455,11 +455,7 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
             };
             let what = entry.action.describe().replace('_', " ");
             state.notify(Level::Info, format!("{what} queued · {sending}"));
-            state
-                .outbox
-                .entry(entry.item.to_string())
-                .or_default()
-                .push(entry);
+            state.add_outbox(entry);
         }
         Outcome::Held { seq, entry, why } => {
             state.notify(
@@ -468,11 +464,7 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
                     "reply held, not sent: {why} · read the thread; :reply.retry sends it, :reply.edit changes it"
                 ),
             );
-            state
-                .outbox
-                .entry(entry.item.to_string())
-                .or_default()
-                .push(entry);
+            state.add_outbox(entry);
             // Back to the item, with its thread read afresh.
             state.queue.select(seq);
             state.detail = Some(Detail {

@@ -8,7 +8,7 @@ use super::effect::Effect;
 use super::state::{
     AppState, CannedMatch, CannedPicker, Detail, DraftEntry, DraftList, Level, Overlay,
 };
-use super::update_compose::{self, After, item_of};
+use super::update_compose::{self, After};
 use crate::model::Item;
 use crate::replies::canned::Wave;
 use crate::replies::{KitRef, placeholder};
@@ -58,10 +58,10 @@ fn sent_texts(state: &AppState) -> Vec<String> {
 /// first loaded item of the wave.
 fn picker_item(state: &AppState) -> Option<Item> {
     if let Some(c) = state.composer.as_ref() {
-        return item_of(state, c.seq).cloned();
+        return state.item_seen(c.seq).cloned();
     }
     match state.overlays.last() {
-        Some(Overlay::Canned(p)) => p.wave.iter().find_map(|s| item_of(state, *s)).cloned(),
+        Some(Overlay::Canned(p)) => p.wave.iter().find_map(|s| state.item_seen(*s)).cloned(),
         _ => None,
     }
 }
@@ -277,7 +277,7 @@ pub fn waved(
         used.last = state.now;
     }
     for e in queued {
-        state.outbox.entry(e.item.to_string()).or_default().push(e);
+        state.add_outbox(e);
     }
     let mut text = format!("{name}: {n} replies queued, each worded differently");
     if let Some(first) = skipped.first() {

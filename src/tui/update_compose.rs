@@ -11,7 +11,7 @@ use super::state::{AppState, Composer, Level, Overlay, Prompt, PromptKind};
 use super::update::{apply_change, open_selected};
 use crate::change::LocalChange;
 use crate::model::{Item, Status};
-use crate::networks::{Capability, Target, capabilities};
+use crate::networks::{Target, capabilities};
 use crate::outbox::OutAction;
 use crate::replies::{lint, placeholder};
 use crate::store::Draft;
@@ -27,16 +27,11 @@ pub enum After {
     Keep,
 }
 
-/// The item under the composer or about to get one.
-pub fn item_of(state: &AppState, seq: u32) -> Option<&Item> {
-    state.item_seen(seq)
-}
-
 /// Opens the composer on `seq`, restoring its draft when there is one of
 /// the same kind (reply or private reply). The item is opened too, so its
 /// thread shows above the draft.
 pub fn open(state: &mut AppState, seq: u32, private: bool) -> Vec<Effect> {
-    let Some(item) = item_of(state, seq).cloned() else {
+    let Some(item) = state.item_seen(seq).cloned() else {
         state.notify(Level::Warn, "the item is still loading");
         return Vec::new();
     };
@@ -447,20 +442,6 @@ fn advance(state: &mut AppState, seq: u32) -> Vec<Effect> {
         return open_selected(state);
     }
     Vec::new()
-}
-
-/// Can this item be answered now? The reason when it cannot.
-pub fn allowed(state: &AppState, item: &Item, private: bool) -> Result<(), String> {
-    let caps = capabilities(item.remote.network);
-    let target = Target::from_remote(&item.remote);
-    let what = if private {
-        Capability::PrivateReply
-    } else {
-        Capability::Reply
-    };
-    caps.check(what, &target, state.now)
-        .map(|_| ())
-        .map_err(|e| e.reason)
 }
 
 /// Hands the draft to the external editor.

@@ -117,11 +117,7 @@ pub fn settled(
 ) {
     let n = queued.len();
     for entry in queued {
-        state
-            .outbox
-            .entry(entry.item.to_string())
-            .or_default()
-            .push(entry);
+        state.add_outbox(entry);
     }
     if let Some(e) = error {
         state.notify(Level::Error, format!("{} not queued: {e}", act.as_str()));

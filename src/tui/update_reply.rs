@@ -15,13 +15,7 @@ pub fn start(state: &mut AppState) -> Vec<Effect> {
         super::update_canned::open_wave(state, targets);
         return Vec::new();
     };
-    let item = state
-        .detail
-        .as_ref()
-        .filter(|d| d.seq == *seq)
-        .and_then(|d| d.item.as_ref())
-        .or(state.items.get(seq));
-    let Some(item) = item else {
+    let Some(item) = state.item_seen(*seq) else {
         state.notify(Level::Warn, "the item is still loading");
         return Vec::new();
     };

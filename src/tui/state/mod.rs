@@ -198,8 +198,16 @@ impl AppState {
     pub fn set_outbox(&mut self, entries: Vec<crate::outbox::OutboxEntry>) {
         self.outbox.clear();
         for e in entries {
-            self.outbox.entry(e.item.to_string()).or_default().push(e);
+            self.add_outbox(e);
         }
+    }
+
+    /// Adds one outbox entry to the view, under its item.
+    pub fn add_outbox(&mut self, entry: crate::outbox::OutboxEntry) {
+        self.outbox
+            .entry(entry.item.to_string())
+            .or_default()
+            .push(entry);
     }
 
     pub fn now_ts(&self) -> i64 {
