@@ -18,8 +18,20 @@ pub enum LocalChange {
         tag: String,
         why: Option<String>,
     },
-    RemoveTag(String),
+    RemoveTag {
+        tag: String,
+        /// Kept in the item's history (why an escalation tag went).
+        why: Option<String>,
+    },
     Assign(Option<String>),
+    /// Hands the item to a colleague: assigns it, sets it escalated and
+    /// opens an escalation record (tag, due time, note) in the store.
+    Escalate {
+        to: String,
+        tag: String,
+        due: Option<DateTime<Utc>>,
+        note: Option<String>,
+    },
     AddNote(String),
     /// Records an action done on the network (`hide sent`, `block sent`):
     /// only the last action and the audit line change.
@@ -35,9 +47,10 @@ impl LocalChange {
             LocalChange::SetRead(false) => "mark unread".to_string(),
             LocalChange::SetPriority(p) => format!("priority {p}"),
             LocalChange::AddTag { tag, .. } => format!("tag +{tag}"),
-            LocalChange::RemoveTag(tag) => format!("tag -{tag}"),
+            LocalChange::RemoveTag { tag, .. } => format!("tag -{tag}"),
             LocalChange::Assign(Some(who)) => format!("assign {who}"),
             LocalChange::Assign(None) => "unassign".to_string(),
+            LocalChange::Escalate { to, tag, .. } => format!("escalate {to} ({tag})"),
             LocalChange::AddNote(_) => "note".to_string(),
             LocalChange::Record(what) => what.clone(),
         }
@@ -58,12 +71,18 @@ impl LocalChange {
                 }
                 fresh
             }
-            LocalChange::RemoveTag(tag) => {
+            LocalChange::RemoveTag { tag, .. } => {
                 let before = local.tags.len();
                 local.tags.retain(|t| t != tag);
                 before != local.tags.len()
             }
             LocalChange::Assign(who) => replace(&mut local.assignee, who.clone()),
+            LocalChange::Escalate { to, .. } => {
+                // Always a change: a second escalation opens a new record.
+                local.assignee = Some(to.clone());
+                local.status = Status::Escalated;
+                true
+            }
             LocalChange::AddNote(text) => {
                 local.notes.push(Note {
                     by: who.to_string(),
@@ -114,9 +133,23 @@ mod tests {
         );
         assert!(LocalChange::SetRead(true).apply(&mut local, "me", now));
         assert!(!LocalChange::SetRead(true).apply(&mut local, "me", now));
-        assert!(LocalChange::RemoveTag("refund".into()).apply(&mut local, "me", now));
+        let untag = LocalChange::RemoveTag {
+            tag: "refund".into(),
+            why: Some("customer withdrew".into()),
+        };
+        assert!(untag.apply(&mut local, "me", now));
         assert!(local.tags.is_empty());
         assert!(LocalChange::AddNote("called back".into()).apply(&mut local, "camille", now));
         assert_eq!(local.notes[0].by, "camille");
+        let esc = LocalChange::Escalate {
+            to: "marie".into(),
+            tag: "refund".into(),
+            due: None,
+            note: None,
+        };
+        assert!(esc.apply(&mut local, "me", now));
+        assert_eq!(local.status, Status::Escalated);
+        assert_eq!(local.assignee.as_deref(), Some("marie"));
+        assert_eq!(esc.describe(), "escalate marie (refund)");
     }
 }

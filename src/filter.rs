@@ -211,7 +211,9 @@ impl Compiled {
     pub fn matches(&self, row: &Row, now: i64) -> bool {
         in_mask(self.networks, row.network.index())
             && in_mask(self.kinds, row.kind.index())
-            && in_mask(self.statuses, row.effective_status(now).index())
+            && (in_mask(self.statuses, row.effective_status(now).index())
+                // Boomerang: an overdue escalation is back in the queue.
+                || (row.overdue(now) && in_mask(self.statuses, StatusKind::Open.index())))
             && in_mask(self.priorities, row.priority.index())
             && in_list(&self.accounts, row.account)
             && in_list(&self.assignees, row.assignee)
@@ -230,14 +232,17 @@ pub enum Sort {
     NewestFirst,
     PriorityFirst,
     ByNetwork,
+    /// Escalations by due time, the soonest (or most overdue) first.
+    DueFirst,
 }
 
 impl Sort {
-    pub const ALL: [Sort; 4] = [
+    pub const ALL: [Sort; 5] = [
         Sort::OldestFirst,
         Sort::NewestFirst,
         Sort::PriorityFirst,
         Sort::ByNetwork,
+        Sort::DueFirst,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -246,6 +251,7 @@ impl Sort {
             Sort::NewestFirst => "newest",
             Sort::PriorityFirst => "priority",
             Sort::ByNetwork => "network",
+            Sort::DueFirst => "due",
         }
     }
 
@@ -268,7 +274,7 @@ impl FromStr for Sort {
             .into_iter()
             .find(|x| x.as_str() == s)
             .ok_or_else(|| {
-                format!("unknown sort '{s}' (expected oldest, newest, priority or network)")
+                format!("unknown sort '{s}' (expected oldest, newest, priority, network or due)")
             })
     }
 }
@@ -299,6 +305,15 @@ pub fn view(set: &RowSet, filter: &Filter, hits: Option<&[u32]>, sort: Sort, now
         Sort::NewestFirst => out.reverse(),
         Sort::PriorityFirst => out.sort_by_key(|i| std::cmp::Reverse(row(i).priority)),
         Sort::ByNetwork => out.sort_by_key(|i| row(i).network),
+        Sort::DueFirst => out.sort_by_key(|i| row(i).due().unwrap_or(i64::MAX)),
+    }
+    // Boomerang: overdue escalations come back on top, in every order
+    // (a linear pass: there are few, and most views have none).
+    if out.iter().any(|i| row(i).overdue(now)) {
+        let (mut first, rest): (Vec<u32>, Vec<u32>) =
+            out.into_iter().partition(|i| row(i).overdue(now));
+        first.extend(rest);
+        out = first;
     }
     out
 }
@@ -321,11 +336,12 @@ pub struct SavedView {
 
 /// The views every install has, before the user's own.
 pub fn builtin_views() -> Vec<SavedView> {
-    let view = |name: &str, filter: Filter| SavedView {
+    let sorted = |name: &str, filter: Filter, sort: Sort| SavedView {
         name: name.to_string(),
         filter,
-        sort: Sort::OldestFirst,
+        sort,
     };
+    let view = |name: &str, filter: Filter| sorted(name, filter, Sort::OldestFirst);
     let unanswered = vec![StatusKind::New, StatusKind::Open];
     vec![
         view(
@@ -351,12 +367,13 @@ pub fn builtin_views() -> Vec<SavedView> {
                 ..Filter::default()
             },
         ),
-        view(
+        sorted(
             "Escalated",
             Filter {
                 statuses: vec![StatusKind::Escalated],
                 ..Filter::default()
             },
+            Sort::DueFirst,
         ),
         view(
             "Snoozed",

@@ -105,3 +105,70 @@ fn the_open_item_shows_its_sla_timers_until_they_are_breached() {
     let shown = screen_text(&mut app);
     assert!(shown.contains("first answer: breached 1h ago"), "{shown}");
 }
+
+/// Escalates the selected item to its tag's route with a note.
+fn escalate_selected(app: &mut guichet::tui::App, tag: &str, note: &str) -> u32 {
+    let seq = app.state.queue.selected.unwrap();
+    keys(app, "e");
+    type_text(app, tag);
+    keys(app, "enter enter");
+    type_text(app, note);
+    keys(app, "enter");
+    seq
+}
+
+fn snapshot(app: &mut guichet::tui::App, w: u16, h: u16) -> ratatui::backend::TestBackend {
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
+    term.backend().clone()
+}
+
+#[test]
+fn escalations_view_shows_timers_and_the_overdue_one_boomerangs() {
+    let mut app = app();
+    let now = common::session::now();
+    let legal = escalate_selected(&mut app, "legal", "Menace de plainte.");
+    let delivery = escalate_selected(&mut app, "delivery", "Colis perdu.");
+    // Two hours later: legal (1h) is late, delivery (4h) is due in 2h.
+    app.on_tick(now + chrono::Duration::hours(2));
+    keys(&mut app, "tab tab tab");
+    assert_eq!(app.state.queue.view().name, "Escalated");
+    let order: Vec<u32> = (0..2)
+        .filter_map(|i| app.state.queue.seq_at_cursor(i))
+        .collect();
+    assert_eq!(order, vec![legal, delivery], "soonest due first");
+    insta::assert_snapshot!("escalations_view_80x24", snapshot(&mut app, 80, 24));
+    insta::assert_snapshot!("escalations_view_narrow", snapshot(&mut app, 50, 16));
+    // Back in the inbox, the late one is on top, marked.
+    keys(&mut app, "shift-tab shift-tab shift-tab");
+    assert_eq!(app.state.queue.view().name, "Inbox");
+    assert_eq!(app.state.queue.seq_at_cursor(0), Some(legal));
+    assert!(
+        !(0..app.state.queue.visible.len())
+            .any(|i| app.state.queue.seq_at_cursor(i) == Some(delivery)),
+        "the one not yet due stays with the colleague"
+    );
+    insta::assert_snapshot!("inbox_with_boomerang_80x24", snapshot(&mut app, 80, 24));
+}
+
+#[test]
+fn the_open_item_shows_who_it_waits_on_and_its_history() {
+    let mut app = app();
+    keys(&mut app, "t");
+    type_text(&mut app, "complaint: ton agressif");
+    keys(&mut app, "enter");
+    escalate_selected(&mut app, "refund", "Avoir à faire.");
+    keys(&mut app, "tab tab tab enter");
+    let shown = screen_text(&mut app);
+    assert!(shown.contains("⇢ waiting on marie (refund)"), "{shown}");
+    assert!(shown.contains("── History"), "{shown}");
+    assert!(
+        shown.contains("camille · +complaint: ton agressif"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("camille · -complaint: replaced by refund"),
+        "{shown}"
+    );
+    assert!(shown.contains("escalated to marie (refund, due"), "{shown}");
+}

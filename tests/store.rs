@@ -205,7 +205,14 @@ fn audit_and_tag_records_say_who_when_why() {
     assert_eq!(tags[0].1.by, "lea");
     assert_eq!(tags[0].1.why.as_deref(), Some("allergy"));
     store
-        .change(&seqs[..1], &LocalChange::RemoveTag("legal".into()), "lea")
+        .change(
+            &seqs[..1],
+            &LocalChange::RemoveTag {
+                tag: "legal".into(),
+                why: Some("not a legal matter after all".into()),
+            },
+            "lea",
+        )
         .unwrap();
     assert!(store.tag_records(seqs[0]).unwrap().is_empty());
     assert_eq!(store.audit(1).unwrap()[0].what, "tag -legal");

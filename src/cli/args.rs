@@ -271,7 +271,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "NAME")]
     pub view: Option<String>,
 
-    /// Order: oldest, newest, priority or network (default: the view's).
+    /// Order: oldest, newest, priority, network or due (default: the view's).
     #[arg(long, value_parser = parse_sort)]
     pub sort: Option<Sort>,
 
@@ -326,6 +326,9 @@ pub struct TagArgs {
 pub struct UntagArgs {
     pub id: String,
     pub tag: String,
+    /// Why the tag goes (kept in the item's history).
+    #[arg(long, value_name = "TEXT")]
+    pub why: Option<String>,
 }
 
 #[derive(Debug, Clone, ClapArgs)]

@@ -23,6 +23,13 @@ pub fn run(ctx: &Context, command: &Command) -> anyhow::Result<ExitCode> {
     apply(ctx, &ids, &change)
 }
 
+/// A `--why`, trimmed; blank means none.
+fn reason(why: Option<&str>) -> Option<String> {
+    why.map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(String::from)
+}
+
 /// The ids a command names and the change it asks for.
 fn change_for(command: &Command) -> anyhow::Result<(Vec<String>, LocalChange)> {
     Ok(match command {
@@ -30,17 +37,15 @@ fn change_for(command: &Command) -> anyhow::Result<(Vec<String>, LocalChange)> {
         Command::Reopen(a) => (a.ids.clone(), LocalChange::SetStatus(Status::Open)),
         Command::Tag(a) => {
             let tag = check_tag(&a.tag)?;
-            let why = a
-                .why
-                .as_deref()
-                .map(str::trim)
-                .filter(|w| !w.is_empty())
-                .map(String::from);
+            let why = reason(a.why.as_deref());
             (vec![a.id.clone()], LocalChange::AddTag { tag, why })
         }
         Command::Untag(a) => (
             vec![a.id.clone()],
-            LocalChange::RemoveTag(a.tag.trim().to_string()),
+            LocalChange::RemoveTag {
+                tag: a.tag.trim().to_string(),
+                why: reason(a.why.as_deref()),
+            },
         ),
         Command::Assign(a) => {
             // `nobody` is what filters call the unassigned, so it means the same here.

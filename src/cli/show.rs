@@ -15,7 +15,7 @@ use serde_json::json;
 use super::args::{ShowArgs, ShowFormat};
 use super::{Context, age, find, item_json, stdout};
 use crate::model::Item;
-use crate::store::{Store, Stored, TagRecord};
+use crate::store::{EscalationRecord, HistoryEvent, Store, Stored, TagRecord};
 use crate::text::{one_line, pad, truncate, wrap};
 
 const THREAD_LIMIT: usize = 50;
@@ -27,6 +27,8 @@ struct Shown {
     seq: u32,
     item: Item,
     tags: Vec<(String, TagRecord)>,
+    history: Vec<HistoryEvent>,
+    escalation: Option<EscalationRecord>,
     thread: Vec<Stored>,
     by_author: Vec<Stored>,
 }
@@ -43,6 +45,13 @@ pub fn run(ctx: &Context, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     };
     let shown = Shown {
         tags: ctx.store.tag_records(seq)?,
+        history: ctx.store.history(seq)?,
+        escalation: ctx
+            .store
+            .escalations()?
+            .into_iter()
+            .find(|(s, _)| *s == seq)
+            .map(|(_, e)| e),
         thread: others(ctx.store.thread(&item, THREAD_LIMIT + 1)?, THREAD_LIMIT),
         by_author: others(ctx.store.by_author(&item, AUTHOR_LIMIT + 1)?, AUTHOR_LIMIT),
         seq,
@@ -79,6 +88,8 @@ fn to_json(s: &Shown, now: DateTime<Utc>) -> anyhow::Result<serde_json::Value> {
             s.item.local.status.effective(now).as_str().into(),
         );
         map.insert("tag_records".into(), tags.into());
+        map.insert("history".into(), serde_json::to_value(&s.history)?);
+        map.insert("escalation".into(), serde_json::to_value(&s.escalation)?);
         map.insert("thread".into(), list(&s.thread)?.into());
         map.insert("author_items".into(), list(&s.by_author)?.into());
     }
@@ -162,6 +173,19 @@ fn write_text(out: &mut dyn Write, s: &Shown, now: DateTime<Utc>) -> std::io::Re
     {
         writeln!(out, "  {}", one_line(tag))?;
     }
+    if let Some(esc) = &s.escalation {
+        let due = esc
+            .due
+            .map(|d| format!(", due {}", local_time(d)))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "\nwaiting on {} ({}) since {}{due}",
+            one_line(&esc.to),
+            one_line(&esc.tag),
+            local_time(esc.since)
+        )?;
+    }
     if !l.notes.is_empty() {
         writeln!(out, "\nnotes")?;
     }
@@ -172,6 +196,18 @@ fn write_text(out: &mut dyn Write, s: &Shown, now: DateTime<Utc>) -> std::io::Re
             local_time(note.at),
             one_line(&note.by),
             one_line(&note.text)
+        )?;
+    }
+    if !s.history.is_empty() {
+        writeln!(out, "\nhistory")?;
+    }
+    for event in &s.history {
+        writeln!(
+            out,
+            "  {} {}: {}",
+            local_time(event.at),
+            one_line(&event.by),
+            one_line(&event.describe())
         )?;
     }
     list(
@@ -246,6 +282,15 @@ mod tests {
         Shown {
             seq: 3,
             tags: vec![("refund".into(), rec)],
+            history: vec![HistoryEvent {
+                at: DateTime::UNIX_EPOCH,
+                by: "camille".into(),
+                happened: crate::store::Happened::TagRemoved {
+                    tag: "legal".into(),
+                    why: Some("not legal \u{1b}[31mafter all".into()),
+                },
+            }],
+            escalation: None,
             thread: vec![(4, item.clone())],
             by_author: vec![],
             item,
@@ -272,6 +317,10 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("thread (1 other items)"));
+        assert!(
+            text.contains("history") && text.contains("camille: -legal: not legal after all"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -282,5 +331,7 @@ mod tests {
         assert_eq!(v["local"]["status"], "New");
         assert_eq!(v["tag_records"][0]["by"], "camille");
         assert_eq!(v["thread"][0]["seq"], 4);
+        assert_eq!(v["history"][0]["what"], "tag_removed");
+        assert_eq!(v["history"][0]["tag"], "legal");
     }
 }

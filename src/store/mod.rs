@@ -14,6 +14,8 @@
 //! | `text`        | seq >> 8                       | [`chunks::TextChunk`]              |
 //! | `tags`        | seq, tag                       | [`TagRecord`] (who/when/why)       |
 //! | `assignments` | seq                            | [`Assignment`]                     |
+//! | `escalations` | seq                            | [`EscalationRecord`] (JSON)        |
+//! | `history`     | seq, time (ns), counter        | [`HistoryEvent`] (JSON)            |
 //! | `audit`       | time (ns), sequence            | [`AuditEntry`]                     |
 //! | `cursors`     | sync stream                    | opaque paging cursor               |
 //! | `outbox`      | entry id (u64 BE)              | [`crate::outbox::OutboxEntry`]     |
@@ -40,6 +42,7 @@ pub mod chunks;
 pub mod codec;
 pub mod compact;
 mod drafts;
+mod history;
 pub mod item_chunks;
 pub mod legacy;
 pub mod migrate;
@@ -57,6 +60,7 @@ use crate::change::LocalChange;
 use crate::model::{Item, ItemId};
 
 pub use drafts::{Draft, ReplyUsage};
+pub use history::{EscalationRecord, Happened, HistoryEvent};
 pub use rows::{Row, RowRecord, RowSet};
 pub use sled_store::SledStore;
 
@@ -157,6 +161,13 @@ pub trait Store: Send + Sync {
 
     /// Tag records of an item: tag name, who, when, why.
     fn tag_records(&self, seq: u32) -> Result<Vec<(String, TagRecord)>, StoreError>;
+
+    /// Item `seq`'s tag, assignment and escalation history, oldest first
+    /// (removals included, with their why).
+    fn history(&self, seq: u32) -> Result<Vec<HistoryEvent>, StoreError>;
+
+    /// Every item waiting on a colleague, with its open escalation.
+    fn escalations(&self) -> Result<Vec<(u32, EscalationRecord)>, StoreError>;
 
     /// The latest `limit` audit lines, newest first.
     fn audit(&self, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;

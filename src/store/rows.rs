@@ -55,6 +55,8 @@ impl RowRecord {
 pub struct Row {
     pub seq: u32,
     pub created: i64,
+    /// When a snoozed item wakes, or when an escalated item's first answer
+    /// is due (0: never). The store fills dues in from `escalations`.
     pub snooze_until: i64,
     pub tags: Box<[u16]>,
     pub account: u16,
@@ -77,6 +79,17 @@ impl Row {
         } else {
             self.status
         }
+    }
+
+    /// An escalated item whose colleague's answer is overdue: it comes
+    /// back to the top of the queue ("boomerang").
+    pub fn overdue(&self, now: i64) -> bool {
+        self.status == StatusKind::Escalated && self.snooze_until > 0 && self.snooze_until <= now
+    }
+
+    /// When an escalated item's answer is due.
+    pub fn due(&self) -> Option<i64> {
+        (self.status == StatusKind::Escalated && self.snooze_until > 0).then_some(self.snooze_until)
     }
 
     pub fn has_tag(&self, tag: u16) -> bool {
@@ -209,13 +222,14 @@ impl RowSet {
     /// Applies a local change to a row in memory, as the store will.
     pub fn apply(&mut self, row_ix: usize, change: &LocalChange) {
         let tag_ix = match change {
-            LocalChange::AddTag { tag, .. } | LocalChange::RemoveTag(tag) => {
+            LocalChange::AddTag { tag, .. } | LocalChange::RemoveTag { tag, .. } => {
                 Some(self.names.tag(tag))
             }
             _ => None,
         };
         let assignee_ix = match change {
             LocalChange::Assign(who) => Some(self.names.assignee(who.as_deref())),
+            LocalChange::Escalate { to, .. } => Some(self.names.assignee(Some(to))),
             _ => None,
         };
         let Some(row) = self.rows.get_mut(row_ix) else {
@@ -238,12 +252,17 @@ impl RowSet {
                     row.tags = tags.into_boxed_slice();
                 }
             }
-            LocalChange::RemoveTag(_) => {
+            LocalChange::RemoveTag { .. } => {
                 if let Some(t) = tag_ix {
                     row.tags = row.tags.iter().copied().filter(|x| *x != t).collect();
                 }
             }
             LocalChange::Assign(_) => row.assignee = assignee_ix.unwrap_or(0),
+            LocalChange::Escalate { due, .. } => {
+                row.status = StatusKind::Escalated;
+                row.snooze_until = due.map_or(0, |d| d.timestamp());
+                row.assignee = assignee_ix.unwrap_or(0);
+            }
             LocalChange::AddNote(_) | LocalChange::Record(_) => {}
         }
     }
@@ -287,7 +306,13 @@ mod tests {
                 why: None,
             },
         );
-        set.apply(0, &LocalChange::RemoveTag("refund".into()));
+        set.apply(
+            0,
+            &LocalChange::RemoveTag {
+                tag: "refund".into(),
+                why: None,
+            },
+        );
         let urgent = set.names.find_tag("urgent").unwrap();
         assert_eq!(&*set.rows[0].tags, &[urgent]);
         set.apply(1, &LocalChange::Assign(Some("camille".into())));

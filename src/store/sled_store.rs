@@ -34,6 +34,8 @@ pub struct SledStore {
     pub(super) text: sled::Tree,
     pub(super) tags: sled::Tree,
     pub(super) assignments: sled::Tree,
+    pub(super) escalations: sled::Tree,
+    pub(super) history: sled::Tree,
     pub(super) audit: sled::Tree,
     pub(super) cursors: sled::Tree,
     pub(super) outbox: sled::Tree,
@@ -123,6 +125,8 @@ impl SledStore {
             text: db.open_tree("text")?,
             tags: db.open_tree("tags")?,
             assignments: db.open_tree("assignments")?,
+            escalations: db.open_tree("escalations")?,
+            history: db.open_tree("history")?,
             audit: db.open_tree("audit")?,
             cursors: db.open_tree("cursors")?,
             outbox: db.open_tree("outbox")?,
@@ -306,6 +310,7 @@ impl Store for SledStore {
                 Err(e) => tracing::error!(chunk = ?k, error = %e, "unreadable row chunk skipped"),
             }
         }
+        self.fill_dues(&mut set, false)?;
         Ok(set)
     }
 
@@ -327,6 +332,8 @@ impl Store for SledStore {
                 set.push_record(seq, created, &RowRecord::of(&item));
             }
         }
+        // Overdue escalations come back on top: the first screen has them.
+        self.fill_dues(&mut set, true)?;
         Ok(set)
     }
 
@@ -381,6 +388,14 @@ impl Store for SledStore {
             low.map_err(|_| StoreError::Transaction("search thread panicked".into()))??;
         out.extend(high?);
         Ok(out)
+    }
+
+    fn history(&self, seq: u32) -> Result<Vec<super::HistoryEvent>, StoreError> {
+        self.history_of(seq)
+    }
+
+    fn escalations(&self) -> Result<Vec<(u32, super::EscalationRecord)>, StoreError> {
+        self.open_escalations()
     }
 
     fn tag_records(&self, seq: u32) -> Result<Vec<(String, TagRecord)>, StoreError> {

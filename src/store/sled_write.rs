@@ -11,6 +11,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::chunks::{RowChunk, TextChunk, row_chunk, text_chunk};
 use super::codec::{self, decode, encode, seq_key, tag_key};
+use super::history;
 use super::item_chunks::{ChunkBuf, item_chunk};
 use super::rows::RowRecord;
 use super::sled_store::{DIRTY, NEXT_SEQ, SledStore};
@@ -313,80 +314,86 @@ impl SledStore {
             &self.tags,
             &self.assignments,
             &self.rows,
+            &self.escalations,
+            &self.history,
         );
-        let result = trees.transaction(|(items, slot_tree, audit, tags, assignments, rows)| {
-            let mut out = Vec::with_capacity(seqs.len());
-            // Chunks read so far, and whether this change rewrote them.
-            let mut item_bufs: BTreeMap<[u8; 4], (ChunkBuf, bool)> = BTreeMap::new();
-            let mut slot_bufs: BTreeMap<[u8; 4], Vec<u8>> = BTreeMap::new();
-            let mut row_bufs: BTreeMap<[u8; 4], RowChunk> = BTreeMap::new();
-            for &seq in seqs {
-                let (buf, touched) = match item_bufs.entry(item_chunk(seq)) {
-                    Entry::Occupied(e) => e.into_mut(),
-                    Entry::Vacant(e) => {
-                        let buf = match items.get(e.key())? {
-                            Some(v) => ChunkBuf::from_bytes(&v),
-                            None => ChunkBuf::default(),
-                        };
-                        e.insert((buf, false))
+        let result = trees.transaction(
+            |(items, slot_tree, audit, tags, assignments, rows, escalations, history)| {
+                let mut out = Vec::with_capacity(seqs.len());
+                // Chunks read so far, and whether this change rewrote them.
+                let mut item_bufs: BTreeMap<[u8; 4], (ChunkBuf, bool)> = BTreeMap::new();
+                let mut slot_bufs: BTreeMap<[u8; 4], Vec<u8>> = BTreeMap::new();
+                let mut row_bufs: BTreeMap<[u8; 4], RowChunk> = BTreeMap::new();
+                for &seq in seqs {
+                    let (buf, touched) = match item_bufs.entry(item_chunk(seq)) {
+                        Entry::Occupied(e) => e.into_mut(),
+                        Entry::Vacant(e) => {
+                            let buf = match items.get(e.key())? {
+                                Some(v) => ChunkBuf::from_bytes(&v),
+                                None => ChunkBuf::default(),
+                            };
+                            e.insert((buf, false))
+                        }
+                    };
+                    let Some(mut item) = buf.get(seq).map_err(abort)? else {
+                        return Err(abort(StoreError::NotFound(format!("#{seq}"))));
+                    };
+                    let before = item.local.status;
+                    if !change.apply(&mut item.local, who, now) {
+                        out.push((seq, item));
+                        continue;
                     }
-                };
-                let Some(mut item) = buf.get(seq).map_err(abort)? else {
-                    return Err(abort(StoreError::NotFound(format!("#{seq}"))));
-                };
-                if !change.apply(&mut item.local, who, now) {
+                    buf.put(seq, &item).map_err(abort)?;
+                    *touched = true;
+                    let slot_buf = match slot_bufs.entry(slot_chunk(seq)) {
+                        Entry::Occupied(e) => e.into_mut(),
+                        Entry::Vacant(e) => {
+                            let v = slot_tree.get(e.key())?.map(|v| v.to_vec());
+                            e.insert(v.unwrap_or_default())
+                        }
+                    };
+                    slots::put(slot_buf, seq, &Slot::of(&item));
+                    let chunk = match row_bufs.entry(row_chunk(seq)) {
+                        Entry::Occupied(e) => e.into_mut(),
+                        Entry::Vacant(e) => {
+                            let chunk = match rows.get(e.key())? {
+                                Some(v) => decode(&v).map_err(abort)?,
+                                None => RowChunk::default(),
+                            };
+                            e.insert(chunk)
+                        }
+                    };
+                    let created = item.remote.created_at.timestamp();
+                    chunk.put(seq, created, &RowRecord::of(&item));
+                    record_side_trees(tags, assignments, seq, change, who, now)?;
+                    history::record(escalations, history, seq, before, change, who, now)?;
+                    let entry = AuditEntry {
+                        at: now,
+                        who: who.to_string(),
+                        item: item.id.clone(),
+                        what: change.describe(),
+                    };
+                    let mut akey =
+                        codec::time_bytes(now.timestamp_nanos_opt().unwrap_or(i64::MAX)).to_vec();
+                    akey.extend_from_slice(&audit.generate_id()?.to_be_bytes());
+                    audit.insert(akey, encode(&entry).map_err(abort)?)?;
                     out.push((seq, item));
-                    continue;
                 }
-                buf.put(seq, &item).map_err(abort)?;
-                *touched = true;
-                let slot_buf = match slot_bufs.entry(slot_chunk(seq)) {
-                    Entry::Occupied(e) => e.into_mut(),
-                    Entry::Vacant(e) => {
-                        let v = slot_tree.get(e.key())?.map(|v| v.to_vec());
-                        e.insert(v.unwrap_or_default())
+                for (key, (buf, touched)) in item_bufs {
+                    if touched {
+                        items.insert(&key, buf.to_bytes())?;
                     }
-                };
-                slots::put(slot_buf, seq, &Slot::of(&item));
-                let chunk = match row_bufs.entry(row_chunk(seq)) {
-                    Entry::Occupied(e) => e.into_mut(),
-                    Entry::Vacant(e) => {
-                        let chunk = match rows.get(e.key())? {
-                            Some(v) => decode(&v).map_err(abort)?,
-                            None => RowChunk::default(),
-                        };
-                        e.insert(chunk)
-                    }
-                };
-                let created = item.remote.created_at.timestamp();
-                chunk.put(seq, created, &RowRecord::of(&item));
-                record_side_trees(tags, assignments, seq, change, who, now)?;
-                let entry = AuditEntry {
-                    at: now,
-                    who: who.to_string(),
-                    item: item.id.clone(),
-                    what: change.describe(),
-                };
-                let mut akey =
-                    codec::time_bytes(now.timestamp_nanos_opt().unwrap_or(i64::MAX)).to_vec();
-                akey.extend_from_slice(&audit.generate_id()?.to_be_bytes());
-                audit.insert(akey, encode(&entry).map_err(abort)?)?;
-                out.push((seq, item));
-            }
-            for (key, (buf, touched)) in item_bufs {
-                if touched {
-                    items.insert(&key, buf.to_bytes())?;
                 }
-            }
-            for (key, buf) in slot_bufs {
-                slot_tree.insert(&key, buf)?;
-            }
-            for (key, mut chunk) in row_bufs {
-                chunk.compact();
-                rows.insert(&key, encode(&chunk).map_err(abort)?)?;
-            }
-            Ok(out)
-        });
+                for (key, buf) in slot_bufs {
+                    slot_tree.insert(&key, buf)?;
+                }
+                for (key, mut chunk) in row_bufs {
+                    chunk.compact();
+                    rows.insert(&key, encode(&chunk).map_err(abort)?)?;
+                }
+                Ok(out)
+            },
+        );
         result.map_err(|e| match e {
             TransactionError::Abort(e) => e,
             TransactionError::Storage(e) => StoreError::Sled(e),
@@ -414,10 +421,10 @@ fn record_side_trees(
             };
             tags.insert(tag_key(seq, tag), encode(&rec).map_err(abort)?)?;
         }
-        LocalChange::RemoveTag(tag) => {
+        LocalChange::RemoveTag { tag, .. } => {
             tags.remove(tag_key(seq, tag))?;
         }
-        LocalChange::Assign(Some(name)) => {
+        LocalChange::Assign(Some(name)) | LocalChange::Escalate { to: name, .. } => {
             let rec = Assignment {
                 assignee: name.clone(),
                 by: who.to_string(),

@@ -275,12 +275,20 @@ fn load_detail(store: &Arc<dyn Store>, seq: u32) -> Result<Detail, crate::store:
         .take(CONTEXT_LIMIT)
         .collect();
     let tag_records = store.tag_records(seq)?;
+    let history = store.history(seq)?;
+    let escalation = store
+        .escalations()?
+        .into_iter()
+        .find(|(s, _)| *s == seq)
+        .map(|(_, rec)| rec);
     Ok(Detail {
         seq,
         item: Some(item),
         thread,
         author_items,
         tag_records,
+        history,
+        escalation,
         scroll: 0,
     })
 }

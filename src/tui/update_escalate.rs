@@ -8,7 +8,6 @@ use super::effect::Effect;
 use super::state::{AppState, Escalation, Level, PromptKind};
 use super::update::{apply_change, open_prompt};
 use crate::change::LocalChange;
-use crate::model::Status;
 
 pub fn start(state: &mut AppState) {
     let targets = state.targets();
@@ -93,25 +92,30 @@ fn refuse(state: &mut AppState, why: String) -> Vec<Effect> {
 
 fn escalate(state: &mut AppState, esc: Escalation, note: Option<String>) -> Vec<Effect> {
     let tags = state.tags.clone();
+    let def = tags.tags.get(&esc.tag);
+    let due = def.and_then(|d| d.first_response_due(state.now));
     let mut effects = Vec::new();
     for other in tags.exclusive_with(&esc.tag) {
+        let why = format!("replaced by {}", esc.tag);
         effects.extend(apply_change(
             state,
             esc.targets.clone(),
-            LocalChange::RemoveTag(other.to_string()),
+            LocalChange::RemoveTag {
+                tag: other.to_string(),
+                why: Some(why),
+            },
             false,
         ));
     }
-    let changes = [
+    effects.extend(apply_change(
+        state,
+        esc.targets.clone(),
         LocalChange::AddTag {
             tag: esc.tag.clone(),
             why: note.clone(),
         },
-        LocalChange::Assign(Some(esc.to.clone())),
-    ];
-    for change in changes {
-        effects.extend(apply_change(state, esc.targets.clone(), change, false));
-    }
+        false,
+    ));
     if let Some(note) = &note {
         let text = format!("escalated to {} ({}): {note}", esc.to, esc.tag);
         effects.extend(apply_change(
@@ -124,16 +128,19 @@ fn escalate(state: &mut AppState, esc: Escalation, note: Option<String>) -> Vec<
     effects.extend(apply_change(
         state,
         esc.targets.clone(),
-        LocalChange::SetStatus(Status::Escalated),
+        LocalChange::Escalate {
+            to: esc.to.clone(),
+            tag: esc.tag.clone(),
+            due,
+            note,
+        },
         true,
     ));
     let who = tags
         .roster
         .get(&esc.to)
         .map_or(esc.to.clone(), |c| c.name.clone());
-    let def = tags.tags.get(&esc.tag);
-    let due = def
-        .and_then(|d| d.first_response_due(state.now))
+    let due = due
         .map(|at| {
             let local = at.with_timezone(&state.zone).format("%a %H:%M");
             format!(" · first answer due {local}")

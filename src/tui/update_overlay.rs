@@ -173,9 +173,13 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
         PromptKind::Snooze => when::parse(&text, state.now)
             .map(|until| (LocalChange::SetStatus(Status::Snoozed { until }), true)),
         PromptKind::Tag => {
-            tag_name(&text).map(|tag| (LocalChange::AddTag { tag, why: None }, false))
+            let (tag, why) = tag_and_why(&text);
+            tag_name(tag).map(|tag| (LocalChange::AddTag { tag, why }, false))
         }
-        PromptKind::Untag => tag_name(&text).map(|tag| (LocalChange::RemoveTag(tag), false)),
+        PromptKind::Untag => {
+            let (tag, why) = tag_and_why(&text);
+            tag_name(tag).map(|tag| (LocalChange::RemoveTag { tag, why }, false))
+        }
         PromptKind::Assign => Ok((
             LocalChange::Assign((!text.is_empty()).then_some(text)),
             false,
@@ -206,6 +210,17 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
 }
 
 /// Tags are lowercase words joined by dashes: `Sales lead` → `sales-lead`.
+/// `refund: customer withdrew` → the tag and why (kept in the history).
+fn tag_and_why(text: &str) -> (&str, Option<String>) {
+    match text.split_once(':') {
+        Some((tag, why)) => {
+            let why = why.trim();
+            (tag, (!why.is_empty()).then(|| why.to_string()))
+        }
+        None => (text, None),
+    }
+}
+
 fn tag_name(text: &str) -> Result<String, String> {
     let tag = text
         .split_whitespace()

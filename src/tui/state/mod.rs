@@ -47,6 +47,10 @@ pub struct Detail {
     /// The author's other items, newest first (the item excluded).
     pub author_items: Vec<Stored>,
     pub tag_records: Vec<(String, TagRecord)>,
+    /// Tags added and removed, assignments, escalations: oldest first.
+    pub history: Vec<crate::store::HistoryEvent>,
+    /// The colleague the item waits on, if it is escalated.
+    pub escalation: Option<crate::store::EscalationRecord>,
     pub scroll: usize,
 }
 

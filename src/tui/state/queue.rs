@@ -37,8 +37,8 @@ pub struct QueueState {
     pub hits: Option<(String, Vec<u32>)>,
     /// Lines available for rows, set by the layout.
     pub height: usize,
-    /// The earliest snooze still running: the views only change with the
-    /// clock when it ends, so the minute tick recounts only then.
+    /// The earliest snooze or escalation due still ahead: the views only
+    /// change with the clock then, so the minute tick recounts only then.
     pub wake: Option<i64>,
 }
 
@@ -153,7 +153,12 @@ impl QueueState {
             .set
             .rows
             .iter()
-            .filter(|r| r.status == crate::model::StatusKind::Snoozed && r.snooze_until > now)
+            .filter(|r| {
+                matches!(
+                    r.status,
+                    crate::model::StatusKind::Snoozed | crate::model::StatusKind::Escalated
+                ) && r.snooze_until > now
+            })
             .map(|r| r.snooze_until)
             .min();
     }
@@ -162,16 +167,21 @@ impl QueueState {
     /// by what those rows did (a full recount would scan every row).
     pub fn apply_counted(&mut self, seqs: &[u32], change: &crate::change::LocalChange, now: i64) {
         use crate::change::LocalChange;
-        if let LocalChange::SetStatus(crate::model::Status::Snoozed { until }) = change {
-            let until = until.timestamp();
-            self.wake = Some(self.wake.map_or(until, |w| w.min(until)));
+        let wakes_at = match change {
+            LocalChange::SetStatus(crate::model::Status::Snoozed { until }) => Some(*until),
+            LocalChange::Escalate { due, .. } => *due,
+            _ => None,
+        };
+        if let Some(at) = wakes_at {
+            let at = at.timestamp();
+            self.wake = Some(self.wake.map_or(at, |w| w.min(at)));
         }
         // Intern a new tag or assignee first, so the filters compile to it.
         match change {
             LocalChange::AddTag { tag, .. } => {
                 self.set.names.tag(tag);
             }
-            LocalChange::Assign(Some(who)) => {
+            LocalChange::Assign(Some(who)) | LocalChange::Escalate { to: who, .. } => {
                 self.set.names.assignee(Some(who));
             }
             _ => {}

@@ -84,6 +84,39 @@ fn sla_lines(
         .collect()
 }
 
+/// `⇢ waiting on marie (refund) since Tue 10:02 · due Tue 14:02 (in 3h)`.
+fn escalation_line(ctx: &Ctx, esc: &crate::store::EscalationRecord) -> Line<'static> {
+    let now = ctx.state.now;
+    let (due, scope) = match esc.due {
+        Some(due) if due <= now => (
+            format!(
+                " · late {} (due {})",
+                super::age((now - due).num_seconds()),
+                when(ctx, due)
+            ),
+            "notice.error",
+        ),
+        Some(due) => (
+            format!(
+                " · due {} (in {})",
+                when(ctx, due),
+                super::age((due - now).num_seconds())
+            ),
+            "status.escalated",
+        ),
+        None => (String::new(), "status.escalated"),
+    };
+    Line::styled(
+        format!(
+            "  ⇢ waiting on {} ({}) since {}{due}",
+            one_line(&esc.to),
+            one_line(&esc.tag),
+            when(ctx, esc.since)
+        ),
+        ctx.style(scope),
+    )
+}
+
 fn section(ctx: &Ctx, title: &str, width: usize) -> Line<'static> {
     let rule = "─".repeat(width.saturating_sub(crate::text::width(title) + 4));
     Line::styled(format!("── {title} {rule}"), ctx.style("detail.section"))
@@ -267,9 +300,12 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
             }
         }
     }
-    if !l.notes.is_empty() || !detail.tag_records.is_empty() {
+    if !l.notes.is_empty() || !detail.tag_records.is_empty() || detail.escalation.is_some() {
         out.push(Line::default());
         out.push(section(ctx, "Internal", width));
+        if let Some(esc) = &detail.escalation {
+            out.push(escalation_line(ctx, esc));
+        }
         for (tag, rec) in &detail.tag_records {
             let why = rec
                 .why
@@ -301,6 +337,19 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
                 "    ",
                 ctx.style("detail.note"),
             );
+        }
+    }
+    if !detail.history.is_empty() {
+        out.push(Line::default());
+        out.push(section(ctx, "History", width));
+        for event in &detail.history {
+            let line = format!(
+                "  {} · {} · {}",
+                when(ctx, event.at),
+                one_line(&event.by),
+                one_line(&event.describe())
+            );
+            push_wrapped(&mut out, &line, width, "    ", meta);
         }
     }
     if !detail.author_items.is_empty() {

@@ -153,6 +153,7 @@ fn row_line(
     let item = state.items.get(&row.seq);
     let mark = match (marked, !row.read) {
         (true, _) => "◆",
+        _ if row.overdue(now) => "↩",
         (false, true) => "●",
         _ => " ",
     };
@@ -190,12 +191,18 @@ fn row_line(
             .and_then(|e| e.last());
         let (word, scope) = match outbox.map(|e| &e.state) {
             Some(SendState::Pending | SendState::Sending { .. }) => {
-                ("sending", "notice.warn".to_string())
+                ("sending".to_string(), "notice.warn".to_string())
             }
-            Some(SendState::Failed { .. }) => ("send fail", "notice.error".to_string()),
-            _ => (status.as_str(), format!("status.{}", status.as_str())),
+            Some(SendState::Failed { .. }) => ("send fail".to_string(), "notice.error".to_string()),
+            _ => match row.due() {
+                Some(due) => due_cell(due - now),
+                None => (
+                    status.as_str().to_string(),
+                    format!("status.{}", status.as_str()),
+                ),
+            },
         };
-        spans.push(cell(word, 10, on(&scope)));
+        spans.push(cell(&word, 10, on(&scope)));
     }
     let secs = now - row.created;
     let age_scope = if secs > 86_400 && row.effective_status(now).is_unanswered() {
@@ -205,6 +212,18 @@ fn row_line(
     };
     spans.push(Span::styled(format!("{:>4} ", age(secs)), on(age_scope)));
     Line::from(spans)
+}
+
+/// An escalation's timer: `late 2h` once breached, `due 40m` in its last
+/// hour, `due 3h` before.
+fn due_cell(left: i64) -> (String, String) {
+    if left <= 0 {
+        (format!("late {}", age(-left)), "notice.error".to_string())
+    } else if left < 3600 {
+        (format!("due {}", age(left)), "ui.warning".to_string())
+    } else {
+        (format!("due {}", age(left)), "status.escalated".to_string())
+    }
 }
 
 fn priority(p: Priority, on: &dyn Fn(&str) -> Style) -> Span<'static> {
