@@ -137,6 +137,8 @@ pub enum Action {
     QueueDrafts,
     QueueAttention,
     ItemEscalate,
+    ItemAuthor,
+    AuthorNote,
 
     ComposeSend,
     ComposeSendDone,

@@ -395,6 +395,18 @@ pub const ACTIONS: &[ActionSpec] = &[
         LIST,
     ),
     bindable(
+        "item.author",
+        A::ItemAuthor,
+        "Show the author: their items here and elsewhere, notes, tags",
+        LIST,
+    ),
+    bindable(
+        "author.note",
+        A::AuthorNote,
+        "Add a note on the author (kept for all their items)",
+        LIST,
+    ),
+    bindable(
         "queue.attention",
         A::QueueAttention,
         "List replies held or refused that need you",

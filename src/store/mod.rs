@@ -21,6 +21,7 @@
 //! | `outbox`      | entry id (u64 BE)              | [`crate::outbox::OutboxEntry`]     |
 //! | `drafts`      | item id                        | [`Draft`] (JSON)                   |
 //! | `usage`       | agent, 0, canned reply name    | [`ReplyUsage`] (JSON)              |
+//! | `author_notes`| author key, time, counter      | [`crate::model::Note`] (JSON)      |
 //! | `sealed`      | connector key                  | encrypted secret                   |
 //! | `meta`        | `schema`, `next_seq`, `dirty`  | numbers                            |
 //!
@@ -38,6 +39,7 @@
 //! and earlier had one key per item in `items`, `ids`, `queue`,
 //! `by_thread` and `by_author`; [`migrate`] moves such a store over.
 
+mod authors;
 pub mod chunks;
 pub mod codec;
 pub mod compact;
@@ -165,6 +167,17 @@ pub trait Store: Send + Sync {
     /// Item `seq`'s tag, assignment and escalation history, oldest first
     /// (removals included, with their why).
     fn history(&self, seq: u32) -> Result<Vec<HistoryEvent>, StoreError>;
+
+    /// Notes on an author ([`Item::author_key`]), oldest first.
+    fn author_notes(&self, author: &str) -> Result<Vec<crate::model::Note>, StoreError>;
+
+    /// Adds a note on an author, written from item `from` (for the audit).
+    fn add_author_note(
+        &self,
+        author: &str,
+        from: &ItemId,
+        note: &crate::model::Note,
+    ) -> Result<(), StoreError>;
 
     /// Every item waiting on a colleague, with its open escalation.
     fn escalations(&self) -> Result<Vec<(u32, EscalationRecord)>, StoreError>;

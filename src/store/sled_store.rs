@@ -394,6 +394,19 @@ impl Store for SledStore {
         self.history_of(seq)
     }
 
+    fn author_notes(&self, author: &str) -> Result<Vec<crate::model::Note>, StoreError> {
+        self.author_notes_of(author)
+    }
+
+    fn add_author_note(
+        &self,
+        author: &str,
+        from: &ItemId,
+        note: &crate::model::Note,
+    ) -> Result<(), StoreError> {
+        self.add_author_note_to(author, from, note)
+    }
+
     fn escalations(&self) -> Result<Vec<(u32, super::EscalationRecord)>, StoreError> {
         self.open_escalations()
     }

@@ -21,6 +21,10 @@ pub enum Effect {
     LoadRows,
     /// Load the open item with its thread, author history and tag records.
     OpenDetail(u32),
+    /// Load the author panel of item `seq`.
+    LoadAuthor(u32),
+    /// Write a note on the author of item `seq`, then reload the panel.
+    AddAuthorNote { seq: u32, text: String },
     /// Ask the sync engine to sync every account now.
     SyncNow,
     /// Put a reply (or a private reply) in the outbox; with `seen`, hold
@@ -89,10 +93,12 @@ pub fn lane(effect: &Effect) -> Lane {
         | Effect::RecordUse { .. }
         | Effect::Editor { .. }
         | Effect::ReplyWave { .. }
+        | Effect::AddAuthorNote { .. }
         | Effect::SyncNow => Lane::Write,
         Effect::Search(_)
         | Effect::LoadRows
         | Effect::OpenDetail(_)
+        | Effect::LoadAuthor(_)
         | Effect::OpenById(_)
         | Effect::LoadOutbox => Lane::Read,
     }
@@ -111,6 +117,12 @@ pub enum Outcome {
     },
     RowsLoaded(Box<Result<RowSet, String>>),
     DetailLoaded(Box<Result<Detail, String>>),
+    AuthorLoaded {
+        seq: u32,
+        /// A note was just written (the notice says so).
+        noted: bool,
+        result: Box<Result<crate::tui::author::AuthorPanel, String>>,
+    },
     Queued(Result<OutboxEntry, String>),
     /// Queued but held: the thread or the status changed since the agent
     /// opened the composer.
@@ -171,6 +183,25 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
         // Runs on the write lane after the writes queued before it, so the
         // pass it starts sends what was just put in the outbox.
         Effect::SyncNow => Outcome::SyncRequested,
+        Effect::LoadAuthor(seq) => Outcome::AuthorLoaded {
+            seq,
+            noted: false,
+            result: Box::new(
+                crate::tui::author::load(store.as_ref(), seq).map_err(|e| e.to_string()),
+            ),
+        },
+        Effect::AddAuthorNote { seq, text } => {
+            let written = add_author_note(store.as_ref(), seq, text, agent);
+            Outcome::AuthorLoaded {
+                seq,
+                noted: true,
+                result: Box::new(
+                    written
+                        .and_then(|()| crate::tui::author::load(store.as_ref(), seq))
+                        .map_err(|e| e.to_string()),
+                ),
+            }
+        }
         Effect::Moderate { seqs, act, now } => moderate(store.as_ref(), &seqs, act, agent, now),
         Effect::Enqueue { seq, action, seen } => {
             match super::collision::enqueue_checked(
@@ -289,8 +320,27 @@ fn load_detail(store: &Arc<dyn Store>, seq: u32) -> Result<Detail, crate::store:
         tag_records,
         history,
         escalation,
+        author: None,
+        show_author: false,
         scroll: 0,
     })
+}
+
+fn add_author_note(
+    store: &dyn Store,
+    seq: u32,
+    text: String,
+    agent: &str,
+) -> Result<(), crate::store::StoreError> {
+    let Some(item) = store.get(seq)? else {
+        return Err(crate::store::StoreError::NotFound(format!("#{seq}")));
+    };
+    let note = crate::model::Note {
+        by: agent.to_string(),
+        at: chrono::Utc::now(),
+        text,
+    };
+    store.add_author_note(&item.author_key(), &item.id, &note)
 }
 
 /// Queues `act` on every item whose network allows it now.

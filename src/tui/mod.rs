@@ -7,6 +7,7 @@
 //! (row loads, searches, opening an item) on the other, newest search wins.
 
 pub mod app;
+pub mod author;
 pub mod collision;
 pub mod editor;
 pub mod effect;
@@ -15,6 +16,7 @@ pub mod terminal;
 pub mod ui;
 pub mod update;
 pub mod update_attention;
+pub mod update_author;
 pub mod update_canned;
 pub mod update_compose;
 pub mod update_escalate;

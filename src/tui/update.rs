@@ -135,6 +135,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::QueueDrafts => update_canned::open_drafts(state),
         A::QueueAttention => super::update_attention::open(state),
         A::ItemEscalate => super::update_escalate::start(state),
+        A::ItemAuthor => return super::update_author::toggle(state),
+        A::AuthorNote => super::update_author::start_note(state),
         A::ComposeSend => return update_compose::send(state, After::Next),
         A::ComposeSendDone => return update_compose::send(state, After::Done),
         A::ComposeSendKeep => return update_compose::send(state, After::Keep),
@@ -515,11 +517,16 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
         Outcome::Saved(Ok(())) => {}
         Outcome::Saved(Err(e)) => state.notify(Level::Error, e),
         Outcome::Edited { seq, result } => return update_compose::edited(state, seq, result),
+        Outcome::AuthorLoaded { seq, noted, result } => {
+            super::update_author::loaded(state, seq, noted, *result);
+        }
         Outcome::DetailLoaded(result) => match *result {
             Ok(detail) => {
                 let seq = detail.seq;
                 if let Some(open) = state.detail.as_mut().filter(|d| d.seq == seq) {
                     let scroll = open.scroll;
+                    let mut detail = detail;
+                    super::update_author::keep_panel(open, &mut detail);
                     *open = detail;
                     open.scroll = scroll;
                 }

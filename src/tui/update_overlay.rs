@@ -163,6 +163,7 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
         PromptKind::EscalateTag | PromptKind::EscalateTo | PromptKind::EscalateNote => {
             return super::update_escalate::submit(state, kind, &text);
         }
+        PromptKind::AuthorNote => return super::update_author::submit_note(state, &targets, &text),
         PromptKind::Search => {
             state.overlays.pop();
             state.queue.refine.search = (!text.is_empty()).then_some(text);

@@ -51,6 +51,9 @@ pub struct Detail {
     pub history: Vec<crate::store::HistoryEvent>,
     /// The colleague the item waits on, if it is escalated.
     pub escalation: Option<crate::store::EscalationRecord>,
+    /// The author panel, once loaded, and whether it is showing.
+    pub author: Option<Box<crate::tui::author::AuthorPanel>>,
+    pub show_author: bool,
     pub scroll: usize,
 }
 

@@ -26,6 +26,8 @@ pub enum PromptKind {
     EscalateTo,
     /// Step 3: the internal note for the colleague.
     EscalateNote,
+    /// A note on the author of the target item.
+    AuthorNote,
 }
 
 impl PromptKind {
@@ -45,6 +47,7 @@ impl PromptKind {
             PromptKind::EscalateTag => "Escalate with tag",
             PromptKind::EscalateTo => "Hand it to",
             PromptKind::EscalateNote => "Internal note for them",
+            PromptKind::AuthorNote => "Note on the author",
         }
     }
 
@@ -64,6 +67,7 @@ impl PromptKind {
             PromptKind::EscalateTag => "tab completes from tags.toml · enter goes on",
             PromptKind::EscalateTo => "a person or team of the roster · tab completes",
             PromptKind::EscalateNote => "what they need to know · never sent to the customer",
+            PromptKind::AuthorNote => "kept with every item of theirs · never sent",
         }
     }
 }

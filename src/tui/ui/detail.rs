@@ -26,9 +26,16 @@ const THREAD_AROUND: usize = 4;
 
 pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, detail: &Detail) {
     let width = usize::from(area.width.saturating_sub(2)).max(10);
-    let lines = match &detail.item {
-        Some(item) => lines(ctx, detail, item, width),
-        None => vec![Line::styled("loading…", ctx.style("ui.text.dim"))],
+    let lines = match (&detail.item, &detail.author) {
+        (_, Some(panel)) if detail.show_author => super::author::lines(ctx, panel, width),
+        (_, None) if detail.show_author => {
+            vec![Line::styled(
+                "loading the author…",
+                ctx.style("ui.text.dim"),
+            )]
+        }
+        (Some(item), _) => lines(ctx, detail, item, width),
+        (None, _) => vec![Line::styled("loading…", ctx.style("ui.text.dim"))],
     };
     let max_scroll = lines
         .len()
@@ -117,18 +124,18 @@ fn escalation_line(ctx: &Ctx, esc: &crate::store::EscalationRecord) -> Line<'sta
     )
 }
 
-fn section(ctx: &Ctx, title: &str, width: usize) -> Line<'static> {
+pub(super) fn section(ctx: &Ctx, title: &str, width: usize) -> Line<'static> {
     let rule = "─".repeat(width.saturating_sub(crate::text::width(title) + 4));
     Line::styled(format!("── {title} {rule}"), ctx.style("detail.section"))
 }
 
-fn when(ctx: &Ctx, t: DateTime<Utc>) -> String {
+pub(super) fn when(ctx: &Ctx, t: DateTime<Utc>) -> String {
     t.with_timezone(&ctx.state.zone)
         .format("%a %d %b %H:%M")
         .to_string()
 }
 
-fn push_wrapped(
+pub(super) fn push_wrapped(
     out: &mut Vec<Line<'static>>,
     text: &str,
     width: usize,
@@ -364,25 +371,31 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
             width,
         ));
         for (_, other) in &detail.author_items {
-            let o = &other.remote;
-            let head = format!(
-                "  {:>4} {} {:<8} {:<9} ",
-                age((now - o.created_at).num_seconds()),
-                o.network.badge(),
-                o.kind.as_str(),
-                other.local.status.kind().as_str()
-            );
-            let room = width.saturating_sub(crate::text::width(&head));
-            out.push(Line::from(vec![
-                Span::styled(head, meta),
-                Span::styled(
-                    crate::text::truncate(&one_line(&o.text), room).into_owned(),
-                    ctx.style("detail.body"),
-                ),
-            ]));
+            out.push(other_item_line(ctx, other, width));
         }
     }
     out
+}
+
+/// One of the author's other items, on one line: age, network, kind,
+/// status and the start of the text.
+pub(super) fn other_item_line(ctx: &Ctx, other: &Item, width: usize) -> Line<'static> {
+    let o = &other.remote;
+    let head = format!(
+        "  {:>4} {} {:<8} {:<9} ",
+        age((ctx.state.now - o.created_at).num_seconds()),
+        o.network.badge(),
+        o.kind.as_str(),
+        other.local.status.kind().as_str()
+    );
+    let room = width.saturating_sub(crate::text::width(&head));
+    Line::from(vec![
+        Span::styled(head, ctx.style("detail.meta")),
+        Span::styled(
+            crate::text::truncate(&one_line(&o.text), room).into_owned(),
+            ctx.style("detail.body"),
+        ),
+    ])
 }
 
 fn thread_entry(ctx: &Ctx, out: &mut Vec<Line<'static>>, t: &Item, current: bool, width: usize) {

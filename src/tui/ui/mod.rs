@@ -6,6 +6,7 @@
 //! the open item, the status bar; popups on top. To add a region, give it a
 //! module with a `render(frame, area, &Ctx)` and place it here.
 
+mod author;
 mod canned;
 mod composer;
 mod detail;
