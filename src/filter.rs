@@ -29,6 +29,8 @@ pub struct Filter {
     pub assignees: Vec<String>,
     pub langs: Vec<String>,
     pub unread: bool,
+    /// Only items a `propose` rule flagged for approval.
+    pub proposed: bool,
     /// Words that must all appear in the text, author handle or name.
     pub search: Option<String>,
 }
@@ -78,6 +80,9 @@ impl Filter {
         if self.unread {
             parts.push("unread".to_string());
         }
+        if self.proposed {
+            parts.push("proposed".to_string());
+        }
         if let Some(q) = &self.search {
             parts.push(format!("\"{q}\""));
         }
@@ -100,6 +105,7 @@ impl Filter {
             assignees: pick(&self.assignees, &other.assignees),
             langs: pick(&self.langs, &other.langs),
             unread: self.unread || other.unread,
+            proposed: self.proposed || other.proposed,
             search: match (&self.search, &other.search) {
                 (Some(a), Some(b)) => Some(format!("{a} {b}")),
                 (a, b) => b.clone().or_else(|| a.clone()),
@@ -115,6 +121,10 @@ impl Filter {
         for word in words {
             if word == "unread" {
                 f.unread = true;
+                continue;
+            }
+            if word == "proposed" {
+                f.proposed = true;
                 continue;
             }
             let Some((key, vals)) = word.split_once(':') else {
@@ -180,6 +190,7 @@ impl Filter {
                 .collect(),
             langs: self.langs.iter().map(|l| names.find_lang(l)).collect(),
             unread: self.unread,
+            proposed: self.proposed,
         }
     }
 }
@@ -197,6 +208,7 @@ pub struct Compiled {
     assignees: Vec<Option<u16>>,
     langs: Vec<Option<u16>>,
     unread: bool,
+    proposed: bool,
 }
 
 fn in_mask(mask: u32, i: u8) -> bool {
@@ -220,6 +232,7 @@ impl Compiled {
             && in_list(&self.langs, row.lang)
             && (self.tags.is_empty() || self.tags.iter().any(|t| t.is_some_and(|t| row.has_tag(t))))
             && (!self.unread || !row.read)
+            && (!self.proposed || row.proposed)
     }
 }
 
@@ -364,6 +377,14 @@ pub fn builtin_views() -> Vec<SavedView> {
             Filter {
                 statuses: unanswered,
                 priorities: vec![Priority::High, Priority::Urgent],
+                ..Filter::default()
+            },
+        ),
+        view(
+            "Proposed",
+            Filter {
+                proposed: true,
+                statuses: vec![StatusKind::New, StatusKind::Open],
                 ..Filter::default()
             },
         ),

@@ -10,7 +10,7 @@ use common::session::{app, app_on, config, keys, notice, type_text};
 
 /// Selects the first visible item by `handle` on `network`.
 fn select_author(app: &mut guichet::tui::App, handle: &str, network: Network) -> u32 {
-    keys(app, "tab tab tab tab tab tab");
+    keys(app, "tab tab tab tab tab tab tab");
     assert_eq!(app.state.queue.view().name, "All");
     let seq = (0..app.state.queue.visible.len())
         .filter_map(|i| app.state.queue.seq_at_cursor(i))

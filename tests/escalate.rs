@@ -87,7 +87,7 @@ fn the_open_item_shows_its_sla_timers_until_they_are_breached() {
     type_text(&mut app, "Menace de plainte.");
     keys(&mut app, "enter");
     // The Escalated view lists it.
-    keys(&mut app, "tab tab tab");
+    keys(&mut app, "tab tab tab tab");
     assert_eq!(app.state.queue.view().name, "Escalated");
     assert!(app.state.queue.select(seq), "in the Escalated view");
     keys(&mut app, "enter");
@@ -131,7 +131,7 @@ fn escalations_view_shows_timers_and_the_overdue_one_boomerangs() {
     let delivery = escalate_selected(&mut app, "delivery", "Colis perdu.");
     // Two hours later: legal (1h) is late, delivery (4h) is due in 2h.
     app.on_tick(now + chrono::Duration::hours(2));
-    keys(&mut app, "tab tab tab");
+    keys(&mut app, "tab tab tab tab");
     assert_eq!(app.state.queue.view().name, "Escalated");
     let order: Vec<u32> = (0..2)
         .filter_map(|i| app.state.queue.seq_at_cursor(i))
@@ -140,7 +140,7 @@ fn escalations_view_shows_timers_and_the_overdue_one_boomerangs() {
     insta::assert_snapshot!("escalations_view_80x24", snapshot(&mut app, 80, 24));
     insta::assert_snapshot!("escalations_view_narrow", snapshot(&mut app, 50, 16));
     // Back in the inbox, the late one is on top, marked.
-    keys(&mut app, "shift-tab shift-tab shift-tab");
+    keys(&mut app, "shift-tab shift-tab shift-tab shift-tab");
     assert_eq!(app.state.queue.view().name, "Inbox");
     assert_eq!(app.state.queue.seq_at_cursor(0), Some(legal));
     assert!(
@@ -158,7 +158,7 @@ fn the_open_item_shows_who_it_waits_on_and_its_history() {
     type_text(&mut app, "complaint: ton agressif");
     keys(&mut app, "enter");
     escalate_selected(&mut app, "refund", "Avoir à faire.");
-    keys(&mut app, "tab tab tab enter");
+    keys(&mut app, "tab tab tab tab enter");
     let shown = screen_text(&mut app);
     assert!(shown.contains("⇢ waiting on marie (refund)"), "{shown}");
     assert!(shown.contains("── History"), "{shown}");

@@ -108,6 +108,7 @@ async fn live(mention: &str) -> Live {
         config.accounts.clone(),
         Duration::from_secs(3600),
         tx,
+        None,
     );
     pump(&mut app, &engine);
     until_synced(&mut app, &engine, &mut rx).await;

@@ -180,24 +180,16 @@ async fn long_rate_limits_and_bad_tokens_are_reported_not_waited() {
 
 #[tokio::test]
 async fn the_engine_syncs_on_start_on_demand_and_reports_rate_limits() {
-    use guichet::config::{AccountConfig, TokenSource};
     use guichet::sync::engine::{SyncEngine, SyncState};
     let (sandbox, store, _) = setup().await;
-    let account = AccountConfig {
-        network: Network::Mastodon,
-        handle: ME.into(),
-        base_url: sandbox.base_url(Network::Mastodon),
-        token: TokenSource::Fixed(TOKEN.into()),
-        first_sync_depth: 500,
-        meta: None,
-        ids: Default::default(),
-    };
+    let account = engine_account(&sandbox);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let engine = SyncEngine::start(
         store.clone(),
         vec![account],
         std::time::Duration::from_secs(3600),
         tx,
+        None,
     );
     let e = next(&mut rx).await;
     assert_eq!(e.state, SyncState::Syncing);
@@ -557,4 +549,62 @@ async fn blocked_and_muted_accounts_stop_notifying() {
     let report = sync_once(store.clone(), &conn, 500).await.unwrap();
     assert_eq!(report.summary.new, 1, "only the account we did not silence");
     item_of(&store, &fine);
+}
+
+#[tokio::test]
+async fn the_engine_runs_the_rules_over_what_each_pass_brings() {
+    use guichet::sync::engine::{SyncEngine, SyncState};
+    use guichet::triage::auto::AutoModeration;
+    let (sandbox, store, _) = setup().await;
+    let account = engine_account(&sandbox);
+    let rules = guichet::triage::rules::Rules::parse(
+        "[[rule]]\nname = \"crypto\"\nwords = [\"crypto\"]\ntag = \"spam\"\n",
+        std::path::Path::new("rules.toml"),
+    )
+    .unwrap();
+    let auto = AutoModeration::new(
+        rules,
+        guichet::triage::tags::Tags::example(),
+        chrono::FixedOffset::east_opt(0).unwrap(),
+    );
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let engine = SyncEngine::start(
+        store.clone(),
+        vec![account],
+        std::time::Duration::from_secs(3600),
+        tx,
+        Some(std::sync::Arc::new(auto)),
+    );
+    assert_eq!(next(&mut rx).await.state, SyncState::Syncing);
+    assert!(matches!(next(&mut rx).await.state, SyncState::Ok { .. }));
+    let before = store.proposed().unwrap().len();
+    sandbox
+        .mastodon
+        .mention("coin@spam.example", "free crypto for you", false);
+    engine.sync_now();
+    assert_eq!(next(&mut rx).await.state, SyncState::Syncing);
+    assert!(matches!(
+        next(&mut rx).await.state,
+        SyncState::Ok { new: 1, .. }
+    ));
+    let proposed = store.proposed().unwrap();
+    assert_eq!(proposed.len(), before + 1, "the new mention is flagged");
+    let seq = *proposed.iter().max().unwrap();
+    let item = store.get(seq).unwrap().unwrap();
+    assert!(item.remote.text.contains("free crypto"));
+    assert_eq!(store.proposals(seq).unwrap()[0].rule, "crypto");
+    engine.stop(std::time::Duration::from_secs(1)).await;
+}
+
+/// The sandbox account as `config.toml` would declare it, for the engine.
+fn engine_account(sandbox: &Sandbox) -> guichet::config::AccountConfig {
+    guichet::config::AccountConfig {
+        network: Network::Mastodon,
+        handle: ME.into(),
+        base_url: sandbox.base_url(Network::Mastodon),
+        token: guichet::config::TokenSource::Fixed(TOKEN.into()),
+        first_sync_depth: 500,
+        meta: None,
+        ids: Default::default(),
+    }
 }

@@ -138,6 +138,8 @@ pub enum Action {
     QueueAttention,
     ItemEscalate,
     ItemAuthor,
+    ItemApprove,
+    ItemDismiss,
     AuthorNote,
 
     ComposeSend,

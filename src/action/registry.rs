@@ -395,6 +395,18 @@ pub const ACTIONS: &[ActionSpec] = &[
         LIST,
     ),
     bindable(
+        "item.approve",
+        A::ItemApprove,
+        "Approve what the rules propose on the item (or the marked items)",
+        LIST,
+    ),
+    bindable(
+        "item.dismiss",
+        A::ItemDismiss,
+        "Dismiss what the rules propose on the item (or the marked items)",
+        LIST,
+    ),
+    bindable(
         "item.author",
         A::ItemAuthor,
         "Show the author: their items here and elsewhere, notes, tags",

@@ -65,10 +65,16 @@ pub fn demo(args: &Args, demo: &DemoArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("cannot start the sandbox runtime")?;
     let sandbox = runtime.block_on(fill_demo(store.clone()))?;
+    // The demo brand's rules flag what came in (propose) or act (apply).
+    if let Some(auto) = crate::triage::auto::AutoModeration::from_dir(&config.dir, true)? {
+        auto.run_new(store.as_ref(), Utc::now())
+            .context("running the demo rules")?;
+    }
     // The TUI keeps syncing the sandboxed accounts in the background, and
     // the sandbox keeps receiving new mentions, so the inbox is live.
     config.accounts.extend(sandbox_accounts(&sandbox));
     config.sync_every = std::time::Duration::from_secs(30);
+    config.example_rules = true;
     runtime.spawn(feed(sandbox.mastodon.clone()));
     let result = crate::tui::run_tui(config, store);
     drop(sandbox);

@@ -3,7 +3,8 @@
 //! what waits in the account's outbox (checking uncertain entries before
 //! resending), then fetches what is new. Progress goes to stderr, one line per account
 //! as it finishes; the summary of what was new goes to stdout. Exits 1 when
-//! any account failed, naming it and why.
+//! any account failed, naming it and why. Then the rules of `rules.toml`,
+//! if there is one, run over what arrived (`crate::triage::auto`).
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -97,8 +98,20 @@ pub fn run(ctx: Context) -> anyhow::Result<ExitCode> {
         }
         out
     });
+    let auto = crate::triage::auto::AutoModeration::from_dir(&ctx.config.dir, false)?;
+    let ran = match &auto {
+        Some(auto) => Some(auto.run_new(store.as_ref(), chrono::Utc::now())?),
+        None => None,
+    };
     store.flush()?;
     let mut stdout = std::io::stdout().lock();
+    if let Some(ran) = ran.filter(|r| r.evaluated > 0) {
+        writeln!(
+            stdout,
+            "rules: {} new items checked, {} acted on, {} proposed for approval",
+            ran.evaluated, ran.applied, ran.proposed
+        )?;
+    }
     let mut failed = false;
     let mut results = results;
     results.sort_by(|a, b| a.0.cmp(&b.0));

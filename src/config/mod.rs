@@ -68,6 +68,8 @@ struct RawView {
     langs: Vec<String>,
     #[serde(default)]
     unread: bool,
+    #[serde(default)]
+    proposed: bool,
     search: Option<String>,
     sort: Option<String>,
 }
@@ -94,6 +96,8 @@ pub struct Config {
     pub accounts: Vec<AccountConfig>,
     /// Time between background syncs in the TUI.
     pub sync_every: std::time::Duration,
+    /// Without a `rules.toml`, run the shipped example rules (the demo).
+    pub example_rules: bool,
     /// Brand of `guidelines.toml` to check replies against (default: the
     /// first brand of the file).
     pub brand: Option<String>,
@@ -211,6 +215,7 @@ impl Config {
             file: None,
             accounts: Vec::new(),
             sync_every: std::time::Duration::from_secs(5 * 60),
+            example_rules: false,
             brand: None,
             signature: None,
             team_replies: None,
@@ -338,6 +343,7 @@ impl Config {
                 assignees: v.assignees,
                 langs: v.langs,
                 unread: v.unread,
+                proposed: v.proposed,
                 search: v.search,
             };
             cfg.views.push(SavedView {

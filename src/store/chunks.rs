@@ -161,6 +161,7 @@ impl RowChunk {
                 status: StatusKind::from_index(p.status).unwrap_or(StatusKind::New),
                 priority: Priority::from_index(p.priority).unwrap_or_default(),
                 read: p.read,
+                proposed: false,
             });
         }
     }

@@ -22,6 +22,7 @@
 //! | `drafts`      | item id                        | [`Draft`] (JSON)                   |
 //! | `usage`       | agent, 0, canned reply name    | [`ReplyUsage`] (JSON)              |
 //! | `author_notes`| author key, time, counter      | [`crate::model::Note`] (JSON)      |
+//! | `proposals`   | seq                            | rule firings to approve (JSON)     |
 //! | `sealed`      | connector key                  | encrypted secret                   |
 //! | `meta`        | `schema`, `next_seq`, `dirty`  | numbers                            |
 //!
@@ -48,6 +49,7 @@ mod history;
 pub mod item_chunks;
 pub mod legacy;
 pub mod migrate;
+mod proposals;
 pub mod rows;
 mod sled_store;
 mod sled_write;
@@ -178,6 +180,19 @@ pub trait Store: Send + Sync {
         from: &ItemId,
         note: &crate::model::Note,
     ) -> Result<(), StoreError>;
+
+    /// The rule firings proposed on item `seq`, waiting for a person.
+    fn proposals(&self, seq: u32) -> Result<Vec<crate::triage::rules::Firing>, StoreError>;
+
+    /// Replaces them (empty: approved or dismissed, the flag goes).
+    fn set_proposals(
+        &self,
+        seq: u32,
+        firings: &[crate::triage::rules::Firing],
+    ) -> Result<(), StoreError>;
+
+    /// Every item with a proposal.
+    fn proposed(&self) -> Result<Vec<u32>, StoreError>;
 
     /// Every item waiting on a colleague, with its open escalation.
     fn escalations(&self) -> Result<Vec<(u32, EscalationRecord)>, StoreError>;

@@ -69,6 +69,8 @@ pub struct Row {
     pub status: StatusKind,
     pub priority: Priority,
     pub read: bool,
+    /// A `propose` rule flagged it; a person approves or dismisses.
+    pub proposed: bool,
 }
 
 impl Row {
@@ -208,6 +210,7 @@ impl RowSet {
             status: StatusKind::from_index(rec.status).unwrap_or(StatusKind::New),
             priority: Priority::from_index(rec.priority).unwrap_or_default(),
             read: rec.read,
+            proposed: false,
         }
     }
 

@@ -311,6 +311,7 @@ impl Store for SledStore {
             }
         }
         self.fill_dues(&mut set, false)?;
+        self.fill_proposed(&mut set)?;
         Ok(set)
     }
 
@@ -334,6 +335,7 @@ impl Store for SledStore {
         }
         // Overdue escalations come back on top: the first screen has them.
         self.fill_dues(&mut set, true)?;
+        self.fill_proposed(&mut set)?;
         Ok(set)
     }
 
@@ -392,6 +394,22 @@ impl Store for SledStore {
 
     fn history(&self, seq: u32) -> Result<Vec<super::HistoryEvent>, StoreError> {
         self.history_of(seq)
+    }
+
+    fn proposals(&self, seq: u32) -> Result<Vec<crate::triage::rules::Firing>, StoreError> {
+        self.proposals_of(seq)
+    }
+
+    fn set_proposals(
+        &self,
+        seq: u32,
+        firings: &[crate::triage::rules::Firing],
+    ) -> Result<(), StoreError> {
+        self.set_proposals_of(seq, firings)
+    }
+
+    fn proposed(&self) -> Result<Vec<u32>, StoreError> {
+        self.proposed_seqs()
     }
 
     fn author_notes(&self, author: &str) -> Result<Vec<crate::model::Note>, StoreError> {

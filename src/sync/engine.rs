@@ -27,6 +27,7 @@ use crate::networks::vault::{SessionVault, StoreVault};
 use crate::networks::x::XConnector;
 use crate::networks::youtube::YouTubeConnector;
 use crate::store::Store;
+use crate::triage::auto::AutoModeration;
 
 /// Every connector guichet has, behind one type (the trait's async
 /// methods make it unsuitable for `dyn`). To add a network: a variant
@@ -303,6 +304,7 @@ impl SyncEngine {
         accounts: Vec<AccountConfig>,
         every: Duration,
         events: mpsc::UnboundedSender<SyncEvent>,
+        auto: Option<Arc<AutoModeration>>,
     ) -> SyncEngine {
         let (trigger, _) = watch::channel(0u64);
         let (stop, _) = watch::channel(false);
@@ -312,6 +314,7 @@ impl SyncEngine {
                 store: store.clone(),
                 account,
                 every,
+                auto: auto.clone(),
                 events: events.clone(),
                 trigger: trigger.subscribe(),
                 stop: stop.subscribe(),
@@ -345,6 +348,8 @@ struct AccountTask {
     store: Arc<dyn Store>,
     account: AccountConfig,
     every: Duration,
+    /// The rules to run over what each pass brought.
+    auto: Option<Arc<AutoModeration>>,
     events: mpsc::UnboundedSender<SyncEvent>,
     trigger: watch::Receiver<u64>,
     stop: watch::Receiver<bool>,
@@ -379,7 +384,19 @@ impl AccountTask {
         if let Err(e) = crate::outbox::send_due(self.store.clone(), connector).await {
             tracing::error!(account = %self.account.label(), error = %e, "outbox");
         }
-        sync_once(self.store.clone(), connector, self.account.first_sync_depth).await
+        let report =
+            sync_once(self.store.clone(), connector, self.account.first_sync_depth).await?;
+        if let Some(auto) = self.auto.clone().filter(|_| report.summary.new > 0) {
+            let store = self.store.clone();
+            let ran =
+                tokio::task::spawn_blocking(move || auto.run_new(store.as_ref(), Utc::now())).await;
+            match ran {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => tracing::error!(error = %e, "rules after sync"),
+                Err(e) => tracing::error!(error = %e, "rules after sync"),
+            }
+        }
+        Ok(report)
     }
 
     async fn run(mut self) {

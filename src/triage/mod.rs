@@ -1,5 +1,7 @@
 //! Triage: escalation and delegation, and moderation rules.
 //!
+//! - [`auto`]: the rules run after each sync: apply, propose, approve,
+//!   dismiss, each audited.
 //! - [`handoff`]: telling a colleague about an escalated item (webhook,
 //!   e-mail over SMTP, a command), with the payload they receive and the
 //!   callbacks that close the loop.
@@ -8,6 +10,7 @@
 //! - [`tags`]: `tags.toml`: escalation tags with routes, SLAs and hand-off
 //!   channels, and the roster of people and teams they route to.
 
+pub mod auto;
 pub mod handoff;
 pub mod rules;
 pub mod tags;

@@ -25,6 +25,13 @@ pub enum Effect {
     LoadAuthor(u32),
     /// Write a note on the author of item `seq`, then reload the panel.
     AddAuthorNote { seq: u32, text: String },
+    /// Approve (do) or dismiss what the rules propose on `seqs`.
+    Decide {
+        seqs: Vec<u32>,
+        approve: bool,
+        tags: std::sync::Arc<crate::triage::tags::Tags>,
+        now: chrono::DateTime<chrono::Utc>,
+    },
     /// Ask the sync engine to sync every account now.
     SyncNow,
     /// Put a reply (or a private reply) in the outbox; with `seen`, hold
@@ -94,6 +101,7 @@ pub fn lane(effect: &Effect) -> Lane {
         | Effect::Editor { .. }
         | Effect::ReplyWave { .. }
         | Effect::AddAuthorNote { .. }
+        | Effect::Decide { .. }
         | Effect::SyncNow => Lane::Write,
         Effect::Search(_)
         | Effect::LoadRows
@@ -117,6 +125,11 @@ pub enum Outcome {
     },
     RowsLoaded(Box<Result<RowSet, String>>),
     DetailLoaded(Box<Result<Detail, String>>),
+    /// Proposals approved (done) or dismissed on `count` items.
+    Decided {
+        approve: bool,
+        result: Result<usize, String>,
+    },
     AuthorLoaded {
         seq: u32,
         /// A note was just written (the notice says so).
@@ -183,6 +196,23 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
         // Runs on the write lane after the writes queued before it, so the
         // pass it starts sends what was just put in the outbox.
         Effect::SyncNow => Outcome::SyncRequested,
+        Effect::Decide {
+            seqs,
+            approve,
+            tags,
+            now,
+        } => {
+            use crate::triage::auto;
+            let result = if approve {
+                auto::approve(store.as_ref(), &seqs, &tags, agent, now)
+            } else {
+                auto::dismiss(store.as_ref(), &seqs, agent)
+            };
+            Outcome::Decided {
+                approve,
+                result: result.map_err(|e| e.to_string()),
+            }
+        }
         Effect::LoadAuthor(seq) => Outcome::AuthorLoaded {
             seq,
             noted: false,
@@ -320,6 +350,7 @@ fn load_detail(store: &Arc<dyn Store>, seq: u32) -> Result<Detail, crate::store:
         tag_records,
         history,
         escalation,
+        proposals: store.proposals(seq)?,
         author: None,
         show_author: false,
         scroll: 0,

@@ -23,6 +23,7 @@ pub mod update_escalate;
 pub mod update_moderate;
 pub mod update_overlay;
 pub mod update_reply;
+pub mod update_rules;
 pub mod wave;
 
 #[cfg(test)]
@@ -72,9 +73,11 @@ pub fn run_tui(config: Config, store: Arc<dyn Store>) -> anyhow::Result<()> {
     let accounts = config.accounts.clone();
     let every = config.sync_every;
     let engine_store = store.clone();
+    let auto = crate::triage::auto::AutoModeration::from_dir(&config.dir, config.example_rules)?
+        .map(Arc::new);
     let result = runtime.block_on(async move {
         let (sync_tx, sync_rx) = mpsc::unbounded_channel();
-        let engine = SyncEngine::start(engine_store, accounts, every, sync_tx);
+        let engine = SyncEngine::start(engine_store, accounts, every, sync_tx, auto);
         let result = event_loop(app, &engine, sync_rx).await;
         engine.stop(Duration::from_secs(3)).await;
         result

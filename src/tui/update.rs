@@ -136,6 +136,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::QueueAttention => super::update_attention::open(state),
         A::ItemEscalate => super::update_escalate::start(state),
         A::ItemAuthor => return super::update_author::toggle(state),
+        A::ItemApprove => return super::update_rules::decide(state, true),
+        A::ItemDismiss => return super::update_rules::decide(state, false),
         A::AuthorNote => super::update_author::start_note(state),
         A::ComposeSend => return update_compose::send(state, After::Next),
         A::ComposeSendDone => return update_compose::send(state, After::Done),
@@ -517,6 +519,9 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
         Outcome::Saved(Ok(())) => {}
         Outcome::Saved(Err(e)) => state.notify(Level::Error, e),
         Outcome::Edited { seq, result } => return update_compose::edited(state, seq, result),
+        Outcome::Decided { approve, result } => {
+            return super::update_rules::decided(state, approve, result);
+        }
         Outcome::AuthorLoaded { seq, noted, result } => {
             super::update_author::loaded(state, seq, noted, *result);
         }

@@ -65,7 +65,8 @@ pub struct Rule {
     pub line: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// Flag the item with the proposed actions; a person approves them.
     #[default]
@@ -89,7 +90,8 @@ impl fmt::Display for Mode {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RuleAction {
     Tag(String),
     Priority(Priority),
@@ -129,8 +131,9 @@ pub trait Context {
     fn near_duplicates(&self, item: &Item, window: chrono::Duration, similarity: f32) -> usize;
 }
 
-/// A rule that fires on an item: what to do, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A rule that fires on an item: what to do, and why. A proposed firing
+/// is kept in the store until a person approves or dismisses it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Firing {
     pub rule: String,
     pub mode: Mode,

@@ -51,6 +51,8 @@ pub struct Detail {
     pub history: Vec<crate::store::HistoryEvent>,
     /// The colleague the item waits on, if it is escalated.
     pub escalation: Option<crate::store::EscalationRecord>,
+    /// What `propose` rules would do to it, waiting for approval.
+    pub proposals: Vec<crate::triage::rules::Firing>,
     /// The author panel, once loaded, and whether it is showing.
     pub author: Option<Box<crate::tui::author::AuthorPanel>>,
     pub show_author: bool,

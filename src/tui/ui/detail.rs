@@ -307,6 +307,31 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
             }
         }
     }
+    if !detail.proposals.is_empty() {
+        out.push(Line::default());
+        out.push(section(ctx, "Rules propose", width));
+        for f in &detail.proposals {
+            let line = format!("⚑ {}: {}", one_line(&f.rule), one_line(&f.actions_text()));
+            push_wrapped(&mut out, &line, width, "  ", ctx.style("ui.warning"));
+            push_wrapped(
+                &mut out,
+                &format!("because {}", one_line(&f.why)),
+                width,
+                "    ",
+                meta,
+            );
+        }
+        use crate::action::{Action, Mode};
+        let key = |a: Action| {
+            super::key_for(ctx, Mode::Detail, a).unwrap_or_else(|| format!(":{}", a.spec().name))
+        };
+        let keys = format!(
+            "{} approves · {} dismisses",
+            key(Action::ItemApprove),
+            key(Action::ItemDismiss),
+        );
+        out.push(Line::styled(format!("  {keys}"), ctx.style("ui.text.dim")));
+    }
     if !l.notes.is_empty() || !detail.tag_records.is_empty() || detail.escalation.is_some() {
         out.push(Line::default());
         out.push(section(ctx, "Internal", width));

@@ -154,6 +154,7 @@ fn row_line(
     let mark = match (marked, !row.read) {
         (true, _) => "◆",
         _ if row.overdue(now) => "↩",
+        _ if row.proposed => "⚑",
         (false, true) => "●",
         _ => " ",
     };
