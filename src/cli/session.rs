@@ -222,7 +222,17 @@ async fn fill_demo(store: Arc<dyn Store>) -> anyhow::Result<Sandbox> {
             .with_context(|| format!("syncing the sandbox account {}", account.label()))?;
         synced += report.summary.new + report.summary.updated + report.summary.unchanged;
     }
-    tracing::info!(stored = summary.new, synced, "demo inbox ready");
+    let seeded = {
+        let store = store.clone();
+        let tags = crate::triage::tags::Tags::example();
+        tokio::task::spawn_blocking(move || {
+            crate::demo::escalations::open_records(store.as_ref(), &tags, Utc::now())
+        })
+        .await
+        .context("demo escalations")?
+        .context("cannot record the demo escalations")?
+    };
+    tracing::info!(stored = summary.new, synced, seeded, "demo inbox ready");
     Ok(sandbox)
 }
 
@@ -278,6 +288,17 @@ mod tests {
             let d = demo.iter().find(|d| d.id == i.id).unwrap();
             assert_eq!(i.local.status.kind(), d.local.status.kind(), "{}", i.id);
         }
+        // Every escalated item waits on someone, with a due time; the two
+        // oldest are late and come back on top.
+        let escalated = rows
+            .rows
+            .iter()
+            .filter(|r| r.status == crate::model::StatusKind::Escalated)
+            .count();
+        assert!(escalated > 5);
+        assert_eq!(store.escalations().unwrap().len(), escalated);
+        let now = Utc::now().timestamp();
+        assert_eq!(rows.rows.iter().filter(|r| r.overdue(now)).count(), 2);
         let count = |n: Network| rows.rows.iter().filter(|r| r.network == n).count();
         assert!(
             count(Network::Mastodon) > 5,

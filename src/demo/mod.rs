@@ -16,6 +16,7 @@
 //! texts to the bank; to add a network, add its arms in `ids`, `people`,
 //! [`accounts`] and `filler::TARGETS`.
 
+pub mod escalations;
 mod filler;
 mod ids;
 mod people;
