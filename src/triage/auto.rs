@@ -326,3 +326,61 @@ pub fn dismiss(store: &dyn Store, seqs: &[u32], agent: &str) -> Result<usize, St
     }
     Ok(done)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Priority;
+
+    #[test]
+    fn every_rule_action_becomes_its_change() {
+        let tags = Tags::example();
+        let now = Utc::now();
+        let actions = [
+            RuleAction::Tag("spam".into()),
+            RuleAction::Priority(Priority::Urgent),
+            RuleAction::Assign("ines".into()),
+            RuleAction::Done,
+            RuleAction::Hide,
+            RuleAction::Escalate {
+                tag: "legal".into(),
+            },
+        ];
+        let changes = changes_for(&actions, &tags, now, "rule x: words: avocat");
+        let why = Some("rule x: words: avocat".to_string());
+        let due = tags.tags["legal"].first_response_due(now);
+        assert_eq!(
+            changes,
+            vec![
+                LocalChange::AddTag {
+                    tag: "spam".into(),
+                    why: why.clone()
+                },
+                LocalChange::SetPriority(Priority::Urgent),
+                LocalChange::Assign(Some("ines".into())),
+                LocalChange::SetStatus(Status::Done),
+                // Hide is a network write, queued by `act`, not a change.
+                LocalChange::AddTag {
+                    tag: "legal".into(),
+                    why: why.clone()
+                },
+                LocalChange::Escalate {
+                    to: "hugo".into(),
+                    tag: "legal".into(),
+                    due,
+                    note: why,
+                },
+            ]
+        );
+        // A tag without a route still escalates, unassigned.
+        let unrouted = changes_for(
+            &[RuleAction::Escalate {
+                tag: "nowhere".into(),
+            }],
+            &tags,
+            now,
+            "w",
+        );
+        assert_eq!(unrouted[1], LocalChange::SetStatus(Status::Escalated));
+    }
+}
