@@ -137,6 +137,7 @@ pub enum Action {
     QueueDrafts,
     QueueAttention,
     ItemEscalate,
+    EscalationDone,
 
     ComposeSend,
     ComposeSendDone,

@@ -8,6 +8,7 @@
 //! - [`tags`]: `tags.toml`: escalation tags with routes, SLAs and hand-off
 //!   channels, and the roster of people and teams they route to.
 
+pub mod answered;
 pub mod handoff;
 pub mod rules;
 pub mod tags;

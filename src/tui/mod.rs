@@ -70,9 +70,12 @@ pub fn run_tui(config: Config, store: Arc<dyn Store>) -> anyhow::Result<()> {
     let accounts = config.accounts.clone();
     let every = config.sync_every;
     let engine_store = store.clone();
+    // Reads the SMTP password (env or command) before the terminal is taken.
+    let handoffs = crate::triage::handoff::HandoffSender::from_config(&config);
     let result = runtime.block_on(async move {
         let (sync_tx, sync_rx) = mpsc::unbounded_channel();
-        let engine = SyncEngine::start(engine_store, accounts, every, sync_tx);
+        let mut engine = SyncEngine::start(engine_store.clone(), accounts, every, sync_tx.clone());
+        engine.start_handoffs(engine_store, handoffs, sync_tx);
         let result = event_loop(app, &engine, sync_rx).await;
         engine.stop(Duration::from_secs(3)).await;
         result

@@ -163,6 +163,9 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
         PromptKind::EscalateTag | PromptKind::EscalateTo | PromptKind::EscalateNote => {
             return super::update_escalate::submit(state, kind, &text);
         }
+        PromptKind::EscalationOutcome => {
+            return super::update_escalate::submit_outcome(state, &text);
+        }
         PromptKind::Search => {
             state.overlays.pop();
             state.queue.refine.search = (!text.is_empty()).then_some(text);

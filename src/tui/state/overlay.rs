@@ -26,6 +26,8 @@ pub enum PromptKind {
     EscalateTo,
     /// Step 3: the internal note for the colleague.
     EscalateNote,
+    /// The colleague's outcome, recorded by hand (`escalation.done`).
+    EscalationOutcome,
 }
 
 impl PromptKind {
@@ -45,6 +47,7 @@ impl PromptKind {
             PromptKind::EscalateTag => "Escalate with tag",
             PromptKind::EscalateTo => "Hand it to",
             PromptKind::EscalateNote => "Internal note for them",
+            PromptKind::EscalationOutcome => "What they did",
         }
     }
 
@@ -64,6 +67,9 @@ impl PromptKind {
             PromptKind::EscalateTag => "tab completes from tags.toml · enter goes on",
             PromptKind::EscalateTo => "a person or team of the roster · tab completes",
             PromptKind::EscalateNote => "what they need to know · never sent to the customer",
+            PromptKind::EscalationOutcome => {
+                "kept as a note · the item goes back to the queue to answer the customer"
+            }
         }
     }
 }
