@@ -334,6 +334,45 @@ fn doctor_names_the_bad_line_of_keymap_toml() {
 }
 
 #[test]
+fn doctor_checks_what_hand_offs_need_without_showing_the_password() {
+    let sb = Sandbox::seeded();
+    let tags = "[people.marie]\nname = \"Marie\"\nemail = \"marie@example.org\"\n";
+    std::fs::write(sb.config_dir().join("tags.toml"), tags).unwrap();
+    let out = sb.run(&["doctor"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout(&out);
+    assert!(
+        report.contains("✗ hand-offs by e-mail to marie need an [smtp] section"),
+        "{report}"
+    );
+    let config = "[smtp]\nhost = \"127.0.0.1\"\nfrom = \"cm@example.org\"\nusername = \"cm\"\npassword_env = \"GUICHET_TEST_SMTP_PW\"\n\n[handoff]\ncallback_url = \"https://cm.example.org\"\n";
+    std::fs::write(sb.config_dir().join("config.toml"), config).unwrap();
+    let out = sb.run(&["doctor"]);
+    let report = stdout(&out);
+    assert!(
+        report.contains(
+            "✗ smtp: SMTP password: the environment variable GUICHET_TEST_SMTP_PW is not set"
+        ),
+        "{report}"
+    );
+    let out = sb
+        .command()
+        .env("GUICHET_TEST_SMTP_PW", "hunter2")
+        .args(["doctor", "--store"])
+        .arg(sb.store())
+        .output()
+        .unwrap();
+    let report = stdout(&out);
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("✓ smtp: 127.0.0.1:587 (starttls) (password read from its source)"),
+        "{report}"
+    );
+    assert!(report.contains("✓ hand-off callbacks: https://cm.example.org/handoff/"));
+    assert!(!report.contains("hunter2"));
+}
+
+#[test]
 fn gen_refuses_to_run_without_an_explicit_store() {
     let sb = Sandbox::new();
     let out = sb.command().args(["gen", "--items", "5"]).output().unwrap();
