@@ -373,6 +373,51 @@ fn doctor_checks_what_hand_offs_need_without_showing_the_password() {
 }
 
 #[test]
+fn sync_delivers_queued_hand_offs_even_without_accounts() {
+    use guichet::store::Store;
+    use guichet::triage::handoff::{Channel, HandoffPlan};
+    let sb = Sandbox::new();
+    let got = sb.dir.path().join("handoff.json");
+    {
+        let store = guichet::store::SledStore::open(&sb.store()).unwrap();
+        let item = guichet::demo::demo_items(chrono::Utc::now()).remove(0);
+        store.ingest(vec![item.clone()]).unwrap();
+        let plan = HandoffPlan {
+            tag: "refund".into(),
+            assignee: "Marie".into(),
+            note: None,
+            due: None,
+            at: chrono::Utc::now(),
+            channels: vec![Channel::Command {
+                cmd: format!("cat > '{}'", got.display()),
+            }],
+            callback_base: None,
+        };
+        for order in plan.orders(&item, "camille") {
+            let action = guichet::outbox::OutAction::Handoff(Box::new(order));
+            store.enqueue(&item.id, action, "camille").unwrap();
+        }
+    }
+    let out = sb.run(&["sync"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("hand-offs: 1 sent, 0 not sent"),
+        "{}",
+        stdout(&out)
+    );
+    let payload: Value = serde_json::from_str(&std::fs::read_to_string(&got).unwrap()).unwrap();
+    assert_eq!(payload["handoff"]["tag"], "refund");
+    // Nothing left: a second run has no accounts and nothing to deliver.
+    let out = sb.run(&["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no accounts to sync"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn gen_refuses_to_run_without_an_explicit_store() {
     let sb = Sandbox::new();
     let out = sb.command().args(["gen", "--items", "5"]).output().unwrap();

@@ -60,6 +60,20 @@ fn escalate(app: &mut guichet::tui::App, note: &str) {
     keys(app, "enter");
 }
 
+fn screen_text(app: &mut guichet::tui::App) -> String {
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 60)).unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
+    let buf = term.backend().buffer().clone();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn sender() -> HandoffSender {
     HandoffSender {
         smtp: None,
@@ -100,6 +114,20 @@ fn the_escalate_flow_queues_the_hand_off_and_the_outbox_delivers_it() {
     );
     let item = app.store().get(seq).unwrap().unwrap();
     assert!(app.state.outbox.contains_key(item.id.as_str()));
+    keys(&mut app, "tab tab tab");
+    assert!(app.state.queue.select(seq));
+    let shown = screen_text(&mut app);
+    assert!(
+        shown.contains("sending"),
+        "the row shows the pending send: {shown}"
+    );
+    keys(&mut app, "enter");
+    let shown = screen_text(&mut app);
+    assert!(
+        shown.contains("hand-off to Marie Dubois by webhook to http://127.0.0.1:"),
+        "{shown}"
+    );
+    assert!(!shown.contains("/hook"), "the hook path stays out: {shown}");
 
     let store = app.store().clone();
     let done = rt
@@ -205,4 +233,38 @@ fn the_outcome_recorded_by_hand_returns_the_item_to_the_queue() {
         "{}",
         notice(&app)
     );
+}
+
+#[test]
+fn the_engine_delivers_hand_offs_without_any_account() {
+    use guichet::sync::engine::{HANDOFFS, SyncEngine};
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (seen, url) = receiver(&rt, 200);
+    let mut app = app();
+    app.state.tags = tags(Some(&url));
+    escalate(&mut app, "x");
+    let store = app.store().clone();
+    rt.block_on(async move {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut engine = SyncEngine::start(
+            store.clone(),
+            Vec::new(),
+            std::time::Duration::from_secs(300),
+            tx.clone(),
+        );
+        engine.start_handoffs(store.clone(), sender(), tx);
+        let event = tokio::time::timeout(std::time::Duration::from_secs(30), rx.recv())
+            .await
+            .expect("an event")
+            .expect("the engine runs");
+        assert_eq!(event.account, HANDOFFS);
+        engine.stop(std::time::Duration::from_secs(1)).await;
+        let entries = store.outbox().unwrap();
+        assert!(
+            matches!(entries[0].state, SendState::Sent { .. }),
+            "{:?}",
+            entries[0].state
+        );
+    });
+    assert_eq!(seen.lock().unwrap().len(), 1);
 }
