@@ -82,12 +82,14 @@ pub fn reopen_answered(store: &dyn Store, candidates: &[Candidate]) -> Result<us
         let Some(answers) = by_thread.get(item.thread_key().as_str()) else {
             continue;
         };
-        // Escalated when its latest tag was applied (the escalate flow
-        // tags), else counted from the item itself.
+        // Escalated no earlier than its latest tag (the escalate flow
+        // tags) or its last recorded action: an answer from before does
+        // not count (a later note only narrows the window).
         let since = store
             .tag_records(seq)?
             .into_iter()
             .map(|(_, r)| r.at)
+            .chain(item.local.last_action.as_ref().map(|a| a.at))
             .max()
             .unwrap_or(item.remote.created_at);
         let Some(who) = answers
