@@ -80,7 +80,7 @@ use sha2::{Digest, Sha256};
 pub use callback::{Callback, CallbackSink, SinkError, callback_path, callback_router};
 pub use deliver::{Channel, DeliveryError, Limits, Security, Smtp, deliver, deliver_with};
 pub use order::{HandoffOrder, HandoffPlan, channels_for, describe_channels};
-pub use sender::{HandoffSender, MAX_ATTEMPTS, backoff, next_due, send_due};
+pub use sender::{HandoffSender, MAX_ATTEMPTS, backoff, send_due};
 
 /// The payload's schema name and version.
 pub const SCHEMA: &str = "guichet.handoff/1";

@@ -65,16 +65,6 @@ fn due(entry: &OutboxEntry, now: DateTime<Utc>) -> bool {
     }
 }
 
-/// The earliest time a waiting hand-off may be tried again, if any waits.
-pub fn next_due(entries: &[OutboxEntry]) -> Option<DateTime<Utc>> {
-    entries
-        .iter()
-        .filter(|e| e.is_due())
-        .filter_map(|e| order(e).map(|o| o.not_before))
-        .map(|t| t.unwrap_or(DateTime::<Utc>::MIN_UTC))
-        .min()
-}
-
 /// Delivers every hand-off due at `now`, oldest first. Returns the entries
 /// it touched, in their new state.
 pub async fn send_due(
