@@ -14,7 +14,12 @@
 //!   uncertain one is simply sent again; a confirmed one updates the item's
 //!   [`Moderation`] and its last action.
 //!
-//! To add an action: a variant of [`OutAction`], its call in
+//! Hand-offs to colleagues ([`OutAction::Handoff`]) wait in the same tree
+//! but are no network's: [`send_due`] leaves them to
+//! `triage::handoff::send_due`, which runs beside it.
+//!
+//! To add an action: a variant of [`OutAction`] (at the end: entries are
+//! stored by variant index, so older entries stay readable), its call in
 //! [`send_one`], and the connector method behind it.
 
 use std::sync::Arc;
@@ -40,27 +45,35 @@ pub enum OutAction {
     Act(Act),
     /// Meta's one private reply to a public comment (it opens a DM).
     PrivateReply { text: String },
+    /// Telling a colleague an item was escalated to them (one channel).
+    Handoff(Box<crate::triage::handoff::HandoffOrder>),
 }
 
 impl OutAction {
-    pub fn capability(&self) -> Capability {
+    /// What the network must allow; `None` for a hand-off (no network's).
+    pub fn capability(&self) -> Option<Capability> {
         match self {
-            OutAction::Reply { .. } => Capability::Reply,
-            OutAction::Act(act) => act.capability(),
-            OutAction::PrivateReply { .. } => Capability::PrivateReply,
+            OutAction::Reply { .. } => Some(Capability::Reply),
+            OutAction::Act(act) => Some(act.capability()),
+            OutAction::PrivateReply { .. } => Some(Capability::PrivateReply),
+            OutAction::Handoff(_) => None,
         }
     }
 
-    /// The words for lists and the audit (`reply`, `hide`, …).
+    /// The words for lists and the audit (`reply`, `hide`, `hand-off`, …).
     pub fn describe(&self) -> &'static str {
-        self.capability().as_str()
+        self.capability().map_or("hand-off", Capability::as_str)
     }
 
     pub fn text(&self) -> Option<&str> {
         match self {
             OutAction::Reply { text } | OutAction::PrivateReply { text } => Some(text),
-            OutAction::Act(_) => None,
+            OutAction::Act(_) | OutAction::Handoff(_) => None,
         }
+    }
+
+    pub fn is_handoff(&self) -> bool {
+        matches!(self, OutAction::Handoff(_))
     }
 }
 
@@ -113,7 +126,7 @@ pub enum OutboxError {
     Task(String),
 }
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
 ) -> Result<T, OutboxError> {
     Ok(tokio::task::spawn_blocking(f)
@@ -133,7 +146,7 @@ pub async fn send_due<C: Connector>(
         blocking(move || store.outbox()).await?
     }
     .into_iter()
-    .filter(|e| e.is_due() && e.item.as_str().starts_with(&prefix))
+    .filter(|e| e.is_due() && !e.action.is_handoff() && e.item.as_str().starts_with(&prefix))
     .collect();
     let mut done = Vec::new();
     for entry in due {
@@ -142,7 +155,7 @@ pub async fn send_due<C: Connector>(
     Ok(done)
 }
 
-async fn save(store: &Arc<dyn Store>, entry: &OutboxEntry) -> Result<(), OutboxError> {
+pub(crate) async fn save(store: &Arc<dyn Store>, entry: &OutboxEntry) -> Result<(), OutboxError> {
     let (store, entry) = (store.clone(), entry.clone());
     blocking(move || store.update_outbox(&entry)).await
 }
@@ -153,6 +166,10 @@ pub async fn send_one<C: Connector>(
     connector: &C,
     mut entry: OutboxEntry,
 ) -> Result<OutboxEntry, OutboxError> {
+    if entry.action.is_handoff() {
+        // Not the connector's to send (`triage::handoff::send_due`).
+        return Ok(entry);
+    }
     let item = {
         let (store, id) = (store.clone(), entry.item.clone());
         blocking(move || store.find(&id)).await?
@@ -184,6 +201,7 @@ pub async fn send_one<C: Connector>(
                     connector.private_reply(&item, text, &entry.key).await
                 }
                 OutAction::Act(act) => connector.act(&item, *act, &entry.key).await,
+                OutAction::Handoff(_) => return Ok(entry),
             };
             settled(&entry.action, &item, sent)
         }
@@ -256,6 +274,7 @@ fn confirm(
             moderation.hidden = true;
         }
         OutAction::Act(Act::Block | Act::Mute) => {}
+        OutAction::Handoff(_) => return Ok(()),
     }
     if *moderation != before {
         store.ingest(vec![item])?;

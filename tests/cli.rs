@@ -334,6 +334,90 @@ fn doctor_names_the_bad_line_of_keymap_toml() {
 }
 
 #[test]
+fn doctor_checks_what_hand_offs_need_without_showing_the_password() {
+    let sb = Sandbox::seeded();
+    let tags = "[people.marie]\nname = \"Marie\"\nemail = \"marie@example.org\"\n";
+    std::fs::write(sb.config_dir().join("tags.toml"), tags).unwrap();
+    let out = sb.run(&["doctor"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout(&out);
+    assert!(
+        report.contains("✗ hand-offs by e-mail to marie need an [smtp] section"),
+        "{report}"
+    );
+    let config = "[smtp]\nhost = \"127.0.0.1\"\nfrom = \"cm@example.org\"\nusername = \"cm\"\npassword_env = \"GUICHET_TEST_SMTP_PW\"\n\n[handoff]\ncallback_url = \"https://cm.example.org\"\n";
+    std::fs::write(sb.config_dir().join("config.toml"), config).unwrap();
+    let out = sb.run(&["doctor"]);
+    let report = stdout(&out);
+    assert!(
+        report.contains(
+            "✗ smtp: SMTP password: the environment variable GUICHET_TEST_SMTP_PW is not set"
+        ),
+        "{report}"
+    );
+    let out = sb
+        .command()
+        .env("GUICHET_TEST_SMTP_PW", "hunter2")
+        .args(["doctor", "--store"])
+        .arg(sb.store())
+        .output()
+        .unwrap();
+    let report = stdout(&out);
+    assert!(out.status.success(), "{report}");
+    assert!(
+        report.contains("✓ smtp: 127.0.0.1:587 (starttls) (password read from its source)"),
+        "{report}"
+    );
+    assert!(report.contains("✓ hand-off callbacks: https://cm.example.org/handoff/"));
+    assert!(!report.contains("hunter2"));
+}
+
+#[test]
+fn sync_delivers_queued_hand_offs_even_without_accounts() {
+    use guichet::store::Store;
+    use guichet::triage::handoff::{Channel, HandoffPlan};
+    let sb = Sandbox::new();
+    let got = sb.dir.path().join("handoff.json");
+    {
+        let store = guichet::store::SledStore::open(&sb.store()).unwrap();
+        let item = guichet::demo::demo_items(chrono::Utc::now()).remove(0);
+        store.ingest(vec![item.clone()]).unwrap();
+        let plan = HandoffPlan {
+            tag: "refund".into(),
+            assignee: "Marie".into(),
+            note: None,
+            due: None,
+            at: chrono::Utc::now(),
+            channels: vec![Channel::Command {
+                cmd: format!("cat > '{}'", got.display()),
+            }],
+            callback_base: None,
+        };
+        for order in plan.orders(&item, "camille") {
+            let action = guichet::outbox::OutAction::Handoff(Box::new(order));
+            store.enqueue(&item.id, action, "camille").unwrap();
+        }
+    }
+    let out = sb.run(&["sync"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("hand-offs: 1 sent, 0 not sent"),
+        "{}",
+        stdout(&out)
+    );
+    let payload: Value = serde_json::from_str(&std::fs::read_to_string(&got).unwrap()).unwrap();
+    assert_eq!(payload["handoff"]["tag"], "refund");
+    // Nothing left: a second run has no accounts and nothing to deliver.
+    let out = sb.run(&["sync"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no accounts to sync"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn gen_refuses_to_run_without_an_explicit_store() {
     let sb = Sandbox::new();
     let out = sb.command().args(["gen", "--items", "5"]).output().unwrap();

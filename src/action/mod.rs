@@ -141,6 +141,7 @@ pub enum Action {
     ItemApprove,
     ItemDismiss,
     AuthorNote,
+    EscalationDone,
 
     ComposeSend,
     ComposeSendDone,

@@ -419,6 +419,12 @@ pub const ACTIONS: &[ActionSpec] = &[
         LIST,
     ),
     bindable(
+        "escalation.done",
+        A::EscalationDone,
+        "Record what the colleague did: a note, and back to the queue to answer",
+        LIST,
+    ),
+    bindable(
         "queue.attention",
         A::QueueAttention,
         "List replies held or refused that need you",

@@ -51,6 +51,7 @@ pub fn run(args: &Args) -> anyhow::Result<ExitCode> {
     check_keymap(&mut report, &config)?;
     check_theme(&mut report, &config)?;
     check_replies(&mut report, &config)?;
+    check_handoffs(&mut report, &config)?;
     check_store(&mut report, &store_path(args, &config))?;
     let log = config::log_dir().join("guichet.log");
     report.ok(&format!(
@@ -177,6 +178,59 @@ fn check_replies(r: &mut Report<'_>, config: &Config) -> anyhow::Result<()> {
             }
         }
         Err(errs) => r.errors(&errs)?,
+    }
+    Ok(())
+}
+
+/// `tags.toml`, the SMTP server (its password read, never shown) and the
+/// callback URL: what hand-offs need.
+fn check_handoffs(r: &mut Report<'_>, config: &Config) -> anyhow::Result<()> {
+    let file = config.dir.join("tags.toml");
+    let tags = if file.exists() {
+        match crate::triage::tags::Tags::load(&file) {
+            Ok(t) => {
+                let n = (t.tags.len(), t.roster.len());
+                r.ok(&format!(
+                    "tags.toml: {} tags, {} people and teams",
+                    n.0, n.1
+                ))?;
+                t
+            }
+            Err(errs) => {
+                r.errors(&errs)?;
+                return Ok(());
+            }
+        }
+    } else {
+        crate::triage::tags::Tags::example()
+    };
+    match &config.smtp {
+        Some(smtp) => match smtp.resolve() {
+            Ok(s) if s.password.is_some() => r.ok(&format!(
+                "smtp: {} (password read from its source)",
+                smtp.describe()
+            ))?,
+            Ok(_) => r.ok(&format!("smtp: {} (no login)", smtp.describe()))?,
+            Err(e) => r.problem(&format!("smtp: {e}"))?,
+        },
+        None => {
+            let by_mail: Vec<&str> = tags
+                .roster
+                .values()
+                .filter(|c| c.email.is_some())
+                .map(|c| c.key.as_str())
+                .collect();
+            if file.exists() && !by_mail.is_empty() {
+                r.problem(&format!(
+                    "hand-offs by e-mail to {} need an [smtp] section in config.toml",
+                    by_mail.join(", ")
+                ))?;
+            }
+        }
+    }
+    match &config.handoff_callback {
+        Some(url) => r.ok(&format!("hand-off callbacks: {url}/handoff/<item id>"))?,
+        None => r.note("hand-off callbacks: no [handoff] callback_url; colleagues cannot post the outcome back")?,
     }
     Ok(())
 }

@@ -149,7 +149,10 @@ fn run(
             anyhow::bail!("no item {id}");
         };
         let caps = capabilities(item.remote.network);
-        if let Err(no) = caps.check(action.capability(), &Target::from_remote(&item.remote), now) {
+        let Some(capability) = action.capability() else {
+            anyhow::bail!("{id}: {what} is not an action on the network");
+        };
+        if let Err(no) = caps.check(capability, &Target::from_remote(&item.remote), now) {
             anyhow::bail!("{id}: cannot {what}: {no}");
         }
         items.push(item);

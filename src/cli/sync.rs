@@ -1,7 +1,8 @@
 //! `guichet sync`: one pass over every configured account, concurrently,
 //! without the TUI (for cron). Like the TUI's engine, each pass first sends
 //! what waits in the account's outbox (checking uncertain entries before
-//! resending), then fetches what is new. Progress goes to stderr, one line per account
+//! resending), then fetches what is new. Hand-offs to colleagues due in the
+//! outbox are delivered first (they need no account). Progress goes to stderr, one line per account
 //! as it finishes; the summary of what was new goes to stdout. Exits 1 when
 //! any account failed, naming it and why. Then the rules of `rules.toml`,
 //! if there is one, run over what arrived (`crate::triage::auto`).
@@ -22,17 +23,23 @@ use crate::sync::{SyncError, SyncReport, sync_once};
 
 pub fn run(ctx: Context) -> anyhow::Result<ExitCode> {
     let accounts = ctx.config.accounts.clone();
-    if accounts.is_empty() {
-        anyhow::bail!(
-            "no accounts to sync: add [[accounts]] to config.toml (see README, Configuration)"
-        );
-    }
     let store: Arc<dyn Store> = Arc::new(ctx.store);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
+    // Hand-offs to colleagues belong to no account: they go first.
+    let handoffs = send_handoffs(&runtime, &store, &ctx.config)?;
+    if accounts.is_empty() {
+        if handoffs {
+            store.flush()?;
+            return Ok(ExitCode::SUCCESS);
+        }
+        anyhow::bail!(
+            "no accounts to sync: add [[accounts]] to config.toml (see README, Configuration)"
+        );
+    }
     type Done = (String, Result<SyncReport, SyncError>, (usize, usize));
     let board = Board::new(accounts.iter().map(AccountConfig::label).collect());
     let live = std::io::stderr().is_terminal();
@@ -131,9 +138,17 @@ pub fn run(ctx: Context) -> anyhow::Result<ExitCode> {
                 } else {
                     String::new()
                 };
+                let back = if r.reopened > 0 {
+                    format!(
+                        ", {} escalated answered in their thread (back in the queue)",
+                        r.reopened
+                    )
+                } else {
+                    String::new()
+                };
                 writeln!(
                     stdout,
-                    "{label}: {} new, {} updated{skipped}{more}",
+                    "{label}: {} new, {} updated{skipped}{back}{more}",
                     r.summary.new, r.summary.updated
                 )?;
             }
@@ -148,6 +163,50 @@ pub fn run(ctx: Context) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Delivers the due hand-offs; prints `hand-offs: N sent, M not sent`
+/// when there were any. Returns whether there were.
+fn send_handoffs(
+    runtime: &tokio::runtime::Runtime,
+    store: &Arc<dyn Store>,
+    config: &crate::config::Config,
+) -> anyhow::Result<bool> {
+    let due = store
+        .outbox()?
+        .iter()
+        .any(|e| e.is_due() && e.action.is_handoff());
+    if !due {
+        return Ok(false);
+    }
+    let sender = crate::triage::handoff::HandoffSender::from_config(config);
+    let done = runtime.block_on(crate::triage::handoff::send_due(
+        store.clone(),
+        &sender,
+        chrono::Utc::now(),
+    ))?;
+    let sent = done
+        .iter()
+        .filter(|e| matches!(e.state, SendState::Sent { .. }))
+        .count();
+    let mut stdout = std::io::stdout().lock();
+    writeln!(
+        stdout,
+        "hand-offs: {sent} sent, {} not sent",
+        done.len() - sent
+    )?;
+    for e in &done {
+        if let SendState::Failed { error, retry } = &e.state {
+            let then = if *retry { "will retry" } else { "needs you" };
+            writeln!(
+                stdout,
+                "  {}: {then}: {}",
+                e.item,
+                crate::text::one_line(error)
+            )?;
+        }
+    }
+    Ok(true)
 }
 
 /// One live line per account on stderr (a terminal only): phase, answers

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod error;
+pub mod handoff;
 pub mod token;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use serde::Deserialize;
 
 pub use accounts::{AccountConfig, TokenSource};
 pub use error::{ConfigError, ConfigErrors, line_of, locate};
+pub use handoff::SmtpConfig;
 
 use crate::filter::{Filter, SavedView, Sort, builtin_views};
 use crate::model::{Kind, Network, Priority, StatusKind};
@@ -44,6 +46,10 @@ struct RawConfig {
     signature: Option<String>,
     /// The team's shared folder of canned replies.
     team_replies: Option<PathBuf>,
+    /// The outgoing mail server for e-mail hand-offs.
+    smtp: Option<handoff::RawSmtp>,
+    /// Hand-off settings (`callback_url`).
+    handoff: Option<handoff::RawHandoff>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,6 +111,10 @@ pub struct Config {
     pub signature: Option<String>,
     /// The team's shared canned replies (personal ones are in `dir/replies`).
     pub team_replies: Option<PathBuf>,
+    /// `[smtp]`: the mail server e-mail hand-offs go through.
+    pub smtp: Option<SmtpConfig>,
+    /// `[handoff] callback_url`: where `guichet serve-callbacks` is reached.
+    pub handoff_callback: Option<String>,
 }
 
 fn default_agent() -> String {
@@ -219,6 +229,8 @@ impl Config {
             brand: None,
             signature: None,
             team_replies: None,
+            smtp: None,
+            handoff_callback: None,
         }
     }
 
@@ -264,6 +276,12 @@ impl Config {
         cfg.signature = raw.signature;
         cfg.team_replies = raw.team_replies.map(expand_home);
         cfg.accounts = accounts::parse(raw.accounts, path, src, &mut errors);
+        cfg.smtp = raw
+            .smtp
+            .and_then(|s| handoff::parse_smtp(s, path, src, &mut errors));
+        cfg.handoff_callback = raw
+            .handoff
+            .and_then(|h| handoff::parse_handoff(h, path, src, &mut errors));
         if let Some(m) = raw.sync_every_minutes {
             if m == 0 {
                 errors.push(ConfigError::at_key(

@@ -156,6 +156,9 @@ pub trait Store: Send + Sync {
     /// Items of the same thread, oldest first.
     fn thread(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError>;
 
+    /// Every escalated item, oldest first (one scan of the status index).
+    fn escalated(&self) -> Result<Vec<Stored>, StoreError>;
+
     /// The author's items on this network, newest first.
     fn by_author(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError>;
 

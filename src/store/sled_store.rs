@@ -348,6 +348,14 @@ impl Store for SledStore {
         })
     }
 
+    fn escalated(&self) -> Result<Vec<Stored>, StoreError> {
+        let escalated = crate::model::StatusKind::Escalated.index();
+        let seqs = self.picked(|s| s.status == escalated)?;
+        self.load_matching(seqs.into_iter().map(|p| p.1), usize::MAX, |i| {
+            i.local.status == crate::model::Status::Escalated
+        })
+    }
+
     fn by_author(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError> {
         let key = item.author_key();
         let hash = author_hash(item);
@@ -528,7 +536,11 @@ impl Store for SledStore {
             at: now,
             who: by.to_string(),
             item: item.clone(),
-            what: "reply queued".to_string(),
+            what: if entry.action.is_handoff() {
+                "hand-off queued".to_string()
+            } else {
+                "reply queued".to_string()
+            },
         };
         let mut akey = codec::time_bytes(now.timestamp_nanos_opt().unwrap_or(i64::MAX)).to_vec();
         akey.extend_from_slice(&self.db.generate_id()?.to_be_bytes());

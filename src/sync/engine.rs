@@ -2,6 +2,8 @@
 //! interval and on demand ("sync now"), backing off on failures and
 //! honouring rate limits, reporting every start and finish as a
 //! [`SyncEvent`]. The TUI and `guichet sync` consume the same events.
+//! Beside the accounts, one task delivers hand-offs to colleagues
+//! ([`SyncEngine::start_handoffs`]); its events carry [`HANDOFFS`].
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -270,6 +272,12 @@ fn id(account: &AccountConfig, given: Option<&str>) -> Result<String, ConnectorE
     })
 }
 
+/// The `account` of the hand-off task's events (it is no account).
+pub const HANDOFFS: &str = "hand-offs";
+
+/// How often the hand-off task looks for due hand-offs at most.
+const HANDOFF_EVERY: Duration = Duration::from_secs(30);
+
 /// Where an account's sync stands, for display.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncState {
@@ -326,6 +334,46 @@ impl SyncEngine {
             stop,
             tasks,
         }
+    }
+
+    /// Starts the task delivering due hand-offs: on "sync now", and at
+    /// least every 30 s while one waits for its backoff. It reports (as
+    /// [`HANDOFFS`]) each pass that delivered or failed something.
+    pub fn start_handoffs(
+        &mut self,
+        store: Arc<dyn Store>,
+        sender: crate::triage::handoff::HandoffSender,
+        events: mpsc::UnboundedSender<SyncEvent>,
+    ) {
+        let mut trigger = self.trigger.subscribe();
+        let mut stop = self.stop.subscribe();
+        self.tasks.spawn(async move {
+            loop {
+                let now = Utc::now();
+                match crate::triage::handoff::send_due(store.clone(), &sender, now).await {
+                    Ok(done) if !done.is_empty() => {
+                        let event = SyncEvent {
+                            account: HANDOFFS.to_string(),
+                            state: SyncState::Ok { at: now, new: 0 },
+                            report: None,
+                        };
+                        if events.send(event).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "hand-offs"),
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(HANDOFF_EVERY) => {}
+                    changed = trigger.changed() => if changed.is_err() { return },
+                    _ = stop.changed() => return,
+                }
+                if *stop.borrow() {
+                    return;
+                }
+            }
+        });
     }
 
     /// Every account syncs now (a pass already running finishes first).

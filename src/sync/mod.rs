@@ -3,6 +3,8 @@
 //! items are ingested (remote half only: local state survives); only then
 //! is the cursor saved, so a crash between the two re-fetches instead of
 //! skipping. Runs in a tokio task; store calls go to a blocking thread.
+//! After the ingest, escalated items answered in their thread go back to
+//! the queue (`triage::answered`).
 //!
 //! [`engine`] runs one such pass per account in a loop (interval, "sync
 //! now", backoff, rate limits) and reports [`engine::SyncEvent`]s.
@@ -25,6 +27,9 @@ pub struct SyncReport {
     pub skipped: usize,
     /// The first-sync depth limit stopped the pass.
     pub truncated: bool,
+    /// Escalated items answered in their thread, back in the queue
+    /// (`triage::answered`).
+    pub reopened: usize,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -96,8 +101,19 @@ pub async fn sync_once<C: Connector>(
         for item in items.iter_mut().filter(|i| i.remote.lang.is_none()) {
             item.remote.lang = crate::lang::detect(&item.remote.text);
         }
-        blocking(move || store.ingest(items).map(|(_, s)| s)).await?
+        let answers = crate::triage::answered::Candidate::of(&items);
+        blocking(move || {
+            let (_, summary) = store.ingest(items)?;
+            let reopened = crate::triage::answered::reopen_answered(store.as_ref(), &answers)
+                .unwrap_or_else(|e| {
+                    tracing::error!(error = %e, "answered escalations not checked");
+                    0
+                });
+            Ok((summary, reopened))
+        })
+        .await?
     };
+    let (summary, reopened) = summary;
     if let Some(next) = fetched.cursor {
         let (store, stream) = (store.clone(), stream.clone());
         blocking(move || store.set_cursor(&stream, &next)).await?;
@@ -113,5 +129,6 @@ pub async fn sync_once<C: Connector>(
         summary,
         skipped: fetched.skipped,
         truncated: fetched.truncated,
+        reopened,
     })
 }

@@ -10,6 +10,7 @@
 //! - [`tags`]: `tags.toml`: escalation tags with routes, SLAs and hand-off
 //!   channels, and the roster of people and teams they route to.
 
+pub mod answered;
 pub mod auto;
 pub mod handoff;
 pub mod rules;

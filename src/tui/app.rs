@@ -55,6 +55,7 @@ impl App {
             .map(|a| (a.label(), SyncState::Idle))
             .collect();
         state.kit = Arc::new(crate::replies::Kit::load(config)?);
+        state.handoff_callback = config.handoff_callback.clone();
         let tags_file = config.dir.join("tags.toml");
         if tags_file.exists() {
             state.tags = Arc::new(crate::triage::tags::Tags::load(&tags_file)?);
@@ -170,7 +171,13 @@ impl App {
         let changed = event
             .report
             .as_ref()
-            .is_some_and(|r| r.summary.new + r.summary.updated > 0);
+            .is_some_and(|r| r.summary.new + r.summary.updated + r.reopened > 0);
+        if event.account == crate::sync::engine::HANDOFFS {
+            // Not an account: hand-offs were delivered or failed.
+            self.effects.push(Effect::LoadOutbox);
+            self.dirty = true;
+            return;
+        }
         let finished = event.state != SyncState::Syncing;
         match self
             .state

@@ -49,6 +49,12 @@ pub enum Effect {
         /// The UI's clock, for the networks' time windows.
         now: chrono::DateTime<chrono::Utc>,
     },
+    /// Queue the hand-off of each item to the colleague (one outbox entry
+    /// per item and channel).
+    Handoff {
+        seqs: Vec<u32>,
+        plan: Box<crate::triage::handoff::HandoffPlan>,
+    },
     /// Re-read the outbox (after a sync pass sent what was due).
     LoadOutbox,
     /// Put a failed entry back in line.
@@ -102,6 +108,7 @@ pub fn lane(effect: &Effect) -> Lane {
         | Effect::ReplyWave { .. }
         | Effect::AddAuthorNote { .. }
         | Effect::Decide { .. }
+        | Effect::Handoff { .. }
         | Effect::SyncNow => Lane::Write,
         Effect::Search(_)
         | Effect::LoadRows
@@ -154,6 +161,11 @@ pub enum Outcome {
         error: Option<String>,
     },
     OutboxLoaded(Result<Vec<OutboxEntry>, String>),
+    /// Hand-offs queued (and the first error, if one stopped it).
+    HandedOff {
+        queued: Vec<OutboxEntry>,
+        error: Option<String>,
+    },
     /// An item found by id, loaded to be opened.
     Opened(Box<Result<Detail, String>>),
     /// A draft or usage write failed (success is silent).
@@ -247,6 +259,7 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
             }
         }
         Effect::LoadOutbox => Outcome::OutboxLoaded(store.outbox().map_err(|e| e.to_string())),
+        Effect::Handoff { seqs, plan } => queue_handoffs(store.as_ref(), agent, &seqs, &plan),
         Effect::RetryReply(id) => {
             let result =
                 store
@@ -372,6 +385,29 @@ fn add_author_note(
         text,
     };
     store.add_author_note(&item.author_key(), &item.id, &note)
+}
+
+/// Puts each item's hand-off in the outbox, one entry per channel.
+fn queue_handoffs(
+    store: &dyn Store,
+    agent: &str,
+    seqs: &[u32],
+    plan: &crate::triage::handoff::HandoffPlan,
+) -> Outcome {
+    let mut queued = Vec::new();
+    let result = seqs.iter().try_for_each(|&seq| {
+        let Some(item) = store.get(seq)? else {
+            return Ok(());
+        };
+        for order in plan.orders(&item, agent) {
+            queued.push(store.enqueue(&item.id, OutAction::Handoff(Box::new(order)), agent)?);
+        }
+        Ok::<(), crate::store::StoreError>(())
+    });
+    Outcome::HandedOff {
+        queued,
+        error: result.err().map(|e| e.to_string()),
+    }
 }
 
 /// Queues `act` on every item whose network allows it now.

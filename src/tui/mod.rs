@@ -75,9 +75,13 @@ pub fn run_tui(config: Config, store: Arc<dyn Store>) -> anyhow::Result<()> {
     let engine_store = store.clone();
     let auto = crate::triage::auto::AutoModeration::from_dir(&config.dir, config.example_rules)?
         .map(Arc::new);
+    // Reads the SMTP password (env or command) before the terminal is taken.
+    let handoffs = crate::triage::handoff::HandoffSender::from_config(&config);
     let result = runtime.block_on(async move {
         let (sync_tx, sync_rx) = mpsc::unbounded_channel();
-        let engine = SyncEngine::start(engine_store, accounts, every, sync_tx, auto);
+        let mut engine =
+            SyncEngine::start(engine_store.clone(), accounts, every, sync_tx.clone(), auto);
+        engine.start_handoffs(engine_store, handoffs, sync_tx);
         let result = event_loop(app, &engine, sync_rx).await;
         engine.stop(Duration::from_secs(3)).await;
         result

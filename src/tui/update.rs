@@ -139,6 +139,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::ItemApprove => return super::update_rules::decide(state, true),
         A::ItemDismiss => return super::update_rules::decide(state, false),
         A::AuthorNote => super::update_author::start_note(state),
+        A::EscalationDone => super::update_escalate::start_outcome(state),
         A::ComposeSend => return update_compose::send(state, After::Next),
         A::ComposeSendDone => return update_compose::send(state, After::Done),
         A::ComposeSendKeep => return update_compose::send(state, After::Keep),
@@ -482,6 +483,9 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
         }
         // The event loop hands it to the engine; nothing to show.
         Outcome::SyncRequested => {}
+        Outcome::HandedOff { queued, error } => {
+            super::update_escalate::queued(state, queued, error)
+        }
         Outcome::OutboxLoaded(Ok(entries)) => {
             // A reply confirmed since the last look has marked its item
             // answered in the store: the rows must follow.

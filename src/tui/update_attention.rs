@@ -1,12 +1,12 @@
 //! The "needs attention" list: replies and actions that wait for the agent
 //! instead of going out, because they were held (the thread or status
 //! changed after the composer opened) or refused by the network (too long,
-//! outside a window, forbidden). Choosing one opens its item; from there
+//! outside a window, forbidden), and hand-offs the colleague's side refused. Choosing one opens its item; from there
 //! `reply.retry`, `reply.edit` or `reply.drop` settle it.
 
 use super::effect::Effect;
 use super::state::{AppState, AttentionEntry, AttentionList, Level, Overlay};
-use crate::outbox::SendState;
+use crate::outbox::{OutAction, SendState};
 
 pub fn open(state: &mut AppState) {
     let mut entries: Vec<AttentionEntry> = state
@@ -19,12 +19,20 @@ pub fn open(state: &mut AppState) {
                 retry: false,
             } => Some(AttentionEntry {
                 item: e.item.clone(),
-                label: format!(
-                    "{} · {} · {}",
-                    e.action.describe().replace('_', " "),
-                    crate::text::one_line(error),
-                    crate::text::one_line(e.action.text().unwrap_or_default()),
-                ),
+                label: match &e.action {
+                    OutAction::Handoff(order) => format!(
+                        "hand-off to {} by {} · {}",
+                        crate::text::one_line(&order.handoff.assignee),
+                        order.channel.describe(),
+                        crate::text::one_line(error),
+                    ),
+                    action => format!(
+                        "{} · {} · {}",
+                        action.describe().replace('_', " "),
+                        crate::text::one_line(error),
+                        crate::text::one_line(action.text().unwrap_or_default()),
+                    ),
+                },
                 at: e.created_at,
             }),
             _ => None,

@@ -1,13 +1,22 @@
 //! The escalate flow (`e`): pick a tag from `tags.toml`, confirm who takes
 //! it (the tag's route, prefilled), write an internal note. The item is
 //! then tagged (the note as the tag's why; other tags of a pick-one group
-//! removed), assigned, escalated, and carries the note; the notice says
-//! when the first answer is due by the tag's SLA.
+//! removed), assigned, escalated, and carries the note; the hand-off to
+//! the colleague is queued in the outbox (one entry per item and channel of
+//! the roster contact); the notice says to whom and how it goes, and when
+//! the first answer is due by the tag's SLA.
+//!
+//! The return leg recorded by hand (`escalation.done`): the colleague's
+//! outcome becomes a note and the item goes back to the queue (open), so
+//! the community manager answers the customer.
 
 use super::effect::Effect;
 use super::state::{AppState, Escalation, Level, PromptKind};
 use super::update::{apply_change, open_prompt};
 use crate::change::LocalChange;
+use crate::model::Status;
+use crate::outbox::OutboxEntry;
+use crate::triage::handoff::{HandoffPlan, channels_for, describe_channels};
 
 pub fn start(state: &mut AppState) {
     let targets = state.targets();
@@ -132,15 +141,18 @@ fn escalate(state: &mut AppState, esc: Escalation, note: Option<String>) -> Vec<
             to: esc.to.clone(),
             tag: esc.tag.clone(),
             due,
-            note,
+            note: note.clone(),
         },
         true,
     ));
-    let who = tags
-        .roster
-        .get(&esc.to)
-        .map_or(esc.to.clone(), |c| c.name.clone());
-    let due = due
+    let contact = tags.roster.get(&esc.to).or_else(|| {
+        tags.roster
+            .values()
+            .find(|c| c.name.eq_ignore_ascii_case(&esc.to))
+    });
+    let who = contact.map_or(esc.to.clone(), |c| c.name.clone());
+    let first_due = due;
+    let due = first_due
         .map(|at| {
             let local = at.with_timezone(&state.zone).format("%a %H:%M");
             format!(" · first answer due {local}")
@@ -152,12 +164,102 @@ fn escalate(state: &mut AppState, esc: Escalation, note: Option<String>) -> Vec<
     } else {
         format!("{n} items escalated")
     };
+    let channels = channels_for(contact, def.and_then(|d| d.handoff));
+    let (level, told) = if channels.is_empty() {
+        let why = if contact.is_some() {
+            "has no webhook, e-mail or command in tags.toml"
+        } else {
+            "is not in the roster of tags.toml"
+        };
+        (
+            Level::Warn,
+            format!("no hand-off: {who} {why}, tell them yourself"),
+        )
+    } else {
+        (
+            Level::Info,
+            format!("hand-off queued: {}", describe_channels(&channels)),
+        )
+    };
+    if !channels.is_empty() {
+        let plan = HandoffPlan {
+            tag: esc.tag.clone(),
+            assignee: who.clone(),
+            note: note.clone(),
+            due: first_due.or_else(|| def.and_then(|d| d.resolution_due(state.now))),
+            at: state.now,
+            channels,
+            callback_base: state.handoff_callback.clone(),
+        };
+        effects.push(Effect::Handoff {
+            seqs: esc.targets.clone(),
+            plan: Box::new(plan),
+        });
+        // Delivered by the engine's next pass: start it now.
+        effects.push(Effect::SyncNow);
+    }
+    state.notify(
+        level,
+        format!("{what} to {who} ({}){due} · {told}", esc.tag),
+    );
+    effects
+}
+
+/// What the worker queued; a store failure is said plainly (the item is
+/// escalated all the same).
+pub fn queued(state: &mut AppState, queued: Vec<OutboxEntry>, error: Option<String>) {
+    for entry in queued {
+        state.add_outbox(entry);
+    }
+    if let Some(e) = error {
+        state.notify(
+            Level::Error,
+            format!("hand-off not queued: {e}; tell them yourself"),
+        );
+    }
+}
+
+/// `escalation.done`: asks for the colleague's outcome.
+pub fn start_outcome(state: &mut AppState) {
+    let targets = state.targets();
+    if targets.is_empty() {
+        state.notify(Level::Warn, "nothing selected");
+        return;
+    }
+    open_prompt(
+        state,
+        PromptKind::EscalationOutcome,
+        "",
+        Vec::new(),
+        targets,
+    );
+}
+
+/// Records the outcome as a note and puts the items back in the queue.
+pub fn submit_outcome(state: &mut AppState, text: &str) -> Vec<Effect> {
+    let text = crate::text::one_line(text.trim());
+    if text.is_empty() {
+        return refuse(state, "what did they do? (refunded, replaced, …)".into());
+    }
+    let Some(super::state::Overlay::Prompt(p)) = state.overlays.pop() else {
+        return Vec::new();
+    };
+    let targets = p.targets;
+    let mut effects = apply_change(
+        state,
+        targets.clone(),
+        LocalChange::AddNote(format!("escalation outcome: {text}")),
+        false,
+    );
+    effects.extend(apply_change(
+        state,
+        targets,
+        LocalChange::SetStatus(Status::Open),
+        true,
+    ));
     state.notify(
         Level::Info,
-        format!(
-            "{what} to {who} ({}){due} · hand-offs are not sent yet: tell them yourself",
-            esc.tag
-        ),
+        "outcome noted · back in the queue: answer the customer",
     );
     effects
 }

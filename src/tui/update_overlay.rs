@@ -164,6 +164,9 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
             return super::update_escalate::submit(state, kind, &text);
         }
         PromptKind::AuthorNote => return super::update_author::submit_note(state, &targets, &text),
+        PromptKind::EscalationOutcome => {
+            return super::update_escalate::submit_outcome(state, &text);
+        }
         PromptKind::Search => {
             state.overlays.pop();
             state.queue.refine.search = (!text.is_empty()).then_some(text);

@@ -44,6 +44,10 @@
 //! `handoff` part carries the exact words. Readers must ignore unknown
 //! fields; a breaking change bumps the schema to `guichet.handoff/2`.
 //!
+//! The outbox keeps each hand-off as a [`HandoffOrder`] (packet and
+//! channel), queued by the escalate flow from a [`HandoffPlan`]; [`send_due`]
+//! delivers them, retrying with backoff.
+//!
 //! To add a channel: a [`Channel`] variant, its sender module, its arm in
 //! [`deliver`], and an error classification documented on [`DeliveryError`].
 
@@ -51,11 +55,15 @@ mod callback;
 mod command;
 mod deliver;
 mod email;
+mod order;
 mod render;
+mod sender;
 #[cfg(test)]
 mod tests_callback;
 #[cfg(test)]
 mod tests_command;
+#[cfg(test)]
+mod tests_outbox;
 #[cfg(test)]
 mod tests_payload;
 #[cfg(test)]
@@ -71,6 +79,8 @@ use sha2::{Digest, Sha256};
 
 pub use callback::{Callback, CallbackSink, SinkError, callback_path, callback_router};
 pub use deliver::{Channel, DeliveryError, Limits, Security, Smtp, deliver, deliver_with};
+pub use order::{HandoffOrder, HandoffPlan, channels_for, describe_channels};
+pub use sender::{HandoffSender, MAX_ATTEMPTS, backoff, send_due};
 
 /// The payload's schema name and version.
 pub const SCHEMA: &str = "guichet.handoff/1";
@@ -85,7 +95,7 @@ pub struct HandoffAuthor {
 }
 
 /// What the colleague receives.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handoff {
     /// `network:account:native_id`.
     pub item_id: String,

@@ -12,16 +12,16 @@ use super::tests_support::{closed_port, handoff, http};
 use super::{Channel, Limits, Security, Smtp, deliver, deliver_with};
 
 #[derive(Debug, Clone, Default)]
-struct Session {
-    mail_from: String,
-    rcpt_to: Vec<String>,
-    data: String,
+pub(super) struct Session {
+    pub mail_from: String,
+    pub rcpt_to: Vec<String>,
+    pub data: String,
 }
 
-type Sessions = Arc<Mutex<Vec<Session>>>;
+pub(super) type Sessions = Arc<Mutex<Vec<Session>>>;
 
 /// Listens on 127.0.0.1:0; answers `rcpt_reply` to RCPT TO.
-async fn fake_smtp(rcpt_reply: &'static str) -> (u16, Sessions) {
+pub(super) async fn fake_smtp(rcpt_reply: &'static str) -> (u16, Sessions) {
     fake_smtp_with(rcpt_reply, None).await
 }
 
@@ -109,7 +109,7 @@ async fn converse(
     }
 }
 
-fn smtp(port: u16) -> Smtp {
+pub(super) fn smtp(port: u16) -> Smtp {
     Smtp {
         host: "127.0.0.1".into(),
         port,

@@ -95,6 +95,8 @@ pub struct AppState {
     pub tags: Arc<crate::triage::tags::Tags>,
     /// An escalation being set up: its targets, then tag and assignee.
     pub escalation: Option<Escalation>,
+    /// Base URL of `guichet serve-callbacks`, put in hand-offs.
+    pub handoff_callback: Option<String>,
 }
 
 /// The escalate flow's answers so far.
@@ -135,6 +137,7 @@ impl AppState {
             kit: Arc::new(crate::replies::Kit::example()),
             tags: Arc::new(crate::triage::tags::Tags::example()),
             escalation: None,
+            handoff_callback: None,
         }
     }
 

@@ -28,6 +28,8 @@ pub enum PromptKind {
     EscalateNote,
     /// A note on the author of the target item.
     AuthorNote,
+    /// The colleague's outcome, recorded by hand (`escalation.done`).
+    EscalationOutcome,
 }
 
 impl PromptKind {
@@ -48,6 +50,7 @@ impl PromptKind {
             PromptKind::EscalateTo => "Hand it to",
             PromptKind::EscalateNote => "Internal note for them",
             PromptKind::AuthorNote => "Note on the author",
+            PromptKind::EscalationOutcome => "What they did",
         }
     }
 
@@ -68,6 +71,9 @@ impl PromptKind {
             PromptKind::EscalateTo => "a person or team of the roster · tab completes",
             PromptKind::EscalateNote => "what they need to know · never sent to the customer",
             PromptKind::AuthorNote => "kept with every item of theirs · never sent",
+            PromptKind::EscalationOutcome => {
+                "kept as a note · the item goes back to the queue to answer the customer"
+            }
         }
     }
 }

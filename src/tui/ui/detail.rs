@@ -296,7 +296,15 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
             };
             let what = match &e.action {
                 crate::outbox::OutAction::Reply { .. } => String::new(),
-                other => format!("{} · ", other.capability().label(item.remote.network)),
+                crate::outbox::OutAction::Handoff(order) => format!(
+                    "hand-off to {} by {} · ",
+                    one_line(&order.handoff.assignee),
+                    order.channel.describe()
+                ),
+                other => other
+                    .capability()
+                    .map(|c| format!("{} · ", c.label(item.remote.network)))
+                    .unwrap_or_default(),
             };
             out.push(Line::styled(
                 format!("  {what}{} · {state}", one_line(&e.by)),

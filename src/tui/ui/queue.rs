@@ -187,14 +187,28 @@ fn row_line(
     spans.push(priority(row.priority, &on));
     if cols.status {
         let status = row.effective_status(now);
-        let outbox = item
-            .and_then(|i| state.outbox.get(i.id.as_str()))
-            .and_then(|e| e.last());
-        let (word, scope) = match outbox.map(|e| &e.state) {
-            Some(SendState::Pending | SendState::Sending { .. }) => {
+        let entries = item.and_then(|i| state.outbox.get(i.id.as_str()));
+        // A hand-off waiting to go leaves the SLA timer in view; a refused
+        // one says so.
+        let outbox = entries.and_then(|list| {
+            list.iter().rev().find(|e| {
+                !matches!(e.action, crate::outbox::OutAction::Handoff(_))
+                    || matches!(e.state, SendState::Failed { retry: false, .. })
+            })
+        });
+        let handoff = |e: &crate::outbox::OutboxEntry| {
+            matches!(e.action, crate::outbox::OutAction::Handoff(_))
+        };
+        let (word, scope) = match outbox.map(|e| (&e.state, handoff(e))) {
+            Some((SendState::Failed { .. }, true)) => {
+                ("handoff ✗".to_string(), "notice.error".to_string())
+            }
+            Some((SendState::Pending | SendState::Sending { .. }, _)) => {
                 ("sending".to_string(), "notice.warn".to_string())
             }
-            Some(SendState::Failed { .. }) => ("send fail".to_string(), "notice.error".to_string()),
+            Some((SendState::Failed { .. }, _)) => {
+                ("send fail".to_string(), "notice.error".to_string())
+            }
             _ => match row.due() {
                 Some(due) => due_cell(due - now),
                 None => (
