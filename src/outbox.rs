@@ -1,5 +1,5 @@
 //! The outbox: every write to a network (replies, private replies, likes,
-//! hides, deletes, blocks, mutes) is stored in sled first, then sent in the
+//! hides, deletes, blocks, mutes, spam, reports) is stored in sled first, then sent in the
 //! background. Nothing is lost and nothing is sent
 //! twice:
 //!
@@ -12,7 +12,9 @@
 //! - a confirmed reply records its remote id and marks the item answered;
 //! - textless actions ([`Act`]) leave the item as once when repeated, so an
 //!   uncertain one is simply sent again; a confirmed one updates the item's
-//!   [`Moderation`] and its last action.
+//!   [`Moderation`] and its last action (spam also marks it done);
+//! - a report ([`OutAction::Report`]) is recorded on the item with its
+//!   category and comment once the network confirms it.
 //!
 //! To add an action: a variant of [`OutAction`], its call in
 //! [`send_one`], and the connector method behind it.
@@ -27,6 +29,7 @@ use crate::model::{Item, ItemId, Status};
 use crate::networks::capabilities::Capability;
 use crate::networks::connector::{Act, Connector};
 use crate::networks::error::{ConnectorError, ErrorKind};
+use crate::networks::report::Report;
 use crate::store::{Store, StoreError};
 
 /// Attempts before a retryable failure is given up (and shown as failed).
@@ -40,6 +43,9 @@ pub enum OutAction {
     Act(Act),
     /// Meta's one private reply to a public comment (it opens a DM).
     PrivateReply { text: String },
+    /// A report to the network's moderators. Entries are stored by
+    /// variant index: new variants go at the end.
+    Report(Report),
 }
 
 impl OutAction {
@@ -48,6 +54,7 @@ impl OutAction {
             OutAction::Reply { .. } => Capability::Reply,
             OutAction::Act(act) => act.capability(),
             OutAction::PrivateReply { .. } => Capability::PrivateReply,
+            OutAction::Report(_) => Capability::Report,
         }
     }
 
@@ -59,7 +66,7 @@ impl OutAction {
     pub fn text(&self) -> Option<&str> {
         match self {
             OutAction::Reply { text } | OutAction::PrivateReply { text } => Some(text),
-            OutAction::Act(_) => None,
+            OutAction::Act(_) | OutAction::Report(_) => None,
         }
     }
 }
@@ -184,6 +191,7 @@ pub async fn send_one<C: Connector>(
                     connector.private_reply(&item, text, &entry.key).await
                 }
                 OutAction::Act(act) => connector.act(&item, *act, &entry.key).await,
+                OutAction::Report(report) => connector.report(&item, report, &entry.key).await,
             };
             settled(&entry.action, &item, sent)
         }
@@ -255,14 +263,22 @@ fn confirm(
         OutAction::Act(Act::Block) if item.remote.network == crate::model::Network::YouTube => {
             moderation.hidden = true;
         }
-        OutAction::Act(Act::Block | Act::Mute) => {}
+        // YouTube's spam is `rejected`: gone from the public, for good.
+        OutAction::Act(Act::Spam) if item.remote.network == crate::model::Network::YouTube => {
+            moderation.hidden = true;
+        }
+        OutAction::Act(Act::Block | Act::Mute | Act::Spam) | OutAction::Report(_) => {}
     }
     if *moderation != before {
         store.ingest(vec![item])?;
     }
-    let record = LocalChange::Record(format!("{} sent", action.describe()));
-    store.change(&[seq], &record, by)?;
-    if matches!(action, OutAction::Act(Act::Delete)) {
+    let record = match action {
+        OutAction::Report(report) => format!("report sent ({})", report.describe()),
+        _ => format!("{} sent", action.describe()),
+    };
+    store.change(&[seq], &LocalChange::Record(record), by)?;
+    // Deleted or dealt with as spam: nothing is left to answer.
+    if matches!(action, OutAction::Act(Act::Delete | Act::Spam)) {
         store.change(&[seq], &LocalChange::SetStatus(Status::Done), by)?;
     }
     Ok(())
