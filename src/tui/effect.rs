@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use crate::change::LocalChange;
-use crate::networks::connector::Act;
 use crate::outbox::{OutAction, OutboxEntry};
 use crate::store::{RowSet, Store, Stored};
 use crate::tui::state::Detail;
@@ -30,11 +29,11 @@ pub enum Effect {
         action: OutAction,
         seen: Option<crate::tui::state::Seen>,
     },
-    /// Check the network's rules for each item, then queue `act` for those
-    /// that allow it.
+    /// Check the network's rules for each item, then queue `action` (an
+    /// act or a report) for those that allow it.
     Moderate {
         seqs: Vec<u32>,
-        act: Act,
+        action: OutAction,
         /// The UI's clock, for the networks' time windows.
         now: chrono::DateTime<chrono::Utc>,
     },
@@ -122,7 +121,7 @@ pub enum Outcome {
     /// The writes before it are done: the engine may sync (and send) now.
     SyncRequested,
     Moderated {
-        act: Act,
+        action: OutAction,
         queued: Vec<OutboxEntry>,
         /// Items the network does not allow it on, with the reason.
         refused: Vec<String>,
@@ -171,7 +170,9 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
         // Runs on the write lane after the writes queued before it, so the
         // pass it starts sends what was just put in the outbox.
         Effect::SyncNow => Outcome::SyncRequested,
-        Effect::Moderate { seqs, act, now } => moderate(store.as_ref(), &seqs, act, agent, now),
+        Effect::Moderate { seqs, action, now } => {
+            moderate(store.as_ref(), &seqs, action, agent, now)
+        }
         Effect::Enqueue { seq, action, seen } => {
             match super::collision::enqueue_checked(
                 store.as_ref(),
@@ -285,11 +286,11 @@ fn load_detail(store: &Arc<dyn Store>, seq: u32) -> Result<Detail, crate::store:
     })
 }
 
-/// Queues `act` on every item whose network allows it now.
+/// Queues `action` on every item whose network allows it now.
 fn moderate(
     store: &dyn Store,
     seqs: &[u32],
-    act: Act,
+    action: OutAction,
     agent: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Outcome {
@@ -305,11 +306,18 @@ fn moderate(
         };
         let caps = crate::networks::capabilities(item.remote.network);
         let target = crate::networks::Target::from_remote(&item.remote);
-        if let Err(no) = caps.check(act.capability(), &target, now) {
+        if let Err(no) = caps.check(action.capability(), &target, now) {
             refused.push(no.reason);
             continue;
         }
-        match store.enqueue(&item.id, OutAction::Act(act), agent) {
+        // A report's category and comment must suit each item's network.
+        if let OutAction::Report(report) = &action
+            && let Err(why) = report.check(item.remote.network)
+        {
+            refused.push(why);
+            continue;
+        }
+        match store.enqueue(&item.id, action.clone(), agent) {
             Ok(entry) => queued.push(entry),
             Err(e) => {
                 error = Some(e.to_string());
@@ -318,7 +326,7 @@ fn moderate(
         }
     }
     Outcome::Moderated {
-        act,
+        action,
         queued,
         refused,
         error,

@@ -26,6 +26,10 @@ pub enum PromptKind {
     EscalateTo,
     /// Step 3: the internal note for the colleague.
     EscalateNote,
+    /// Report, step 1: the category (the network's own list).
+    ReportReason,
+    /// Step 2: the comment for the network's moderators.
+    ReportComment(crate::networks::report::ReportReason),
 }
 
 impl PromptKind {
@@ -40,11 +44,16 @@ impl PromptKind {
             PromptKind::Confirm(crate::networks::connector::Act::Block) => {
                 "Block the author on the network? y to confirm"
             }
+            PromptKind::Confirm(crate::networks::connector::Act::Spam) => {
+                "Mark as spam on the network (a report, or YouTube's reject)? y to confirm"
+            }
             PromptKind::Confirm(_) => "Delete on the network, for everyone? y to confirm",
             PromptKind::Fill => "Fill in",
             PromptKind::EscalateTag => "Escalate with tag",
             PromptKind::EscalateTo => "Hand it to",
             PromptKind::EscalateNote => "Internal note for them",
+            PromptKind::ReportReason => "Report as",
+            PromptKind::ReportComment(_) => "Comment for the moderators",
         }
     }
 
@@ -64,6 +73,10 @@ impl PromptKind {
             PromptKind::EscalateTag => "tab completes from tags.toml · enter goes on",
             PromptKind::EscalateTo => "a person or team of the roster · tab completes",
             PromptKind::EscalateNote => "what they need to know · never sent to the customer",
+            PromptKind::ReportReason => "tab completes the network's categories · enter goes on",
+            PromptKind::ReportComment(_) => {
+                "optional · read by the network's moderators · enter sends the report"
+            }
         }
     }
 }
