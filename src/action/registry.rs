@@ -284,7 +284,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     bindable(
         "item.report",
         A::ItemReport,
-        "Report to the network's moderators: a category, then a comment",
+        "Report to the network's moderators",
         LIST,
     ),
     palette(
