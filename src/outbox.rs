@@ -283,3 +283,30 @@ fn confirm(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::networks::report::ReportReason;
+
+    /// Entries already in sled were written by variant index (postcard):
+    /// spam and reports were appended, so old bytes still mean the same.
+    #[test]
+    fn old_entries_keep_their_meaning_and_new_ones_round_trip() {
+        let bytes = |a: &OutAction| postcard::to_allocvec(a).unwrap();
+        assert_eq!(bytes(&OutAction::Act(Act::Mute)), [1, 6]);
+        assert_eq!(
+            bytes(&OutAction::PrivateReply { text: "a".into() }),
+            [2, 1, b'a']
+        );
+        let decoded: OutAction = postcard::from_bytes(&[1, 4]).unwrap();
+        assert_eq!(decoded, OutAction::Act(Act::Delete));
+        assert_eq!(bytes(&OutAction::Act(Act::Spam)), [1, 7]);
+        let report = OutAction::Report(Report::new(ReportReason::Rude, "grossier"));
+        assert_eq!(bytes(&report)[..2], [3, 5]);
+        let back: OutAction = postcard::from_bytes(&bytes(&report)).unwrap();
+        assert_eq!(back, report);
+        assert_eq!(report.capability(), Capability::Report);
+        assert_eq!(report.text(), None, "a report is not a reply");
+    }
+}
