@@ -1,5 +1,5 @@
 //! The outbox: every write to a network (replies, private replies, likes,
-//! hides, deletes, blocks, mutes) is stored in sled first, then sent in the
+//! hides, deletes, blocks, mutes, spam, reports) is stored in sled first, then sent in the
 //! background. Nothing is lost and nothing is sent
 //! twice:
 //!
@@ -12,7 +12,9 @@
 //! - a confirmed reply records its remote id and marks the item answered;
 //! - textless actions ([`Act`]) leave the item as once when repeated, so an
 //!   uncertain one is simply sent again; a confirmed one updates the item's
-//!   [`Moderation`] and its last action.
+//!   [`Moderation`] and its last action (spam also marks it done);
+//! - a report ([`OutAction::Report`]) is recorded on the item with its
+//!   category and comment once the network confirms it.
 //!
 //! Hand-offs to colleagues ([`OutAction::Handoff`]) wait in the same tree
 //! but are no network's: [`send_due`] leaves them to
@@ -32,6 +34,7 @@ use crate::model::{Item, ItemId, Status};
 use crate::networks::capabilities::Capability;
 use crate::networks::connector::{Act, Connector};
 use crate::networks::error::{ConnectorError, ErrorKind};
+use crate::networks::report::Report;
 use crate::store::{Store, StoreError};
 
 /// Attempts before a retryable failure is given up (and shown as failed).
@@ -47,6 +50,9 @@ pub enum OutAction {
     PrivateReply { text: String },
     /// Telling a colleague an item was escalated to them (one channel).
     Handoff(Box<crate::triage::handoff::HandoffOrder>),
+    /// A report to the network's moderators. Entries are stored by
+    /// variant index: new variants go at the end.
+    Report(Report),
 }
 
 impl OutAction {
@@ -57,6 +63,7 @@ impl OutAction {
             OutAction::Act(act) => Some(act.capability()),
             OutAction::PrivateReply { .. } => Some(Capability::PrivateReply),
             OutAction::Handoff(_) => None,
+            OutAction::Report(_) => Some(Capability::Report),
         }
     }
 
@@ -68,7 +75,7 @@ impl OutAction {
     pub fn text(&self) -> Option<&str> {
         match self {
             OutAction::Reply { text } | OutAction::PrivateReply { text } => Some(text),
-            OutAction::Act(_) | OutAction::Handoff(_) => None,
+            OutAction::Act(_) | OutAction::Handoff(_) | OutAction::Report(_) => None,
         }
     }
 
@@ -202,6 +209,7 @@ pub async fn send_one<C: Connector>(
                 }
                 OutAction::Act(act) => connector.act(&item, *act, &entry.key).await,
                 OutAction::Handoff(_) => return Ok(entry),
+                OutAction::Report(report) => connector.report(&item, report, &entry.key).await,
             };
             settled(&entry.action, &item, sent)
         }
@@ -273,16 +281,52 @@ fn confirm(
         OutAction::Act(Act::Block) if item.remote.network == crate::model::Network::YouTube => {
             moderation.hidden = true;
         }
-        OutAction::Act(Act::Block | Act::Mute) => {}
         OutAction::Handoff(_) => return Ok(()),
+        // YouTube's spam is `rejected`: gone from the public, for good.
+        OutAction::Act(Act::Spam) if item.remote.network == crate::model::Network::YouTube => {
+            moderation.hidden = true;
+        }
+        OutAction::Act(Act::Block | Act::Mute | Act::Spam) | OutAction::Report(_) => {}
     }
     if *moderation != before {
         store.ingest(vec![item])?;
     }
-    let record = LocalChange::Record(format!("{} sent", action.describe()));
-    store.change(&[seq], &record, by)?;
-    if matches!(action, OutAction::Act(Act::Delete)) {
+    let record = match action {
+        OutAction::Report(report) => format!("report sent ({})", report.describe()),
+        _ => format!("{} sent", action.describe()),
+    };
+    store.change(&[seq], &LocalChange::Record(record), by)?;
+    // Deleted or dealt with as spam: nothing is left to answer.
+    if matches!(action, OutAction::Act(Act::Delete | Act::Spam)) {
         store.change(&[seq], &LocalChange::SetStatus(Status::Done), by)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::networks::report::ReportReason;
+
+    /// Entries already in sled were written by variant index (postcard):
+    /// spam and reports were appended, so old bytes still mean the same.
+    #[test]
+    fn old_entries_keep_their_meaning_and_new_ones_round_trip() {
+        let bytes = |a: &OutAction| postcard::to_allocvec(a).unwrap();
+        assert_eq!(bytes(&OutAction::Act(Act::Mute)), [1, 6]);
+        assert_eq!(
+            bytes(&OutAction::PrivateReply { text: "a".into() }),
+            [2, 1, b'a']
+        );
+        let decoded: OutAction = postcard::from_bytes(&[1, 4]).unwrap();
+        assert_eq!(decoded, OutAction::Act(Act::Delete));
+        assert_eq!(bytes(&OutAction::Act(Act::Spam)), [1, 7]);
+        let report = OutAction::Report(Report::new(ReportReason::Rude, "grossier"));
+        // After the hand-off (3), appended before it.
+        assert_eq!(bytes(&report)[..2], [4, 5]);
+        let back: OutAction = postcard::from_bytes(&bytes(&report)).unwrap();
+        assert_eq!(back, report);
+        assert_eq!(report.capability(), Some(Capability::Report));
+        assert_eq!(report.text(), None, "a report is not a reply");
+    }
 }

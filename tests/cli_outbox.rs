@@ -279,6 +279,53 @@ async fn moderation_commands_check_the_rules_then_send() {
     );
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spam_and_report_item_reach_the_instance() {
+    let s = Setup::new().await;
+    let native =
+        s.sandbox
+            .mastodon
+            .mention("promo@mastodon.social", "Des abonnés pas chers", false);
+    assert!(s.run(&["sync"]).await.status.success());
+    let id = format!("mastodon:{ME}:{native}");
+    // A category Mastodon does not have: refused, nothing queued.
+    let rude = s.run(&["report-item", "--reason", "rude", &id]).await;
+    assert_eq!(rude.status.code(), Some(1));
+    assert!(
+        text(&rude).contains("Mastodon has no 'rude' report category"),
+        "{}",
+        text(&rude)
+    );
+    let nonsense = s.run(&["report-item", "--reason", "meh", &id]).await;
+    assert!(
+        text(&nonsense).contains("expected one of spam"),
+        "{}",
+        text(&nonsense)
+    );
+    let args = [
+        "report-item",
+        "--reason",
+        "spam",
+        "--comment",
+        "vend des abonnés",
+        &id,
+    ];
+    let report = s.run(&args).await;
+    assert!(report.status.success(), "{}", text(&report));
+    assert!(text(&report).contains("report sent"), "{}", text(&report));
+    let spam = s.run(&["spam", &id]).await;
+    assert!(spam.status.success(), "{}", text(&spam));
+    let filed = s.sandbox.mastodon.reports();
+    assert_eq!(filed.len(), 2);
+    assert_eq!(filed[0]["comment"], "vend des abonnés");
+    assert_eq!(filed[1]["category"], "spam");
+    let store = open(&s.store());
+    let (_, item) = guichet::store::Store::find(&store, &id.parse().unwrap())
+        .unwrap()
+        .unwrap();
+    assert_eq!(item.local.status, guichet::model::Status::Done);
+}
+
 #[test]
 fn the_sandbox_command_prints_a_working_accounts_block() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_guichet"))

@@ -645,3 +645,30 @@ async fn the_days_quota_carries_over_to_the_next_run() {
         "{record}"
     );
 }
+
+#[tokio::test]
+async fn spam_rejects_without_banning_and_report_is_refused_unsent() {
+    let (server, store, conn) = setup().await;
+    let c = fresh_comment(&server, &store, &conn).await;
+    let state = send(&store, &conn, &c, OutAction::Act(Act::Spam)).await;
+    assert!(matches!(state, SendState::Sent { .. }), "{state:?}");
+    // markAsSpam is deprecated (§4): spam is the permanent `rejected`.
+    assert_eq!(server.yt.status(&c).as_deref(), Some("rejected"));
+    assert!(
+        server.yt.banned().is_empty(),
+        "spam does not ban the author"
+    );
+    let item = stored(&store, &c);
+    assert!(item.remote.moderation.hidden);
+    assert_eq!(item.local.status, Status::Done);
+    // YouTube has no report call: refused before anything is sent.
+    let calls = server.yt.calls();
+    let report =
+        guichet::networks::report::Report::new(guichet::networks::report::ReportReason::Spam, "");
+    let no = send(&store, &conn, &c, OutAction::Report(report)).await;
+    assert!(
+        matches!(no, SendState::Failed { retry: false, .. }),
+        "{no:?}"
+    );
+    assert_eq!(server.yt.calls(), calls);
+}

@@ -131,6 +131,8 @@ pub enum Action {
     ItemDelete,
     ItemBlock,
     ItemMute,
+    ItemSpam,
+    ItemReport,
     ReplyRetry,
     ReplyEdit,
     ReplyDrop,

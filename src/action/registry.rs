@@ -275,6 +275,18 @@ pub const ACTIONS: &[ActionSpec] = &[
         "Mute the author on the network",
         LIST,
     ),
+    bindable(
+        "item.spam",
+        A::ItemSpam,
+        "Mark as spam on the network (asks first)",
+        LIST,
+    ),
+    bindable(
+        "item.report",
+        A::ItemReport,
+        "Report to the network's moderators",
+        LIST,
+    ),
     palette(
         "reply.retry",
         A::ReplyRetry,

@@ -87,6 +87,11 @@ pub enum Command {
     Block(ActArgs),
     /// Mute the authors of items on their network.
     Mute(ActArgs),
+    /// Mark items as spam on their network (a spam report on Mastodon and
+    /// Bluesky, rejected on YouTube, Messenger's spam folder on Facebook).
+    Spam(ActArgs),
+    /// Report items to their network's moderators (Mastodon, Bluesky).
+    ReportItem(ReportItemArgs),
     /// List the configured accounts with their health.
     Accounts(AccountsArgs),
     /// Run the sandbox networks alone, for trying connectors by hand.
@@ -225,6 +230,19 @@ pub enum LoginCommand {
         #[command(flatten)]
         secret: SecretArgs,
     },
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ReportItemArgs {
+    /// The category: spam, violation, legal (Mastodon), misleading, sexual,
+    /// rude (Bluesky) or other.
+    #[arg(long, value_name = "CATEGORY")]
+    pub reason: String,
+    /// A comment for the network's moderators.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub comment: String,
+    #[command(flatten)]
+    pub act: ActArgs,
 }
 
 #[derive(Debug, Clone, ClapArgs)]

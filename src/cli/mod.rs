@@ -68,6 +68,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Delete(a) => reply::act(Context::open(&args)?, &a, Act::Delete),
         Command::Block(a) => reply::act(Context::open(&args)?, &a, Act::Block),
         Command::Mute(a) => reply::act(Context::open(&args)?, &a, Act::Mute),
+        Command::Spam(a) => reply::act(Context::open(&args)?, &a, Act::Spam),
+        Command::ReportItem(a) => reply::report_item(Context::open(&args)?, &a),
         Command::Accounts(a) => accounts::run(Context::open(&args)?, &a),
         Command::Sandbox(a) => sandbox::run(&a),
         Command::Login(cmd) => login::run(&cmd),

@@ -1,6 +1,6 @@
 //! `guichet reply ID TEXT`, `guichet private-reply ID TEXT` and the
 //! moderation commands (`like`, `unlike`, `hide`, `unhide`, `delete`,
-//! `block`, `mute`). The network's rules are checked first: an impossible
+//! `block`, `mute`, `spam`, `report-item`). The network's rules are checked first: an impossible
 //! action is refused with its reason and nothing is queued. Then each
 //! action is written to the outbox (so it is never lost) and sent through
 //! the account's connector when the account is configured. Prints where
@@ -12,10 +12,11 @@ use std::sync::Arc;
 use anyhow::Context as _;
 
 use super::Context;
-use super::args::{ActArgs, ReplyArgs};
+use super::args::{ActArgs, ReplyArgs, ReportItemArgs};
 use crate::config::AccountConfig;
 use crate::model::{Item, ItemId};
 use crate::networks::connector::Act;
+use crate::networks::report::{Report, ReportReason};
 use crate::networks::{Target, capabilities};
 use crate::outbox::{OutAction, OutboxEntry, SendState, send_one};
 use crate::store::Store;
@@ -133,6 +134,21 @@ pub fn act(ctx: Context, args: &ActArgs, act: Act) -> anyhow::Result<ExitCode> {
     run(ctx, &args.ids, &OutAction::Act(act), args.queue_only)
 }
 
+/// `guichet report-item --reason CATEGORY [--comment TEXT] ID…`.
+pub fn report_item(ctx: Context, args: &ReportItemArgs) -> anyhow::Result<ExitCode> {
+    let Some(reason) = ReportReason::parse(&args.reason) else {
+        let words: Vec<&str> = ReportReason::ALL.iter().map(|r| r.as_str()).collect();
+        anyhow::bail!(
+            "--reason {}: expected one of {}",
+            args.reason,
+            words.join(", ")
+        );
+    };
+    let report = Report::new(reason, &args.comment);
+    let action = OutAction::Report(report);
+    run(ctx, &args.act.ids, &action, args.act.queue_only)
+}
+
 fn run(
     ctx: Context,
     ids: &[String],
@@ -154,6 +170,11 @@ fn run(
         };
         if let Err(no) = caps.check(capability, &Target::from_remote(&item.remote), now) {
             anyhow::bail!("{id}: cannot {what}: {no}");
+        }
+        if let OutAction::Report(report) = action
+            && let Err(why) = report.check(item.remote.network)
+        {
+            anyhow::bail!("{id}: cannot report: {why}");
         }
         items.push(item);
     }

@@ -42,10 +42,12 @@ pub enum Capability {
     Block,
     Mute,
     Report,
+    /// Mark as spam (what that means per network: `networks::report`).
+    Spam,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 12] = [
+    pub const ALL: [Capability; 13] = [
         Capability::Reply,
         Capability::PrivateReply,
         Capability::DirectMessage,
@@ -58,6 +60,7 @@ impl Capability {
         Capability::Block,
         Capability::Mute,
         Capability::Report,
+        Capability::Spam,
     ];
 
     /// Stable snake_case name, for the outbox, logs and the CLI.
@@ -75,6 +78,7 @@ impl Capability {
             Capability::Block => "block",
             Capability::Mute => "mute",
             Capability::Report => "report",
+            Capability::Spam => "spam",
         }
     }
 }
@@ -296,7 +300,7 @@ impl Capabilities {
         if target.ours
             && matches!(
                 action,
-                Capability::Block | Capability::Mute | Capability::Report
+                Capability::Block | Capability::Mute | Capability::Report | Capability::Spam
             )
         {
             return Err(refuse("This is the account's own post.".to_string()));

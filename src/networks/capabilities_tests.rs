@@ -319,7 +319,7 @@ fn missing_actions_explain_the_platform_rule() {
     );
     assert_eq!(
         reason(Network::Facebook, Capability::Report, comment()),
-        "Facebook's API does not let a brand report."
+        "Facebook's Graph API has no report call: hide, delete or ban here, or report it on facebook.com."
     );
     assert!(reason(Network::Bluesky, Capability::Reject, comment()).starts_with("Only YouTube"));
 }
@@ -345,9 +345,61 @@ fn verdicts_cover_every_action() {
             Unhide,
             Block,
             Mute,
-            Report
+            Report,
+            Spam
         ]
     );
+}
+
+#[test]
+fn report_and_spam_follow_networks_md() {
+    use Capability::{Report, Spam};
+    let has = |n: Network, a: Capability| capabilities(n).allows(a);
+    // §8, §9: Mastodon and Bluesky report (spam is a report category).
+    for n in [Network::Mastodon, Network::Bluesky] {
+        assert!(has(n, Report) && has(n, Spam), "{n}");
+        // A DM can be reported too (Bluesky: its author's account).
+        assert!(capabilities(n).check(Spam, &dm(1), now()).is_ok(), "{n}");
+        assert!(capabilities(n).check(Report, &dm(1), now()).is_ok(), "{n}");
+    }
+    // §4: YouTube spam is `rejected` (markAsSpam is deprecated), no report.
+    assert!(has(Network::YouTube, Spam) && !has(Network::YouTube, Report));
+    assert!(reason(Network::YouTube, Report, comment()).contains("markAsSpam is deprecated"));
+    // §1: Facebook moves Messenger conversations to spam, never comments.
+    assert!(
+        capabilities(Network::Facebook)
+            .check(Spam, &dm(30), now())
+            .is_ok()
+    );
+    assert!(
+        reason(Network::Facebook, Spam, comment()).starts_with("Facebook moves only Messenger")
+    );
+    assert!(reason(Network::Facebook, Report, comment()).contains("facebook.com"));
+    // Nothing anywhere else, each with what to do instead.
+    assert_eq!(
+        reason(Network::X, Report, comment()),
+        "X has no report endpoint in its API: report it on x.com; here you can hide the reply or mute the author."
+    );
+    for (n, instead) in [
+        (Network::X, "x.com"),
+        (Network::Instagram, "Instagram app"),
+        (Network::TikTok, "TikTok app"),
+        (Network::LinkedIn, "linkedin.com"),
+        (Network::Threads, "Threads app"),
+    ] {
+        assert!(!has(n, Report) && !has(n, Spam), "{n}");
+        assert!(reason(n, Spam, comment()).contains(instead), "{n}");
+        assert!(reason(n, Report, comment()).contains(instead), "{n}");
+    }
+    // Never our own post.
+    let mut own = comment();
+    own.ours = true;
+    assert_eq!(
+        reason(Network::Mastodon, Spam, own),
+        "This is the account's own post."
+    );
+    assert_eq!(Spam.label(Network::YouTube), "reject as spam");
+    assert_eq!(Spam.label(Network::Mastodon), "report as spam");
 }
 
 #[test]

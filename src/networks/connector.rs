@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::capabilities::Capability;
 use super::error::{ConnectorError, ErrorKind};
+use super::report::Report;
 use crate::model::{Item, Network};
 
 /// A write with no text of its own, sent through the outbox.
@@ -25,10 +26,14 @@ pub enum Act {
     Block,
     /// Mute the item's author.
     Mute,
+    /// Mark as spam: a spam report (Mastodon, Bluesky), YouTube's
+    /// `rejected`, Messenger's `MOVE_TO_SPAM` (see `networks::report`).
+    /// Stored in the outbox: new variants go at the end.
+    Spam,
 }
 
 impl Act {
-    pub const ALL: [Act; 7] = [
+    pub const ALL: [Act; 8] = [
         Act::Like,
         Act::Unlike,
         Act::Hide,
@@ -36,6 +41,7 @@ impl Act {
         Act::Delete,
         Act::Block,
         Act::Mute,
+        Act::Spam,
     ];
 
     pub fn capability(self) -> Capability {
@@ -47,6 +53,7 @@ impl Act {
             Act::Delete => Capability::Delete,
             Act::Block => Capability::Block,
             Act::Mute => Capability::Mute,
+            Act::Spam => Capability::Spam,
         }
     }
 
@@ -57,9 +64,10 @@ impl Act {
     /// Acting on an item twice leaves it as once (a second like, hide or
     /// block changes nothing), so an uncertain attempt can simply be sent
     /// again. Only a delete can fail the second time (not found), which
-    /// the outbox reads as done.
+    /// the outbox reads as done. A spam report sent twice files two
+    /// reports (neither Mastodon nor Bluesky lets us list ours to check).
     pub fn is_idempotent(self) -> bool {
-        true
+        self != Act::Spam
     }
 }
 
@@ -127,6 +135,19 @@ pub trait Connector: Send + Sync {
         let _ = (item, idempotency_key);
         let network = self.network();
         async move { Err(unsupported(network, act.as_str())) }
+    }
+
+    /// Reports `item` (its author, for a Bluesky DM) to the network's
+    /// moderators. Returns the report's id.
+    fn report(
+        &self,
+        item: &Item,
+        report: &Report,
+        idempotency_key: &str,
+    ) -> impl Future<Output = Result<String, ConnectorError>> + Send {
+        let _ = (item, report, idempotency_key);
+        let network = self.network();
+        async move { Err(unsupported(network, "report")) }
     }
 
     /// Meta's private reply: a DM to the author of a public comment.

@@ -15,7 +15,8 @@
 //! Messenger replies through the Send API (window checked first, with
 //! `HUMAN_AGENT` when the account holds it), like/unlike
 //! (`/{id}/likes`), hide/unhide (`is_hidden`), delete, block
-//! (`/{page-id}/blocked`).
+//! (`/{page-id}/blocked`), and spam for Messenger conversations
+//! (`/{page-id}/moderate_conversations` with `MOVE_TO_SPAM`).
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
@@ -44,6 +45,28 @@ pub struct FacebookConnector {
 }
 
 impl FacebookConnector {
+    /// Messenger moderation (§1): `POST /{page-id}/moderate_conversations`
+    /// with `MOVE_TO_SPAM` for the person of a DM (the capability table
+    /// keeps comments out). Returns their PSID.
+    async fn move_to_spam(&self, item: &Item) -> Result<String, ConnectorError> {
+        let psid = &item.remote.author.id;
+        if item.remote.kind != Kind::DirectMessage || item.remote.from_us || psid.is_empty() {
+            return Err(self.graph.err(
+                ErrorKind::Rejected,
+                "only a customer's Messenger conversation can be moved to spam",
+            ));
+        }
+        let body = json!({ "user_ids": [psid], "actions": ["MOVE_TO_SPAM"] });
+        let path = format!("{}/moderate_conversations", self.page_id);
+        let answer = self.graph.post(&path, &body).await?;
+        match answer.get("success").and_then(Value::as_bool) {
+            Some(true) => Ok(psid.clone()),
+            _ => Err(self
+                .graph
+                .err(ErrorKind::BadPayload, "expected {\"success\": true}")),
+        }
+    }
+
     /// `base` is the Graph host (`https://graph.facebook.com`); the version
     /// path is added here. `token` is the Page access token.
     pub fn new(
@@ -287,6 +310,7 @@ impl Connector for FacebookConnector {
                         .err(ErrorKind::Rejected, "the Page could not block this person")),
                 };
             }
+            Act::Spam => return self.move_to_spam(item).await,
             Act::Mute => return Err(unsupported(Network::Facebook, act.as_str())),
         };
         match body.get("success").and_then(Value::as_bool) {

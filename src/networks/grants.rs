@@ -37,7 +37,8 @@ pub fn grants(network: Network) -> &'static [Grant] {
     const fn g(capability: Capability, scope: Scope) -> Grant {
         Grant { capability, scope }
     }
-    // [§1] comments, Messenger, like as the Page, is_hidden, DELETE, /blocked.
+    // [§1] comments, Messenger, like as the Page, is_hidden, DELETE, /blocked,
+    // moderate_conversations MOVE_TO_SPAM (conversations only).
     const FACEBOOK: &[Grant] = &[
         g(Reply, Any),
         g(PrivateReply, OnOwnPosts),
@@ -48,6 +49,7 @@ pub fn grants(network: Network) -> &'static [Grant] {
         g(Unhide, OnOwnPosts),
         g(Delete, OwnOrOnOwnPosts),
         g(Block, Any),
+        g(Spam, Conversations),
     ];
 
     // [§2] no comment-like endpoint (UNCONFIRMED absence), no block.
@@ -70,7 +72,8 @@ pub fn grants(network: Network) -> &'static [Grant] {
         g(Mute, Any),
     ];
 
-    // [§4] setModerationStatus: heldForReview / published / rejected (+banAuthor).
+    // [§4] setModerationStatus: heldForReview / published / rejected (+banAuthor);
+    // markAsSpam is deprecated, so spam is `rejected`. No report call.
     const YOUTUBE: &[Grant] = &[
         g(Reply, Any),
         g(Hide, OnOwnPosts),
@@ -78,6 +81,7 @@ pub fn grants(network: Network) -> &'static [Grant] {
         g(Reject, OnOwnPosts),
         g(Delete, OwnOnly),
         g(Block, OnOwnPosts),
+        g(Spam, OnOwnPosts),
     ];
 
     // [§5] like/unlike (the unlike value is UNCONFIRMED), HIDE/UNHIDE, delete own.
@@ -104,7 +108,7 @@ pub fn grants(network: Network) -> &'static [Grant] {
         g(Delete, OwnOnly),
     ];
 
-    // [§8] direct statuses, favourite, block, mute, report; no hide.
+    // [§8] direct statuses, favourite, block, mute, report (spam = category spam); no hide.
     const MASTODON: &[Grant] = &[
         g(Reply, Any),
         g(DirectMessage, Any),
@@ -114,9 +118,11 @@ pub fn grants(network: Network) -> &'static [Grant] {
         g(Block, Any),
         g(Mute, Any),
         g(Report, Any),
+        g(Spam, Any),
     ];
 
-    // [§9] records, thread-gate hiddenReplies (root author only), chat.
+    // [§9] records, thread-gate hiddenReplies (root author only), chat,
+    // createReport (spam = reasonSpam; a DM reports its author).
     const BLUESKY: &[Grant] = &[
         g(Reply, Any),
         g(DirectMessage, Any),
@@ -128,6 +134,7 @@ pub fn grants(network: Network) -> &'static [Grant] {
         g(Block, Any),
         g(Mute, Any),
         g(Report, Any),
+        g(Spam, Any),
     ];
     match network {
         Network::Facebook => FACEBOOK,

@@ -326,8 +326,8 @@ impl Connector for InstagramConnector {
             Act::Hide => self.graph.post(id, &json!({ "hide": true })).await?,
             Act::Unhide => self.graph.post(id, &json!({ "hide": false })).await?,
             Act::Delete => self.graph.delete(id).await?,
-            // §2: no like and no block endpoint for Instagram comments.
-            Act::Like | Act::Unlike | Act::Block | Act::Mute => {
+            // §2: no like, block or spam endpoint for Instagram comments.
+            Act::Like | Act::Unlike | Act::Block | Act::Mute | Act::Spam => {
                 return Err(unsupported(Network::Instagram, act.as_str()));
             }
         };

@@ -16,6 +16,7 @@
 //! - [`ratelimit`]: each network's rate-limit headers into one [`RateLimit`],
 //!   `Retry-After`, jittered [`backoff`]; [`quota`]: YouTube's daily units.
 //! - [`headers`]: the [`Headers`] trait the parsers read through.
+//! - [`report`]: report categories per network and what "mark spam" means.
 //!
 //! The I/O side (the `Connector` trait, the shared HTTP client, one module
 //! per network) builds on these pure parts: it reads responses through
@@ -43,6 +44,7 @@ pub mod progress;
 pub mod quota;
 pub mod ratelimit;
 pub mod refusals;
+pub mod report;
 pub mod threads;
 pub mod tiktok;
 pub mod vault;

@@ -40,6 +40,9 @@ impl Capability {
             (Network::YouTube, Block) => "ban author",
             (Network::Facebook, Block) => "ban from Page",
             (Network::LinkedIn, Like) => "react",
+            (Network::YouTube, Spam) => "reject as spam",
+            (Network::Facebook, Spam) => "move to spam",
+            (Network::Mastodon | Network::Bluesky, Spam) => "report as spam",
             (_, Reply) => "reply",
             (_, PrivateReply) => "private reply",
             (_, DirectMessage) => "direct message",
@@ -52,6 +55,7 @@ impl Capability {
             (_, Block) => "block",
             (_, Mute) => "mute",
             (_, Report) => "report",
+            (_, Spam) => "mark spam",
         }
     }
 }
@@ -69,6 +73,7 @@ fn verb(action: Capability) -> &'static str {
         Block => "block",
         Mute => "mute",
         Report => "report",
+        Spam => "mark spam",
     }
 }
 
@@ -106,14 +111,46 @@ pub fn missing(caps: &Capabilities, action: Capability) -> String {
         (Network::Mastodon, PrivateReply) => "On Mastodon, answer privately with a direct reply.".into(),
         (Network::Bluesky, PrivateReply) => "On Bluesky, answer privately in chat.".into(),
         (_, Reject) => format!("Only YouTube has a rejected status; on {n}, hide or delete instead."),
+        (_, Report | Spam) => no_report(caps.network),
         _ => format!("{n}'s API does not let a brand {}.", verb(action)),
+    }
+}
+
+/// Why a network has no report or spam call, and what to do instead.
+fn no_report(network: Network) -> String {
+    match network {
+        Network::X => {
+            "X has no report endpoint in its API: report it on x.com; here you can hide the reply or mute the author.".into()
+        }
+        Network::YouTube => {
+            "YouTube's API has no report call (comments.markAsSpam is deprecated): mark it as spam to reject it, or report it in YouTube Studio.".into()
+        }
+        Network::Facebook => {
+            "Facebook's Graph API has no report call: hide, delete or ban here, or report it on facebook.com.".into()
+        }
+        Network::Instagram => {
+            "Instagram's API has no report or spam call: hide or delete it here, or report it in the Instagram app.".into()
+        }
+        Network::TikTok => {
+            "TikTok's API has no report or spam call: hide it here, or report it in the TikTok app.".into()
+        }
+        Network::LinkedIn => {
+            "LinkedIn's API has no report or spam call: delete it here, or report it on linkedin.com.".into()
+        }
+        Network::Threads => {
+            "Threads' API has no report or spam call: hide it here, or report it in the Threads app.".into()
+        }
+        Network::Mastodon | Network::Bluesky => format!("{}'s API cannot report this.", name(network)),
     }
 }
 
 /// Actions that make sense on a direct message.
 pub fn applies_to_dms(action: Capability) -> bool {
     use Capability::*;
-    matches!(action, DirectMessage | Delete | Block | Mute | Report)
+    matches!(
+        action,
+        DirectMessage | Delete | Block | Mute | Report | Spam
+    )
 }
 
 pub fn not_for_dms(action: Capability) -> String {
@@ -135,6 +172,9 @@ pub fn out_of_scope(
     match (caps.network, scope) {
         (Network::X, Scope::Summoned) => {
             "X (2026 rules): you can only reply where the author mentioned or quoted you.".into()
+        }
+        (Network::Facebook, Scope::Conversations) if action == Capability::Spam => {
+            "Facebook moves only Messenger conversations to spam; hide or delete this comment, or ban its author.".into()
         }
         (_, Scope::Conversations) => {
             format!("On {n}, answer a comment privately with a private reply (one per comment).")

@@ -2,7 +2,8 @@
 //! endpoints guichet uses, in their documented shapes. `published_posts`,
 //! a post's or a comment's `/comments` (`filter`, `order`, `since`,
 //! cursors), comment and reply writes, `is_hidden`, `/likes`, `DELETE`,
-//! `/blocked`, and the Messenger inbox (`graph::inbox`). State is kept: a
+//! `/blocked`, and the Messenger inbox (`graph::inbox`) with
+//! `moderate_conversations` (`graph::moderate`). State is kept: a
 //! reply posted here is in the next read, a hidden comment reads back
 //! hidden, a deleted one is gone, a like shows in `user_likes`.
 //!
@@ -257,6 +258,7 @@ fn route(
                     .map(|(_, c)| c.clone())
             })
         }
+        ("POST", Some("moderate_conversations")) if is_page => st.inbox.moderate(p),
         ("POST", Some("blocked")) if is_page => {
             let user = p
                 .str("user")

@@ -11,6 +11,7 @@
 //! - `social`: one status (show, delete), favourite, block and mute with
 //!   relationships; blocked and muted accounts' notifications stop.
 //! - `accounts`: the accounts the instance knows, mentions read from text.
+//! - `reports`: `POST /api/v1/reports`, validated, kept for moderators.
 //! - `control`: what tests and the demo do to the instance.
 //!
 //! To extend: add a route in [`router`] and the state it needs in
@@ -31,6 +32,7 @@ mod accounts;
 mod control;
 mod conversations;
 mod oauth;
+mod reports;
 mod social;
 
 use super::faults::{Fault, Faults};
@@ -134,6 +136,8 @@ pub struct Instance {
     window_reset: DateTime<Utc>,
     /// The token still authenticates, but Doorkeeper says it expired.
     token_expired: bool,
+    /// Reports filed for the instance's moderators.
+    reports: Vec<reports::Filed>,
 }
 
 /// Control handle: the state and the fault queue, shared with the server.
@@ -573,6 +577,7 @@ pub fn router(app: Mastodon) -> Router {
         .route("/api/v1/statuses/{id}/{verb}", post(social::favourite))
         .route("/api/v1/accounts/relationships", get(social::relationships))
         .route("/api/v1/accounts/{id}/{verb}", post(social::relate))
+        .route("/api/v1/reports", post(reports::create))
         .route("/api/v1/conversations", get(conversations::list))
         .route("/api/v1/conversations/{id}/read", post(conversations::read))
         .with_state(app.clone())

@@ -102,6 +102,15 @@ impl Connector for AnyConnector {
         each!(self, c => c.private_reply(item, text, key).await)
     }
 
+    async fn report(
+        &self,
+        item: &Item,
+        report: &crate::networks::report::Report,
+        key: &str,
+    ) -> Result<String, ConnectorError> {
+        each!(self, c => c.report(item, report, key).await)
+    }
+
     fn quota(&self) -> Option<crate::networks::quota::QuotaDay> {
         each!(self, c => Connector::quota(c))
     }

@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use crate::change::LocalChange;
-use crate::networks::connector::Act;
 use crate::outbox::{OutAction, OutboxEntry};
 use crate::store::{RowSet, Store, Stored};
 use crate::tui::state::Detail;
@@ -41,11 +40,11 @@ pub enum Effect {
         action: OutAction,
         seen: Option<crate::tui::state::Seen>,
     },
-    /// Check the network's rules for each item, then queue `act` for those
-    /// that allow it.
+    /// Check the network's rules for each item, then queue `action` (an
+    /// act or a report) for those that allow it.
     Moderate {
         seqs: Vec<u32>,
-        act: Act,
+        action: OutAction,
         /// The UI's clock, for the networks' time windows.
         now: chrono::DateTime<chrono::Utc>,
     },
@@ -154,7 +153,7 @@ pub enum Outcome {
     /// The writes before it are done: the engine may sync (and send) now.
     SyncRequested,
     Moderated {
-        act: Act,
+        action: OutAction,
         queued: Vec<OutboxEntry>,
         /// Items the network does not allow it on, with the reason.
         refused: Vec<String>,
@@ -244,7 +243,9 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
                 ),
             }
         }
-        Effect::Moderate { seqs, act, now } => moderate(store.as_ref(), &seqs, act, agent, now),
+        Effect::Moderate { seqs, action, now } => {
+            moderate(store.as_ref(), &seqs, action, agent, now)
+        }
         Effect::Enqueue { seq, action, seen } => {
             match super::collision::enqueue_checked(
                 store.as_ref(),
@@ -410,11 +411,11 @@ fn queue_handoffs(
     }
 }
 
-/// Queues `act` on every item whose network allows it now.
+/// Queues `action` on every item whose network allows it now.
 fn moderate(
     store: &dyn Store,
     seqs: &[u32],
-    act: Act,
+    action: OutAction,
     agent: &str,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Outcome {
@@ -430,11 +431,22 @@ fn moderate(
         };
         let caps = crate::networks::capabilities(item.remote.network);
         let target = crate::networks::Target::from_remote(&item.remote);
-        if let Err(no) = caps.check(act.capability(), &target, now) {
+        // Every moderation action is a network write (a hand-off is not
+        // queued here).
+        if let Some(capability) = action.capability()
+            && let Err(no) = caps.check(capability, &target, now)
+        {
             refused.push(no.reason);
             continue;
         }
-        match store.enqueue(&item.id, OutAction::Act(act), agent) {
+        // A report's category and comment must suit each item's network.
+        if let OutAction::Report(report) = &action
+            && let Err(why) = report.check(item.remote.network)
+        {
+            refused.push(why);
+            continue;
+        }
+        match store.enqueue(&item.id, action.clone(), agent) {
             Ok(entry) => queued.push(entry),
             Err(e) => {
                 error = Some(e.to_string());
@@ -443,7 +455,7 @@ fn moderate(
         }
     }
     Outcome::Moderated {
-        act,
+        action,
         queued,
         refused,
         error,

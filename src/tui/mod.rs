@@ -23,6 +23,7 @@ pub mod update_escalate;
 pub mod update_moderate;
 pub mod update_overlay;
 pub mod update_reply;
+pub mod update_report;
 pub mod update_rules;
 pub mod wave;
 

@@ -128,7 +128,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::ItemCopyLink => copy_link(state),
         A::ItemReply => return update_reply::start(state),
         A::ItemPrivateReply => return update_moderate::start_private_reply(state),
-        A::ItemLike | A::ItemHide | A::ItemDelete | A::ItemBlock | A::ItemMute => {
+        A::ItemReport => return super::update_report::start(state),
+        A::ItemLike | A::ItemHide | A::ItemDelete | A::ItemBlock | A::ItemMute | A::ItemSpam => {
             return update_moderate::start(state, action);
         }
         A::ReplyRetry | A::ReplyEdit | A::ReplyDrop => return update_reply::manage(state, action),
@@ -447,11 +448,11 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
             Err(e) => state.notify(Level::Error, format!("could not read the store: {e}")),
         },
         Outcome::Moderated {
-            act,
+            action,
             queued,
             refused,
             error,
-        } => update_moderate::settled(state, act, queued, refused, error),
+        } => update_moderate::settled(state, &action, queued, refused, error),
         Outcome::Queued(Ok(entry)) => {
             let sending = if state.accounts.is_empty() {
                 "no account configured to send it yet"

@@ -1,8 +1,9 @@
-//! Update for moderation on the network: like, hide, delete, block, mute
-//! and Meta's private reply. Each goes through the outbox like a reply.
-//! The network's rules are checked before anything is queued, so an
-//! impossible action is refused with its reason; delete and block ask
-//! first. Likes and hides toggle from the first target's current state.
+//! Update for moderation on the network: like, hide, delete, block, mute,
+//! spam and Meta's private reply (reports: `update_report`). Each goes
+//! through the outbox like a reply. The network's rules are checked before
+//! anything is queued, so an impossible action is refused with its reason;
+//! delete, block and spam ask first. Likes and hides toggle from the first
+//! target's current state.
 
 use super::effect::Effect;
 use super::state::{AppState, Level};
@@ -11,6 +12,7 @@ use crate::action::Action;
 use crate::model::Item;
 use crate::networks::connector::Act;
 use crate::networks::{Capability, Target, capabilities};
+use crate::outbox::OutAction;
 
 use super::state::PromptKind;
 
@@ -25,12 +27,13 @@ pub fn act_for(action: Action, item: Option<&Item>) -> Option<Act> {
         Action::ItemDelete => Act::Delete,
         Action::ItemBlock => Act::Block,
         Action::ItemMute => Act::Mute,
+        Action::ItemSpam => Act::Spam,
         _ => return None,
     })
 }
 
 /// Why `capability` cannot be done on `item` now, if it cannot.
-fn refusal(state: &AppState, item: &Item, capability: Capability) -> Option<String> {
+pub(super) fn refusal(state: &AppState, item: &Item, capability: Capability) -> Option<String> {
     let caps = capabilities(item.remote.network);
     let target = Target::from_remote(&item.remote);
     caps.check(capability, &target, state.now)
@@ -58,18 +61,18 @@ pub fn start(state: &mut AppState, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
     }
-    if matches!(act, Act::Delete | Act::Block) {
+    if matches!(act, Act::Delete | Act::Block | Act::Spam) {
         open_prompt(state, PromptKind::Confirm(act), "", Vec::new(), targets);
         return Vec::new();
     }
-    queue(state, targets, act)
+    queue(state, targets, OutAction::Act(act))
 }
 
-/// The effects that queue `act` on `seqs` (the worker checks each item).
-pub fn queue(state: &AppState, seqs: Vec<u32>, act: Act) -> Vec<Effect> {
+/// The effects that queue `action` on `seqs` (the worker checks each item).
+pub fn queue(state: &AppState, seqs: Vec<u32>, action: OutAction) -> Vec<Effect> {
     let mut effects = vec![Effect::Moderate {
         seqs,
-        act,
+        action,
         now: state.now,
     }];
     if !state.accounts.is_empty() {
@@ -78,7 +81,7 @@ pub fn queue(state: &AppState, seqs: Vec<u32>, act: Act) -> Vec<Effect> {
     effects
 }
 
-/// The answer to "delete / block? y to confirm".
+/// The answer to "delete / block / spam? y to confirm".
 pub fn confirmed(answer: &str) -> bool {
     matches!(
         answer.trim().to_lowercase().as_str(),
@@ -110,17 +113,18 @@ pub fn start_private_reply(state: &mut AppState) -> Vec<Effect> {
 /// Reports what the worker queued and what the networks refused.
 pub fn settled(
     state: &mut AppState,
-    act: Act,
+    action: &OutAction,
     queued: Vec<crate::outbox::OutboxEntry>,
     refused: Vec<String>,
     error: Option<String>,
 ) {
     let n = queued.len();
+    let what = action.describe();
     for entry in queued {
         state.add_outbox(entry);
     }
     if let Some(e) = error {
-        state.notify(Level::Error, format!("{} not queued: {e}", act.as_str()));
+        state.notify(Level::Error, format!("{what} not queued: {e}"));
         return;
     }
     let sending = if state.accounts.is_empty() {
@@ -140,13 +144,12 @@ pub fn settled(
         (0, None) => state.notify(Level::Info, "nothing to do"),
         (_, None) => state.notify(
             Level::Info,
-            format!("{} queued for {} · {sending}", act.as_str(), items(n)),
+            format!("{what} queued for {} · {sending}", items(n)),
         ),
         (_, Some(reason)) => state.notify(
             Level::Warn,
             format!(
-                "{} queued for {}; {} skipped: {reason}",
-                act.as_str(),
+                "{what} queued for {}; {} skipped: {reason}",
                 items(n),
                 refused.len()
             ),

@@ -11,6 +11,7 @@ use crate::action::{ACTIONS, Action};
 use crate::change::LocalChange;
 use crate::filter::Filter;
 use crate::model::{Kind, Network, Status, StatusKind};
+use crate::outbox::OutAction;
 use crate::when;
 
 /// Editing keys in a text field. Not bindable: they are what typing is.
@@ -167,6 +168,9 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
         PromptKind::EscalationOutcome => {
             return super::update_escalate::submit_outcome(state, &text);
         }
+        PromptKind::ReportReason | PromptKind::ReportComment(_) => {
+            return super::update_report::submit(state, kind, &text);
+        }
         PromptKind::Search => {
             state.overlays.pop();
             state.queue.refine.search = (!text.is_empty()).then_some(text);
@@ -191,7 +195,7 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
         PromptKind::Confirm(act) => {
             state.overlays.pop();
             if super::update_moderate::confirmed(&text) {
-                return super::update_moderate::queue(state, targets, act);
+                return super::update_moderate::queue(state, targets, OutAction::Act(act));
             }
             state.notify(Level::Info, format!("{} cancelled", act.as_str()));
             return Vec::new();

@@ -12,6 +12,8 @@
 //!   the root's thread-gate `hiddenReplies`) read by `getPosts`;
 //! - `write`: replies (strong refs, byte facets) and the textless acts
 //!   (like, unlike, hide/unhide through the thread gate, delete, block, mute);
+//! - `report`: `com.atproto.moderation.createReport` to Bluesky's
+//!   moderation service (reports and spam);
 //! - `chat`: DMs through `chat.bsky.convo.*` (list, read, send, find).
 //!
 //! The sync cursor holds both streams: `<notifications indexedAt>` alone (as
@@ -21,6 +23,7 @@
 
 mod chat;
 mod read;
+mod report;
 mod session;
 mod write;
 
@@ -47,6 +50,9 @@ const BLOCK: &str = "app.bsky.graph.block";
 const THREADGATE: &str = "app.bsky.feed.threadgate";
 /// Where the PDS forwards `chat.bsky.*` calls (§9, "Direct messages").
 const CHAT_PROXY: &str = "did:web:api.bsky.chat#bsky_chat";
+/// Where the PDS forwards reports: Bluesky's moderation service (§9,
+/// `BSKY_LABELER_DID` in `@atproto/api`).
+pub const LABELER_PROXY: &str = "did:plc:ar7c4by46qjdydhdevvrndac#atproto_labeler";
 
 /// A session's tokens and where the account's PDS is; `Debug` never shows
 /// the tokens. Kept across runs only sealed (`networks::vault`).
@@ -209,6 +215,15 @@ impl Connector for BlueskyConnector {
         _idempotency_key: &str,
     ) -> Result<String, ConnectorError> {
         self.act_on(item, act).await
+    }
+
+    async fn report(
+        &self,
+        item: &Item,
+        report: &crate::networks::report::Report,
+        _idempotency_key: &str,
+    ) -> Result<String, ConnectorError> {
+        self.report_on(item, report).await
     }
 }
 

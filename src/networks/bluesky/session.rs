@@ -6,7 +6,7 @@
 //! refresh token is spent too, then the call is sent once more.
 //!
 //! Most calls go through the shared [`Http`](super::Http) client. Chat calls
-//! need the `atproto-proxy` header and some procedures (`muteActor`) answer
+//! and reports need the `atproto-proxy` header and some procedures (`muteActor`) answer
 //! 200 with no body, which that client reads as a bad payload: those go
 //! through [`BlueskyConnector::direct`], with the same retry policy.
 
@@ -26,8 +26,9 @@ pub(super) struct Call<'a> {
     nsid: &'static str,
     query: Vec<(&'static str, &'a str)>,
     body: Option<Value>,
-    /// Forwarded by the PDS to the chat service (`atproto-proxy`).
-    chat: bool,
+    /// The service the PDS forwards it to (`atproto-proxy`): chat, or
+    /// the moderation service for reports.
+    proxy: Option<&'static str>,
     /// A procedure whose success has no JSON body.
     no_output: bool,
 }
@@ -38,7 +39,7 @@ impl<'a> Call<'a> {
             nsid,
             query,
             body: None,
-            chat: false,
+            proxy: None,
             no_output: false,
         }
     }
@@ -51,7 +52,14 @@ impl<'a> Call<'a> {
     }
 
     pub(super) fn chat(self) -> Call<'a> {
-        Call { chat: true, ..self }
+        self.proxy(CHAT_PROXY)
+    }
+
+    pub(super) fn proxy(self, service: &'static str) -> Call<'a> {
+        Call {
+            proxy: Some(service),
+            ..self
+        }
     }
 
     pub(super) fn no_output(self) -> Call<'a> {
@@ -258,7 +266,7 @@ impl BlueskyConnector {
             reqwest::Url::parse_with_params(&base, &call.query)
         }
         .map_err(|e| err(ErrorKind::Rejected, format!("bad URL: {e}")))?;
-        if call.chat || call.no_output {
+        if call.proxy.is_some() || call.no_output {
             return self.direct(call, url, &session.access).await;
         }
         match &call.body {
@@ -284,7 +292,7 @@ impl BlueskyConnector {
         }
     }
 
-    /// Sends `call` with our own client: the `atproto-proxy` header for chat,
+    /// Sends `call` with our own client: the `atproto-proxy` header,
     /// an empty success body read as `null`. Retries as [`Http`] does: a
     /// transient failure with backoff, a rate limit that lifts soon once.
     async fn direct(
@@ -301,8 +309,8 @@ impl BlueskyConnector {
                 Some(body) => self.client.post(url.clone()).json(body),
             };
             req = req.bearer_auth(token);
-            if call.chat {
-                req = req.header("atproto-proxy", CHAT_PROXY);
+            if let Some(service) = call.proxy {
+                req = req.header("atproto-proxy", service);
             }
             let failure = match self.direct_once(req, call.nsid).await {
                 Ok(answer) => return Ok(answer),

@@ -20,6 +20,7 @@
 //!   `grants.rs`).
 //! - Delete: our own records only. Block: an `app.bsky.graph.block` of the
 //!   author's DID, unless `getProfile` shows one. Mute: `muteActor`.
+//!   Spam: a `reasonSpam` report (`report.rs`).
 
 use std::ops::Range;
 
@@ -33,6 +34,7 @@ use crate::networks::connector::Act;
 use crate::networks::count::count;
 use crate::networks::error::{ConnectorError, ErrorKind};
 use crate::networks::links::scheme_urls;
+use crate::networks::report::{Report, ReportReason};
 
 /// Most URIs a thread gate may hide (lexicon `maxLength`).
 const MAX_HIDDEN: usize = 300;
@@ -262,7 +264,7 @@ impl BlueskyConnector {
     }
 
     /// The item's post as the AppView shows it to us (`viewer` included).
-    async fn post_view(&self, item: &Item) -> Result<Value, ConnectorError> {
+    pub(super) async fn post_view(&self, item: &Item) -> Result<Value, ConnectorError> {
         let uri = item.remote.native_id.as_str();
         self.posts(&[uri])
             .await?
@@ -272,7 +274,7 @@ impl BlueskyConnector {
 
     pub(super) async fn act_on(&self, item: &Item, act: Act) -> Result<String, ConnectorError> {
         let is_dm = item.remote.kind == Kind::DirectMessage;
-        if is_dm && !matches!(act, Act::Block | Act::Mute) {
+        if is_dm && !matches!(act, Act::Block | Act::Mute | Act::Spam) {
             return Err(err(
                 ErrorKind::Rejected,
                 format!("{} does not apply to a Bluesky DM", act.as_str()),
@@ -288,6 +290,11 @@ impl BlueskyConnector {
                 self.delete(uri).await.map(|()| uri.to_string())
             }
             Act::Block => self.block(item).await,
+            // A report with `reasonSpam` (a DM's: its author).
+            Act::Spam => {
+                let spam = Report::new(ReportReason::Spam, "");
+                self.report_on(item, &spam).await
+            }
             Act::Mute => {
                 let did = self.author_did(item).await?;
                 let body = json!({ "actor": did });
@@ -324,7 +331,7 @@ impl BlueskyConnector {
     }
 
     /// The author's DID, refusing our own account.
-    async fn author_did(&self, item: &Item) -> Result<String, ConnectorError> {
+    pub(super) async fn author_did(&self, item: &Item) -> Result<String, ConnectorError> {
         let own = self.open().await?.did;
         let did = &item.remote.author.id;
         if !did.starts_with("did:") {

@@ -6,7 +6,8 @@
 //! - `wire`: the JSON shapes and the status → item mapping (a DM's
 //!   thread is its participants; `moderation.liked` is `favourited`).
 //! - `write`: replies (direct ones to every participant), the context
-//!   lookup before a resend, favourite, block, mute, delete of our own.
+//!   lookup before a resend, favourite, block, mute, delete of our own,
+//!   reports (spam is the `spam` category).
 //!
 //! Every call goes through `MastodonConnector::get` / `post` / `delete`,
 //! which read a 401 "The access token expired" as [`ErrorKind::AuthExpired`]
@@ -127,6 +128,15 @@ impl Connector for MastodonConnector {
         _idempotency_key: &str,
     ) -> Result<String, ConnectorError> {
         self.act_on(item, act).await
+    }
+
+    async fn report(
+        &self,
+        item: &Item,
+        report: &crate::networks::report::Report,
+        _idempotency_key: &str,
+    ) -> Result<String, ConnectorError> {
+        self.file_report(item, report).await
     }
 
     fn network(&self) -> Network {

@@ -2,7 +2,8 @@
 //! `Idempotency-Key` (public, or `direct` to everyone in a DM, each
 //! `@acct` mentioned so it reaches them), the context lookup that finds a
 //! reply already posted, and the textless actions: favourite and
-//! unfavourite, block and mute the author, delete one of our statuses.
+//! unfavourite, block and mute the author, delete one of our statuses;
+//! reports (`POST /api/v1/reports`), spam being the `spam` category.
 //! Mastodon has no hide.
 
 use serde_json::{Value, json};
@@ -12,6 +13,7 @@ use super::wire::{Status, without_leading_mentions};
 use crate::model::{Item, Kind, Network};
 use crate::networks::connector::{Act, unsupported};
 use crate::networks::error::{ConnectorError, ErrorKind};
+use crate::networks::report::{Report, ReportReason};
 use crate::text::html_to_text;
 
 fn bad_payload(what: &str) -> ConnectorError {
@@ -173,8 +175,45 @@ impl MastodonConnector {
                 ErrorKind::Rejected,
                 "Mastodon deletes only our own statuses",
             )),
+            // §8: spam is a report in the `spam` category.
+            Act::Spam => {
+                self.file_report(item, &Report::new(ReportReason::Spam, ""))
+                    .await
+            }
             Act::Hide | Act::Unhide => Err(unsupported(Network::Mastodon, act.as_str())),
         }
+    }
+
+    /// `POST /api/v1/reports` (§8): the author's account, the status (a
+    /// DM's too), the category and the comment for the instance's
+    /// moderators. Returns the report's id.
+    pub(super) async fn file_report(
+        &self,
+        item: &Item,
+        report: &Report,
+    ) -> Result<String, ConnectorError> {
+        report
+            .check(Network::Mastodon)
+            .map_err(|why| ConnectorError::new(Network::Mastodon, ErrorKind::Rejected, why))?;
+        let author = &item.remote.author.id;
+        if item.remote.from_us || author.is_empty() {
+            return Err(ConnectorError::new(
+                Network::Mastodon,
+                ErrorKind::Rejected,
+                "cannot report our own account",
+            ));
+        }
+        let mut body = json!({
+            "account_id": author,
+            "status_ids": [item.remote.native_id],
+            "category": report.reason.as_str(),
+        });
+        if !report.comment.is_empty() {
+            body["comment"] = Value::String(report.comment.clone());
+        }
+        let url = format!("{}/api/v1/reports", self.base);
+        let answer = self.post(&url, &body, None).await?;
+        id_of(&answer.body, "the report")
     }
 }
 

@@ -111,7 +111,7 @@ impl ThreadsConnector {
             }
             Act::Delete => self.delete(id).await?,
             // Refused by the check above; kept explicit should the table change.
-            Act::Like | Act::Unlike | Act::Block | Act::Mute => {
+            Act::Like | Act::Unlike | Act::Block | Act::Mute | Act::Spam => {
                 return Err(crate::networks::connector::unsupported(
                     Network::Threads,
                     act.as_str(),

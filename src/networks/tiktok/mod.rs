@@ -300,7 +300,9 @@ impl Connector for TikTokConnector {
                 )
                 .await?;
             }
-            Act::Block | Act::Mute => return Err(unsupported(Network::TikTok, act.as_str())),
+            Act::Block | Act::Mute | Act::Spam => {
+                return Err(unsupported(Network::TikTok, act.as_str()));
+            }
         }
         Ok(id)
     }

@@ -199,6 +199,11 @@ impl XConnector {
                     .await?;
                 Ok(id.clone())
             }
+            // Refused by `permit` (X has no report or spam call, §3).
+            Act::Spam => Err(crate::networks::connector::unsupported(
+                crate::model::Network::X,
+                act.as_str(),
+            )),
             Act::Mute | Act::Block => {
                 let verb = if act == Act::Mute {
                     "muting"

@@ -11,8 +11,9 @@
 //! top-level comment: YouTube has one reply level), hide / unhide / block
 //! through `comments/setModerationStatus` (`heldForReview`, `published`,
 //! `rejected` + `banAuthor=true`), [`YouTubeConnector::reject`] (the
-//! permanent `rejected`, not an [`Act`]), delete of our own comments
-//! (`DELETE comments?id=`). No like, no mute, no DMs (§4): refused by the
+//! permanent `rejected`), which is also what marking spam does
+//! ([`Act::Spam`]: `comments.markAsSpam` is deprecated), delete of our own comments
+//! (`DELETE comments?id=`). No like, no mute, no report, no DMs (§4): refused by the
 //! capability table before anything is sent.
 //!
 //! Tokens: the access token comes from `token_cmd` and lives in memory
@@ -249,6 +250,8 @@ impl Connector for YouTubeConnector {
             Act::Unhide => self.moderate(item, "published", false).await,
             // `banAuthor` only goes with `rejected` (else `banWithoutReject`).
             Act::Block => self.moderate(item, "rejected", true).await,
+            // `markAsSpam` is deprecated (§4): spam is rejected, for good.
+            Act::Spam => self.moderate(item, "rejected", false).await,
             Act::Delete => {
                 let id = item.remote.native_id.as_str();
                 self.client

@@ -35,6 +35,7 @@ impl Bluesky {
             window_reset: Utc::now() + Duration::seconds(WINDOW_SECS),
             pds_endpoint: None,
             calls: HashMap::new(),
+            reports: Vec::new(),
         };
         Bluesky {
             state: Arc::new(Mutex::new(pds)),

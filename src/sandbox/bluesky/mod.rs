@@ -13,6 +13,8 @@
 //! - `repo`: `createRecord` / `putRecord` / `deleteRecord` / `getRecord`
 //!   for posts, likes, blocks and thread gates, validated as the PDS does
 //!   (strong refs, `swapRecord`, `hiddenReplies` ≤ 300);
+//! - `moderation`: `com.atproto.moderation.createReport`, validated and
+//!   kept (read back with `Bluesky::reports`);
 //! - `chat`: `chat.bsky.convo.listConvos` / `getMessages` /
 //!   `sendMessage`, which answer 400 without the `atproto-proxy` header;
 //! - `control`: what tests and the demo do to the server.
@@ -39,7 +41,10 @@ mod chat;
 mod control;
 mod feed;
 mod identity;
+mod moderation;
 mod repo;
+
+pub use moderation::LABELER_PROXY;
 
 use super::faults::{Fault, Faults};
 
@@ -175,6 +180,8 @@ pub struct Pds {
     pds_endpoint: Option<String>,
     /// Requests per NSID, for tests.
     calls: HashMap<String, u64>,
+    /// Reports sent to the moderation service, as answered.
+    reports: Vec<Value>,
 }
 
 /// Control handle: the state and the fault queue, shared with the server.
@@ -500,6 +507,10 @@ pub fn router(app: Bluesky) -> Router {
             post(repo::delete_record),
         )
         .route(&x("com.atproto.repo.getRecord"), get(repo::get_record))
+        .route(
+            &x("com.atproto.moderation.createReport"),
+            post(moderation::create_report),
+        )
         .route(&x("chat.bsky.convo.listConvos"), get(chat::list_convos))
         .route(&x("chat.bsky.convo.getMessages"), get(chat::get_messages))
         .route(&x("chat.bsky.convo.sendMessage"), post(chat::send_message))

@@ -216,4 +216,9 @@ impl Facebook {
     pub fn blocked(&self) -> Vec<String> {
         self.lock().blocked.iter().cloned().collect()
     }
+
+    /// What Messenger moderation did to the person `psid` (`MOVE_TO_SPAM`…).
+    pub fn moderation(&self, psid: &str) -> std::collections::BTreeSet<String> {
+        self.lock().inbox.moderation(psid)
+    }
 }

@@ -63,6 +63,8 @@ pub struct Inbox {
     pub conversations: Vec<Conversation>,
     pub sent: Vec<Sent>,
     private_replied: HashSet<String>,
+    /// Messenger moderation per PSID (`moderate.rs`).
+    pub(super) moderated: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
     next: u64,
 }
 
@@ -74,6 +76,7 @@ impl Inbox {
             conversations: Vec::new(),
             sent: Vec::new(),
             private_replied: HashSet::new(),
+            moderated: Default::default(),
             next: 9_000_000,
         }
     }
@@ -139,7 +142,12 @@ impl Inbox {
         q: &[(String, String)],
     ) -> Value {
         let fields = p.str("fields").unwrap_or_default();
-        let mut convs: Vec<&Conversation> = self.conversations.iter().collect();
+        let folder = p.str("folder");
+        let mut convs: Vec<&Conversation> = self
+            .conversations
+            .iter()
+            .filter(|c| self.in_folder(c, folder.as_deref()))
+            .collect();
         convs.sort_by_key(|c| std::cmp::Reverse(Inbox::updated(c)));
         let all: Vec<Value> = convs
             .iter()

@@ -5,9 +5,11 @@
 //! `{"error":{message,type,code,error_subcode,fbtrace_id}}` body with
 //! HTTP 400/403/500, `X-App-Usage` / `X-Business-Use-Case-Usage` headers on
 //! every answer, and the shared fault queue. [`inbox`] is the Messenger
-//! style inbox (conversations + Send API) both networks answer with.
+//! style inbox (conversations + Send API) both networks answer with;
+//! [`moderate`] its `moderate_conversations` (Facebook routes it).
 
 pub mod inbox;
+pub mod moderate;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -33,6 +33,7 @@ impl Mastodon {
             remaining: RATE_LIMIT,
             window_reset: Utc::now() + Duration::minutes(5),
             token_expired: false,
+            reports: Vec::new(),
         };
         Mastodon {
             oauth: Default::default(),

@@ -30,6 +30,10 @@ pub enum PromptKind {
     AuthorNote,
     /// The colleague's outcome, recorded by hand (`escalation.done`).
     EscalationOutcome,
+    /// Report, step 1: the category (the network's own list).
+    ReportReason,
+    /// Step 2: the comment for the network's moderators.
+    ReportComment(crate::networks::report::ReportReason),
 }
 
 impl PromptKind {
@@ -44,6 +48,9 @@ impl PromptKind {
             PromptKind::Confirm(crate::networks::connector::Act::Block) => {
                 "Block the author on the network? y to confirm"
             }
+            PromptKind::Confirm(crate::networks::connector::Act::Spam) => {
+                "Mark as spam on the network (a report, or YouTube's reject)? y to confirm"
+            }
             PromptKind::Confirm(_) => "Delete on the network, for everyone? y to confirm",
             PromptKind::Fill => "Fill in",
             PromptKind::EscalateTag => "Escalate with tag",
@@ -51,6 +58,8 @@ impl PromptKind {
             PromptKind::EscalateNote => "Internal note for them",
             PromptKind::AuthorNote => "Note on the author",
             PromptKind::EscalationOutcome => "What they did",
+            PromptKind::ReportReason => "Report as",
+            PromptKind::ReportComment(_) => "Comment for the moderators",
         }
     }
 
@@ -73,6 +82,10 @@ impl PromptKind {
             PromptKind::AuthorNote => "kept with every item of theirs · never sent",
             PromptKind::EscalationOutcome => {
                 "kept as a note · the item goes back to the queue to answer the customer"
+            }
+            PromptKind::ReportReason => "tab completes the network's categories · enter goes on",
+            PromptKind::ReportComment(_) => {
+                "optional · read by the network's moderators · enter sends the report"
             }
         }
     }
