@@ -430,6 +430,22 @@ impl Store for SledStore {
         Ok(out)
     }
 
+    fn audit_between(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_window(from, to)
+    }
+
+    fn save_shift(&self, record: &super::ShiftRecord) -> Result<(), StoreError> {
+        self.put_shift(record)
+    }
+
+    fn shifts(&self, limit: usize) -> Result<Vec<super::ShiftRecord>, StoreError> {
+        self.latest_shifts(limit)
+    }
+
     fn cursor(&self, stream: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .cursors
@@ -510,7 +526,8 @@ impl Store for SledStore {
             at: now,
             who: by.to_string(),
             item: item.clone(),
-            what: "reply queued".to_string(),
+            // "reply queued", "hide queued"…: shift counts read these.
+            what: format!("{} queued", entry.action.describe()),
         };
         let mut akey = codec::time_bytes(now.timestamp_nanos_opt().unwrap_or(i64::MAX)).to_vec();
         akey.extend_from_slice(&self.db.generate_id()?.to_be_bytes());
