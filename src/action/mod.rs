@@ -139,6 +139,8 @@ pub enum Action {
     ItemEscalate,
     ItemAuthor,
     AuthorNote,
+    ShiftToggle,
+    QueueNextUnhandled,
 
     ComposeSend,
     ComposeSendDone,

@@ -22,6 +22,9 @@ use crate::filter::{Filter, SavedView, Sort, builtin_views};
 use crate::model::{Kind, Network, Priority, StatusKind};
 
 /// The example configuration shipped with guichet (also used by `demo`).
+/// The shortest live refresh a shift may ask for, in seconds.
+const MIN_SHIFT_REFRESH: u64 = 5;
+
 pub const EXAMPLE: &str = include_str!("example.toml");
 
 #[derive(Debug, Deserialize)]
@@ -38,6 +41,8 @@ struct RawConfig {
     accounts: Vec<accounts::RawAccount>,
     /// Minutes between background syncs.
     sync_every_minutes: Option<u64>,
+    /// Seconds between syncs while a shift runs.
+    shift_refresh_seconds: Option<u64>,
     /// Which brand of `guidelines.toml` replies are checked against.
     brand: Option<String>,
     /// The agent's signature, the `signature` variable of canned replies.
@@ -94,6 +99,8 @@ pub struct Config {
     pub accounts: Vec<AccountConfig>,
     /// Time between background syncs in the TUI.
     pub sync_every: std::time::Duration,
+    /// Time between syncs while a shift runs (shift mode's live refresh).
+    pub shift_refresh: std::time::Duration,
     /// Brand of `guidelines.toml` to check replies against (default: the
     /// first brand of the file).
     pub brand: Option<String>,
@@ -211,6 +218,7 @@ impl Config {
             file: None,
             accounts: Vec::new(),
             sync_every: std::time::Duration::from_secs(5 * 60),
+            shift_refresh: std::time::Duration::from_secs(20),
             brand: None,
             signature: None,
             team_replies: None,
@@ -270,6 +278,18 @@ impl Config {
                 ));
             }
             cfg.sync_every = std::time::Duration::from_secs(m.max(1) * 60);
+        }
+        if let Some(secs) = raw.shift_refresh_seconds {
+            if secs < MIN_SHIFT_REFRESH {
+                errors.push(ConfigError::at_key(
+                    path,
+                    src,
+                    None,
+                    "shift_refresh_seconds",
+                    format!("must be at least {MIN_SHIFT_REFRESH} (the networks' rate limits)"),
+                ));
+            }
+            cfg.shift_refresh = std::time::Duration::from_secs(secs.max(MIN_SHIFT_REFRESH));
         }
         for v in raw.views {
             if v.name.trim().is_empty() {

@@ -137,6 +137,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::ItemEscalate => super::update_escalate::start(state),
         A::ItemAuthor => return super::update_author::toggle(state),
         A::AuthorNote => super::update_author::start_note(state),
+        A::ShiftToggle => return super::update_shift::toggle(state),
+        A::QueueNextUnhandled => return super::update_shift::next_unhandled(state),
         A::ComposeSend => return update_compose::send(state, After::Next),
         A::ComposeSendDone => return update_compose::send(state, After::Done),
         A::ComposeSendKeep => return update_compose::send(state, After::Keep),
@@ -517,6 +519,12 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
         Outcome::Saved(Ok(())) => {}
         Outcome::Saved(Err(e)) => state.notify(Level::Error, e),
         Outcome::Edited { seq, result } => return update_compose::edited(state, seq, result),
+        Outcome::ShiftCounted {
+            started,
+            items,
+            result,
+        } => super::update_shift::counted(state, started, items, result),
+        Outcome::ShiftEnded(result) => super::update_shift::ended(state, *result),
         Outcome::AuthorLoaded { seq, noted, result } => {
             super::update_author::loaded(state, seq, noted, *result);
         }

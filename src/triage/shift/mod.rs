@@ -8,7 +8,8 @@
 //! - [`gather`] reads what the window needs from the [`Store`] (the audit
 //!   lines of the window, the items they name, their escalation history,
 //!   and the unanswered items now) into plain [`Inputs`];
-//! - [`summarize`] is pure: [`Inputs`] → [`ShiftSummary`]. A reports engine
+//! - [`summarize`] is pure: [`Inputs`] → [`ShiftSummary`]; [`finish`]
+//!   chains both, writes the note and saves it ([`Store::save_shift`]). A reports engine
 //!   would replace `gather` with its own queries and keep the definitions
 //!   below (or its equivalent of [`tally`]).
 //!
@@ -41,7 +42,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Item, ItemId};
-use crate::store::{AuditEntry, Happened, Store, StoreError};
+use crate::store::{AuditEntry, Happened, ShiftRecord, Store, StoreError};
 
 /// How many of the oldest unanswered items the note lists.
 pub const OPEN_LISTED: usize = 10;
@@ -328,6 +329,32 @@ pub fn gather(store: &dyn Store, shift: &Shift, now: DateTime<Utc>) -> Result<In
         pending,
         open,
     })
+}
+
+/// What `agent` did from `started` on (a shift still running).
+pub fn tally_since(
+    store: &dyn Store,
+    agent: &str,
+    started: DateTime<Utc>,
+) -> Result<Tally, StoreError> {
+    let shift = Shift {
+        agent: agent.to_string(),
+        started,
+        ended: DateTime::<Utc>::MAX_UTC,
+    };
+    Ok(tally(&shift, &store.audit_between(started, shift.ended)?))
+}
+
+/// Ends `shift`: its summary and hand-over note, saved in the store.
+pub fn finish(store: &dyn Store, shift: Shift) -> Result<ShiftRecord, StoreError> {
+    let inputs = gather(store, &shift, shift.ended)?;
+    let summary = summarize(&shift, &inputs);
+    let record = ShiftRecord {
+        markdown: note::markdown(&summary),
+        summary,
+    };
+    store.save_shift(&record)?;
+    Ok(record)
 }
 
 /// How many items are unanswered at `now`, and the oldest of them.

@@ -5,6 +5,7 @@
 pub mod composer;
 pub mod overlay;
 pub mod queue;
+pub mod shift;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -21,6 +22,7 @@ pub use overlay::{
     FilterField, LineInput, Overlay, Palette, Picker, Prompt, PromptKind,
 };
 pub use queue::QueueState;
+pub use shift::{ShiftNote, ShiftState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -93,6 +95,10 @@ pub struct AppState {
     pub tags: Arc<crate::triage::tags::Tags>,
     /// An escalation being set up: its targets, then tag and assignee.
     pub escalation: Option<Escalation>,
+    /// The shift running (shift mode), if any.
+    pub shift: Option<ShiftState>,
+    /// Seconds between live refreshes while a shift runs.
+    pub shift_refresh: i64,
 }
 
 /// The escalate flow's answers so far.
@@ -133,6 +139,8 @@ impl AppState {
             kit: Arc::new(crate::replies::Kit::example()),
             tags: Arc::new(crate::triage::tags::Tags::example()),
             escalation: None,
+            shift: None,
+            shift_refresh: 20,
         }
     }
 
@@ -147,7 +155,7 @@ impl AppState {
                 | Overlay::Attention(_),
             ) => Mode::Picker,
             Some(Overlay::Palette(_)) => Mode::Palette,
-            Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Help { .. } | Overlay::Shift(_)) => Mode::Help,
             None if self.composer.is_some() => Mode::Compose,
             None if self.detail.is_some() => Mode::Detail,
             None => Mode::Queue,
