@@ -429,6 +429,20 @@ mod tests {
     }
 
     #[test]
+    fn shift_refresh_has_a_default_and_a_floor() {
+        assert_eq!(parse("").unwrap().shift_refresh.as_secs(), 20);
+        let cfg = parse("shift_refresh_seconds = 45\n").unwrap();
+        assert_eq!(cfg.shift_refresh.as_secs(), 45);
+        let err = parse("agent = \"x\"\nshift_refresh_seconds = 2\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml:2") && err.contains("must be at least 5"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn accounts_need_a_token_source_and_an_instance() {
         let ok = parse("[[accounts]]\nnetwork = \"mastodon\"\nhandle = \"@brand@piaille.fr\"\ntoken_env = \"MASTO\"\n").unwrap();
         assert_eq!(ok.accounts.len(), 1);

@@ -43,7 +43,7 @@ pub fn toggle(state: &mut AppState) -> Vec<Effect> {
             state.notify(
                 Level::Info,
                 format!(
-                    "shift started · live refresh every {} s · new items are lit · shift.toggle again ends it",
+                    "shift started · refresh every {} s · new items lit · same key ends it",
                     state.shift_refresh
                 ),
             );

@@ -60,13 +60,14 @@ pub fn safe_url(url: &str) -> Option<String> {
     Some(out)
 }
 
-/// `4 h 05 min`, `12 min`, `40 s`.
+/// `3 d 04 h`, `4 h 05 min`, `12 min`, `40 s`.
 pub fn duration(secs: i64) -> String {
     let s = secs.max(0);
     match s {
         0..60 => format!("{s} s"),
         60..3_600 => format!("{} min", s / 60),
-        _ => format!("{} h {:02} min", s / 3_600, (s % 3_600) / 60),
+        3_600..172_800 => format!("{} h {:02} min", s / 3_600, (s % 3_600) / 60),
+        _ => format!("{} d {:02} h", s / 86_400, (s % 86_400) / 3_600),
     }
 }
 

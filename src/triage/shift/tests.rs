@@ -236,4 +236,6 @@ fn escaping_and_links_and_durations() {
     assert_eq!(duration(12 * 60 + 5), "12 min");
     assert_eq!(duration(3 * 3600 + 7 * 60), "3 h 07 min");
     assert_eq!(duration(-5), "0 s");
+    assert_eq!(duration(47 * 3600), "47 h 00 min");
+    assert_eq!(duration(9 * 86_400 + 8 * 3600 + 59), "9 d 08 h");
 }

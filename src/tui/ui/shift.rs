@@ -37,33 +37,41 @@ pub fn bar(frame: &mut Frame, area: Rect, ctx: &Ctx, shift: &ShiftState) {
         ("escalated", t.escalated),
         ("pending", pending(state)),
     ] {
-        spans.push(Span::styled("· ", base));
-        spans.push(Span::styled(n.to_string(), count));
-        spans.push(Span::styled(format!(" {word} "), base));
+        spans.push(Span::styled(format!("· {word} "), base));
+        spans.push(Span::styled(format!("{n} "), count));
     }
     let new = unseen_arrivals(state);
     if new > 0 {
         spans.push(Span::styled("· ", base));
         spans.push(Span::styled(
-            format!("{new} new "),
+            format!("{new} new"),
             base.patch(ctx.style("queue.item.arrived")),
         ));
+        spans.push(Span::styled(" ", base));
     }
+    if shift.ending {
+        spans.push(Span::styled("· writing the note… ", base));
+    }
+    // Key hints only where they fit: the counters matter more.
     let mode = state.base_mode();
+    let mut used: usize = spans.iter().map(|s| s.width()).sum();
     for (action, word) in [
         (Action::QueueNextUnhandled, "next unhandled"),
         (Action::ShiftToggle, "end"),
     ] {
-        if let Some(key) = key_for(ctx, mode, action) {
-            spans.push(Span::styled(format!("· {key} "), base));
-            spans.push(Span::styled(
-                format!("{word} "),
-                base.patch(ctx.style("ui.text.dim")),
-            ));
+        let Some(key) = key_for(ctx, mode, action) else {
+            continue;
+        };
+        let hint = [
+            Span::styled(format!("· {key} "), base),
+            Span::styled(format!("{word} "), base.patch(ctx.style("ui.text.dim"))),
+        ];
+        let width: usize = hint.iter().map(|s| s.width()).sum();
+        if used + width > usize::from(area.width) {
+            break;
         }
-    }
-    if shift.ending {
-        spans.push(Span::styled("· writing the note… ", base));
+        used += width;
+        spans.extend(hint);
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
 }
