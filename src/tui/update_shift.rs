@@ -183,3 +183,78 @@ pub fn unseen_arrivals(state: &AppState) -> usize {
         .filter(|r| !r.read && shift.arrived(r.seq))
         .count()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::tui::state::QueueState;
+
+    fn state() -> AppState {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 12, 0, 0).unwrap();
+        AppState::new(QueueState::new(Vec::new()), "camille".into(), true, now)
+    }
+
+    #[test]
+    fn toggling_starts_then_ends_once() {
+        let mut s = state();
+        let effects = toggle(&mut s);
+        assert_eq!(effects, vec![Effect::ShiftCount { started: s.now }]);
+        s.now += chrono::Duration::minutes(90);
+        let effects = toggle(&mut s);
+        let Some(Effect::EndShift(shift)) = effects.first() else {
+            panic!("{effects:?}");
+        };
+        assert_eq!((shift.ended - shift.started).num_minutes(), 90);
+        assert!(toggle(&mut s).is_empty(), "ending already: nothing twice");
+        assert!(s.shift.as_ref().unwrap().ending);
+    }
+
+    #[test]
+    fn with_accounts_the_refresh_also_syncs() {
+        let mut s = state();
+        s.accounts
+            .push(("mastodon".into(), crate::sync::engine::SyncState::Idle));
+        assert!(toggle(&mut s).contains(&Effect::SyncNow));
+        let due = s.now + chrono::Duration::seconds(s.shift_refresh);
+        assert!(tick(&mut s, due - chrono::Duration::seconds(1)).is_empty());
+        assert!(tick(&mut s, due).contains(&Effect::SyncNow));
+    }
+
+    #[test]
+    fn counts_of_another_shift_are_ignored_and_the_first_fixes_arrivals() {
+        let mut s = state();
+        toggle(&mut s);
+        let started = s.now;
+        let tally = Tally {
+            handled: 3,
+            ..Tally::default()
+        };
+        counted(
+            &mut s,
+            started - chrono::Duration::hours(1),
+            99,
+            Ok(tally.clone()),
+        );
+        assert_eq!(s.shift.as_ref().unwrap().tally.handled, 0);
+        counted(&mut s, started, 40, Ok(tally.clone()));
+        counted(&mut s, started, 45, Ok(tally));
+        let shift = s.shift.as_ref().unwrap();
+        assert_eq!((shift.first_seq, shift.tally.handled), (Some(40), 3));
+        assert!(shift.arrived(40) && !shift.arrived(39));
+    }
+
+    #[test]
+    fn a_failed_save_keeps_the_shift_running() {
+        let mut s = state();
+        toggle(&mut s);
+        toggle(&mut s);
+        ended(&mut s, Err("disk full".into()));
+        let shift = s.shift.as_ref().unwrap();
+        assert!(!shift.ending);
+        assert!(s.notice.as_ref().unwrap().text.contains("disk full"));
+        assert!(s.overlays.is_empty());
+    }
+}

@@ -31,11 +31,17 @@ pub fn bar(frame: &mut Frame, area: Rect, ctx: &Ctx, shift: &ShiftState) {
         format!(" shift {} ", ran((state.now - shift.started).num_seconds())),
         count,
     )];
+    // Only the first screen is loaded at start: no count rather than a wrong one.
+    let waiting = if state.queue.loading {
+        "…".to_string()
+    } else {
+        pending(state).to_string()
+    };
     for (word, n) in [
-        ("handled", t.handled),
-        ("hidden", t.hidden),
-        ("escalated", t.escalated),
-        ("pending", pending(state)),
+        ("handled", t.handled.to_string()),
+        ("hidden", t.hidden.to_string()),
+        ("escalated", t.escalated.to_string()),
+        ("pending", waiting),
     ] {
         spans.push(Span::styled(format!("· {word} "), base));
         spans.push(Span::styled(format!("{n} "), count));
