@@ -79,6 +79,19 @@ fn duration(s: &str) -> Option<Duration> {
     }
 }
 
+/// `2026-12-01` (its morning) or `2026-12-01 09:30`, local time.
+fn date_time(lower: &str) -> Option<DateTime<Utc>> {
+    let mut parts = lower.split_whitespace();
+    let date = parts
+        .next()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let time = match parts.next() {
+        Some(t) => clock(t),
+        None => Some(morning()),
+    };
+    date.zip(time).and_then(|(d, t)| at_local(d, t))
+}
+
 /// Parses what a person typed into a time in the future.
 pub fn parse(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     let s = input.trim();
@@ -110,21 +123,38 @@ pub fn parse(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     } else if let Some(day) = weekday(&lower) {
         Some(next_weekday(now, day))
     } else {
-        let mut parts = lower.split_whitespace();
-        let date = parts
-            .next()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
-        let time = match parts.next() {
-            Some(t) => clock(t),
-            None => Some(morning()),
-        };
-        date.zip(time).and_then(|(d, t)| at_local(d, t))
+        date_time(&lower)
     };
     match result {
         Some(t) if t > now => Ok(t),
         Some(_) => Err(format!("'{s}' is in the past")),
         None => Err(format!(
             "cannot read '{s}': try 2h, 30m, 3d, tomorrow, tomorrow 14:00, 14:00, monday or 2026-12-01 09:00"
+        )),
+    }
+}
+
+/// Parses a time in the past (the start of a report window): `8h` or
+/// `30m` ago, `14:00` (today, or yesterday if still ahead), `2026-11-23`
+/// (its morning), `2026-11-23 08:00`, or RFC 3339.
+pub fn parse_past(input: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let s = input.trim();
+    let lower = s.to_lowercase();
+    let today = now.with_timezone(&Local).date_naive();
+    let result = if let Some(d) = duration(&lower) {
+        now.checked_sub_signed(d)
+    } else if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        Some(t.with_timezone(&Utc))
+    } else if let Some(t) = clock(&lower) {
+        at_local(today, t).map(|at| if at > now { at - Duration::days(1) } else { at })
+    } else {
+        date_time(&lower)
+    };
+    match result {
+        Some(t) if t <= now => Ok(t),
+        Some(_) => Err(format!("'{s}' is in the future")),
+        None => Err(format!(
+            "cannot read '{s}': try 8h (ago), 30m, 14:00, 2026-11-23 08:00 or RFC 3339"
         )),
     }
 }
@@ -162,5 +192,28 @@ mod tests {
             parse("99999999999999h", now).is_err(),
             "huge durations are refused, not a panic"
         );
+    }
+
+    #[test]
+    fn past_times_for_report_windows() {
+        let now = Utc::now();
+        assert_eq!(parse_past("8h", now).unwrap(), now - Duration::hours(8));
+        let t = parse_past("14:00", now).unwrap();
+        assert!(t <= now && t > now - Duration::days(1));
+        assert_eq!(t.with_timezone(&Local).hour(), 14);
+        let t = parse_past("2026-01-02T03:04:05Z", now).unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-01-02T03:04:05+00:00");
+        assert!(parse_past("2001-01-01 08:00", now).is_ok());
+        assert!(
+            parse_past("2999-01-01", now)
+                .unwrap_err()
+                .contains("future")
+        );
+        assert!(
+            parse_past("whenever", now)
+                .unwrap_err()
+                .contains("cannot read")
+        );
+        assert!(parse_past("99999999999999h", now).is_err());
     }
 }

@@ -144,6 +144,8 @@ pub enum Action {
     ItemDismiss,
     AuthorNote,
     EscalationDone,
+    ShiftToggle,
+    QueueNextUnhandled,
 
     ComposeSend,
     ComposeSendDone,

@@ -437,6 +437,18 @@ pub const ACTIONS: &[ActionSpec] = &[
         LIST,
     ),
     bindable(
+        "shift.toggle",
+        A::ShiftToggle,
+        "Start a shift (live refresh, counters, new items lit), or end it with a hand-over note",
+        LIST,
+    ),
+    bindable(
+        "queue.next_unhandled",
+        A::QueueNextUnhandled,
+        "Jump to the next item nobody has answered yet",
+        LIST,
+    ),
+    bindable(
         "queue.attention",
         A::QueueAttention,
         "List replies held or refused that need you",

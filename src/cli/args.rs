@@ -99,6 +99,24 @@ pub enum Command {
     /// Log in to an account and keep its secret in your secret store.
     #[command(subcommand)]
     Login(LoginCommand),
+    /// Shift mode: open the inbox with a shift running (live refresh,
+    /// counters, a hand-over note at the end), or print shift notes.
+    Shift(ShiftArgs),
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ShiftArgs {
+    /// Print the hand-over note of the last finished shift.
+    #[arg(long, conflicts_with_all = ["summary", "since"])]
+    pub last: bool,
+    /// Print a summary of what you did (Markdown) without the TUI and
+    /// without saving it, for scripts.
+    #[arg(long)]
+    pub summary: bool,
+    /// With --summary: where the window starts (`8h` ago, `14:00`,
+    /// `2026-11-23 08:00`, RFC 3339). Default: 8 hours ago.
+    #[arg(long, value_name = "TIME", requires = "summary")]
+    pub since: Option<String>,
 }
 
 /// Where the secret goes and how guichet reads it back (never a file of ours).

@@ -24,6 +24,7 @@ mod reply;
 mod rules;
 mod sandbox;
 mod session;
+mod shift;
 mod show;
 mod sync;
 
@@ -73,6 +74,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::Accounts(a) => accounts::run(Context::open(&args)?, &a),
         Command::Sandbox(a) => sandbox::run(&a),
         Command::Login(cmd) => login::run(&cmd),
+        Command::Shift(a) if !a.last && !a.summary => session::shift(&args),
+        Command::Shift(a) => shift::run(&Context::open(&args)?, &a),
         other => edit::run(&Context::open(&args)?, &other),
     }
 }

@@ -1,4 +1,4 @@
-//! `guichet` / `guichet tui` and `guichet demo`: the commands that hand the
+//! `guichet` / `guichet tui`, `guichet shift` and `guichet demo`: the commands that hand the
 //! terminal to [`crate::tui::run_tui`].
 //!
 //! `demo` builds its own store (temporary, or `--keep DIR`) and its own
@@ -23,11 +23,20 @@ use crate::sync::engine::connector_for;
 use crate::sync::sync_once;
 
 pub fn tui(args: &Args) -> anyhow::Result<ExitCode> {
+    open_tui(args, false)
+}
+
+/// `guichet shift`: the TUI with a shift already running.
+pub fn shift(args: &Args) -> anyhow::Result<ExitCode> {
+    open_tui(args, true)
+}
+
+fn open_tui(args: &Args, shift: bool) -> anyhow::Result<ExitCode> {
     let config = load_config(args)?;
     let path = store_path(args, &config);
     let store = open_store(&path)?;
-    tracing::info!(store = %path.display(), items = store.len(), "starting the TUI");
-    crate::tui::run_tui(config, Arc::new(store))?;
+    tracing::info!(store = %path.display(), items = store.len(), shift, "starting the TUI");
+    crate::tui::run_tui(config, Arc::new(store), shift)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -76,7 +85,7 @@ pub fn demo(args: &Args, demo: &DemoArgs) -> anyhow::Result<ExitCode> {
     config.sync_every = std::time::Duration::from_secs(30);
     config.example_rules = true;
     runtime.spawn(feed(sandbox.mastodon.clone()));
-    let result = crate::tui::run_tui(config, store);
+    let result = crate::tui::run_tui(config, store, false);
     drop(sandbox);
     result?;
     Ok(ExitCode::SUCCESS)

@@ -24,6 +24,9 @@ use crate::filter::{Filter, SavedView, Sort, builtin_views};
 use crate::model::{Kind, Network, Priority, StatusKind};
 
 /// The example configuration shipped with guichet (also used by `demo`).
+/// The shortest live refresh a shift may ask for, in seconds.
+const MIN_SHIFT_REFRESH: u64 = 5;
+
 pub const EXAMPLE: &str = include_str!("example.toml");
 
 #[derive(Debug, Deserialize)]
@@ -40,6 +43,8 @@ struct RawConfig {
     accounts: Vec<accounts::RawAccount>,
     /// Minutes between background syncs.
     sync_every_minutes: Option<u64>,
+    /// Seconds between syncs while a shift runs.
+    shift_refresh_seconds: Option<u64>,
     /// Which brand of `guidelines.toml` replies are checked against.
     brand: Option<String>,
     /// The agent's signature, the `signature` variable of canned replies.
@@ -104,6 +109,8 @@ pub struct Config {
     pub sync_every: std::time::Duration,
     /// Without a `rules.toml`, run the shipped example rules (the demo).
     pub example_rules: bool,
+    /// Time between syncs while a shift runs (shift mode's live refresh).
+    pub shift_refresh: std::time::Duration,
     /// Brand of `guidelines.toml` to check replies against (default: the
     /// first brand of the file).
     pub brand: Option<String>,
@@ -226,6 +233,7 @@ impl Config {
             accounts: Vec::new(),
             sync_every: std::time::Duration::from_secs(5 * 60),
             example_rules: false,
+            shift_refresh: std::time::Duration::from_secs(20),
             brand: None,
             signature: None,
             team_replies: None,
@@ -293,6 +301,18 @@ impl Config {
                 ));
             }
             cfg.sync_every = std::time::Duration::from_secs(m.max(1) * 60);
+        }
+        if let Some(secs) = raw.shift_refresh_seconds {
+            if secs < MIN_SHIFT_REFRESH {
+                errors.push(ConfigError::at_key(
+                    path,
+                    src,
+                    None,
+                    "shift_refresh_seconds",
+                    format!("must be at least {MIN_SHIFT_REFRESH} (the networks' rate limits)"),
+                ));
+            }
+            cfg.shift_refresh = std::time::Duration::from_secs(secs.max(MIN_SHIFT_REFRESH));
         }
         for v in raw.views {
             if v.name.trim().is_empty() {
@@ -430,6 +450,20 @@ mod tests {
         assert!(cfg.views.iter().any(|v| v.name == "Complaints FR"));
         assert!(cfg.views.iter().any(|v| v.name == "Instagram DMs"));
         assert_eq!(cfg.views[0].name, "Inbox");
+    }
+
+    #[test]
+    fn shift_refresh_has_a_default_and_a_floor() {
+        assert_eq!(parse("").unwrap().shift_refresh.as_secs(), 20);
+        let cfg = parse("shift_refresh_seconds = 45\n").unwrap();
+        assert_eq!(cfg.shift_refresh.as_secs(), 45);
+        let err = parse("agent = \"x\"\nshift_refresh_seconds = 2\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("config.toml:2") && err.contains("must be at least 5"),
+            "{err}"
+        );
     }
 
     #[test]

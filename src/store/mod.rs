@@ -23,6 +23,7 @@
 //! | `usage`       | agent, 0, canned reply name    | [`ReplyUsage`] (JSON)              |
 //! | `author_notes`| author key, time, counter      | [`crate::model::Note`] (JSON)      |
 //! | `proposals`   | seq                            | rule firings to approve (JSON)     |
+//! | `shifts`      | end time (ns), counter         | [`ShiftRecord`] (JSON)             |
 //! | `sealed`      | connector key                  | encrypted secret                   |
 //! | `meta`        | `schema`, `next_seq`, `dirty`  | numbers                            |
 //!
@@ -51,6 +52,7 @@ pub mod legacy;
 pub mod migrate;
 mod proposals;
 pub mod rows;
+mod shifts;
 mod sled_store;
 mod sled_write;
 pub mod slots;
@@ -66,6 +68,7 @@ use crate::model::{Item, ItemId};
 pub use drafts::{Draft, ReplyUsage};
 pub use history::{EscalationRecord, Happened, HistoryEvent};
 pub use rows::{Row, RowRecord, RowSet};
+pub use shifts::ShiftRecord;
 pub use sled_store::SledStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -202,6 +205,20 @@ pub trait Store: Send + Sync {
 
     /// The latest `limit` audit lines, newest first.
     fn audit(&self, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Audit lines written from `from` (included) to `to` (excluded),
+    /// oldest first.
+    fn audit_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<AuditEntry>, StoreError>;
+
+    /// Keeps a finished shift with its hand-over note, durably.
+    fn save_shift(&self, record: &ShiftRecord) -> Result<(), StoreError>;
+
+    /// The latest `limit` finished shifts, newest (by end) first.
+    fn shifts(&self, limit: usize) -> Result<Vec<ShiftRecord>, StoreError>;
 
     /// The paging cursor saved for a sync stream (`network:account/endpoint`).
     fn cursor(&self, stream: &str) -> Result<Option<String>, StoreError>;

@@ -456,6 +456,22 @@ impl Store for SledStore {
         Ok(out)
     }
 
+    fn audit_between(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_window(from, to)
+    }
+
+    fn save_shift(&self, record: &super::ShiftRecord) -> Result<(), StoreError> {
+        self.put_shift(record)
+    }
+
+    fn shifts(&self, limit: usize) -> Result<Vec<super::ShiftRecord>, StoreError> {
+        self.latest_shifts(limit)
+    }
+
     fn cursor(&self, stream: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .cursors
@@ -536,10 +552,11 @@ impl Store for SledStore {
             at: now,
             who: by.to_string(),
             item: item.clone(),
+            // "reply queued", "hide queued"…: shift counts read these.
             what: if entry.action.is_handoff() {
                 "hand-off queued".to_string()
             } else {
-                "reply queued".to_string()
+                format!("{} queued", entry.action.describe())
             },
         };
         let mut akey = codec::time_bytes(now.timestamp_nanos_opt().unwrap_or(i64::MAX)).to_vec();

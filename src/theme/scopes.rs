@@ -30,6 +30,7 @@ pub const SCOPES: &[&str] = &[
     "queue.item",
     "queue.item.unread",
     "queue.item.marked",
+    "queue.item.arrived",
     "queue.author",
     "queue.snippet",
     "queue.age",
@@ -85,6 +86,8 @@ pub const SCOPES: &[&str] = &[
     "lint.info",
     "lint.span",
     "lint.fix",
+    "shift.bar",
+    "shift.count",
 ];
 
 /// True for a scope the UI reads, or a dotted prefix of one (`queue`,

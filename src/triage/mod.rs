@@ -7,6 +7,8 @@
 //!   callbacks that close the loop.
 //! - [`rules`]: `rules.toml` auto-moderation rules: conditions over an item
 //!   and its context, actions, and `propose` or `apply` modes.
+//! - [`shift`]: a shift's summary (counts, median first response,
+//!   escalations, what is still open) and its Markdown hand-over note.
 //! - [`tags`]: `tags.toml`: escalation tags with routes, SLAs and hand-off
 //!   channels, and the roster of people and teams they route to.
 
@@ -14,4 +16,5 @@ pub mod answered;
 pub mod auto;
 pub mod handoff;
 pub mod rules;
+pub mod shift;
 pub mod tags;

@@ -61,6 +61,7 @@ impl App {
             state.tags = Arc::new(crate::triage::tags::Tags::load(&tags_file)?);
         }
         state.usage = store.reply_usage(&config.agent)?;
+        state.shift_refresh = i64::try_from(config.shift_refresh.as_secs()).unwrap_or(i64::MAX);
         for (id, draft) in store.drafts()? {
             // A draft whose item is gone has nothing to answer any more.
             if let Some((seq, _)) = store.find(&id)? {
@@ -157,7 +158,18 @@ impl App {
         }
     }
 
+    /// Starts a shift (`guichet shift`), as `shift.toggle` would.
+    pub fn start_shift(&mut self) {
+        if self.state.shift.is_none() {
+            let effects = super::update_shift::toggle(&mut self.state);
+            self.effects.extend(effects);
+            self.dirty = true;
+        }
+    }
+
     pub fn on_outcome(&mut self, outcome: Outcome) {
+        let recount = super::update_shift::recount_after(&self.state, &outcome);
+        self.effects.extend(recount);
         let effects = apply(&mut self.state, outcome);
         self.effects.extend(effects);
         let follow_up = search_if_needed(&mut self.state);
@@ -202,6 +214,8 @@ impl App {
         if update::tick(&mut self.state, now) {
             self.dirty = true;
         }
+        let refresh = super::update_shift::tick(&mut self.state, now);
+        self.effects.extend(refresh);
     }
 
     pub fn on_resize(&mut self) {

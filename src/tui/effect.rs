@@ -82,6 +82,12 @@ pub enum Effect {
         kit: crate::replies::KitRef,
         now: chrono::DateTime<chrono::Utc>,
     },
+    /// Count what this agent did since the shift started (audit lines).
+    ShiftCount {
+        started: chrono::DateTime<chrono::Utc>,
+    },
+    /// Summarize the shift, store it with its hand-over note.
+    EndShift(crate::triage::shift::Shift),
 }
 
 /// Which worker runs an effect. Writes run in order on one lane; a "sync
@@ -108,12 +114,14 @@ pub fn lane(effect: &Effect) -> Lane {
         | Effect::AddAuthorNote { .. }
         | Effect::Decide { .. }
         | Effect::Handoff { .. }
+        | Effect::EndShift(_)
         | Effect::SyncNow => Lane::Write,
         Effect::Search(_)
         | Effect::LoadRows
         | Effect::OpenDetail(_)
         | Effect::LoadAuthor(_)
         | Effect::OpenById(_)
+        | Effect::ShiftCount { .. }
         | Effect::LoadOutbox => Lane::Read,
     }
 }
@@ -181,6 +189,15 @@ pub enum Outcome {
         seq: u32,
         result: Result<String, String>,
     },
+    /// The counts of the shift that started at `started`, and how many
+    /// items the store holds.
+    ShiftCounted {
+        started: chrono::DateTime<chrono::Utc>,
+        items: usize,
+        result: Result<crate::triage::shift::Tally, String>,
+    },
+    /// The shift's summary, stored.
+    ShiftEnded(Box<Result<crate::store::ShiftRecord, String>>),
 }
 
 /// How many thread items and author items the detail view loads.
@@ -329,6 +346,18 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
             kit,
             now,
         } => super::wave::run(store.as_ref(), agent, &seqs, &name, &kit.0, now),
+        Effect::ShiftCount { started } => Outcome::ShiftCounted {
+            started,
+            items: store.len(),
+            result: crate::triage::shift::tally_since(store.as_ref(), agent, started)
+                .map_err(|e| e.to_string()),
+        },
+        // The end is when the summary is made, so what the agent did a
+        // moment before (between two clock ticks) is in.
+        Effect::EndShift(mut shift) => Outcome::ShiftEnded(Box::new({
+            shift.ended = shift.ended.max(chrono::Utc::now());
+            crate::triage::shift::finish(store.as_ref(), shift).map_err(|e| e.to_string())
+        })),
         Effect::DropReply(id) => Outcome::OutboxLoaded(
             store
                 .remove_outbox(id)

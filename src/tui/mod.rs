@@ -25,6 +25,7 @@ pub mod update_overlay;
 pub mod update_reply;
 pub mod update_report;
 pub mod update_rules;
+pub mod update_shift;
 pub mod wave;
 
 #[cfg(test)]
@@ -63,9 +64,13 @@ pub fn load_look(config: &Config) -> anyhow::Result<(Keymap, Theme)> {
 }
 
 /// Opens the TUI on `store` with `config`; returns when the user quits.
-pub fn run_tui(config: Config, store: Arc<dyn Store>) -> anyhow::Result<()> {
+/// With `shift`, a shift is already running when it opens.
+pub fn run_tui(config: Config, store: Arc<dyn Store>, shift: bool) -> anyhow::Result<()> {
     let (keymap, theme) = load_look(&config)?;
-    let app = App::new(&config, keymap, theme, store.clone(), chrono::Utc::now())?;
+    let mut app = App::new(&config, keymap, theme, store.clone(), chrono::Utc::now())?;
+    if shift {
+        app.start_shift();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -141,6 +141,8 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::ItemDismiss => return super::update_rules::decide(state, false),
         A::AuthorNote => super::update_author::start_note(state),
         A::EscalationDone => super::update_escalate::start_outcome(state),
+        A::ShiftToggle => return super::update_shift::toggle(state),
+        A::QueueNextUnhandled => return super::update_shift::next_unhandled(state),
         A::ComposeSend => return update_compose::send(state, After::Next),
         A::ComposeSendDone => return update_compose::send(state, After::Done),
         A::ComposeSendKeep => return update_compose::send(state, After::Keep),
@@ -527,6 +529,12 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
         Outcome::Decided { approve, result } => {
             return super::update_rules::decided(state, approve, result);
         }
+        Outcome::ShiftCounted {
+            started,
+            items,
+            result,
+        } => super::update_shift::counted(state, started, items, result),
+        Outcome::ShiftEnded(result) => super::update_shift::ended(state, *result),
         Outcome::AuthorLoaded { seq, noted, result } => {
             super::update_author::loaded(state, seq, noted, *result);
         }

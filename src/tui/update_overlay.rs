@@ -74,7 +74,10 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         }
         A::PaletteAccept => return accept_palette(state),
         A::HelpScrollDown | A::HelpScrollUp => {
-            if let Some(Overlay::Help { scroll }) = state.overlays.last_mut() {
+            if let Some(
+                Overlay::Help { scroll } | Overlay::Shift(super::state::ShiftNote { scroll, .. }),
+            ) = state.overlays.last_mut()
+            {
                 *scroll = if action == A::HelpScrollDown {
                     *scroll + 3
                 } else {
@@ -94,7 +97,7 @@ fn line_of(state: &mut AppState) -> Option<&mut super::state::LineInput> {
         Overlay::Palette(p) => Some(&mut p.query),
         Overlay::Canned(p) => Some(&mut p.query),
         Overlay::Drafts(d) => Some(&mut d.query),
-        Overlay::Help { .. } | Overlay::Attention(_) => None,
+        Overlay::Help { .. } | Overlay::Attention(_) | Overlay::Shift(_) => None,
     }
 }
 
@@ -135,7 +138,7 @@ fn after_edit(state: &mut AppState) {
             p.cursor = 0;
             super::update_canned::refresh(state);
         }
-        Some(Overlay::Help { .. } | Overlay::Attention(_)) | None => {}
+        Some(Overlay::Help { .. } | Overlay::Attention(_) | Overlay::Shift(_)) | None => {}
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod composer;
 pub mod overlay;
 pub mod queue;
+pub mod shift;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -21,6 +22,7 @@ pub use overlay::{
     FilterField, LineInput, Overlay, Palette, Picker, Prompt, PromptKind,
 };
 pub use queue::QueueState;
+pub use shift::{ShiftNote, ShiftState};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Level {
@@ -97,6 +99,10 @@ pub struct AppState {
     pub escalation: Option<Escalation>,
     /// Base URL of `guichet serve-callbacks`, put in hand-offs.
     pub handoff_callback: Option<String>,
+    /// The shift running (shift mode), if any.
+    pub shift: Option<ShiftState>,
+    /// Seconds between live refreshes while a shift runs.
+    pub shift_refresh: i64,
 }
 
 /// The escalate flow's answers so far.
@@ -138,6 +144,8 @@ impl AppState {
             tags: Arc::new(crate::triage::tags::Tags::example()),
             escalation: None,
             handoff_callback: None,
+            shift: None,
+            shift_refresh: 20,
         }
     }
 
@@ -152,7 +160,7 @@ impl AppState {
                 | Overlay::Attention(_),
             ) => Mode::Picker,
             Some(Overlay::Palette(_)) => Mode::Palette,
-            Some(Overlay::Help { .. }) => Mode::Help,
+            Some(Overlay::Help { .. } | Overlay::Shift(_)) => Mode::Help,
             None if self.composer.is_some() => Mode::Compose,
             None if self.detail.is_some() => Mode::Detail,
             None => Mode::Queue,

@@ -283,6 +283,8 @@ pub enum Overlay {
     Drafts(DraftList),
     /// Replies held or refused, waiting for the agent.
     Attention(AttentionList),
+    /// The hand-over note of the shift that just ended (scrolls like help).
+    Shift(super::ShiftNote),
 }
 
 /// One outbox entry that needs the agent.

@@ -2,7 +2,7 @@
 //! `&AppState` and asks the theme for styles by meaning; nothing here
 //! changes state or holds a colour.
 //!
-//! Layout: a title bar, the sidebar of views (wide terminals), the queue or
+//! Layout: a title bar, the shift bar (while a shift runs), the sidebar of views (wide terminals), the queue or
 //! the open item, the status bar; popups on top. To add a region, give it a
 //! module with a `render(frame, area, &Ctx)` and place it here.
 
@@ -12,6 +12,7 @@ mod composer;
 mod detail;
 mod popups;
 mod queue;
+mod shift;
 pub mod sidebar;
 mod statusbar;
 
@@ -47,23 +48,29 @@ impl Ctx<'_> {
 
 struct Areas {
     title: Rect,
+    /// The shift bar, while a shift runs.
+    shift: Option<Rect>,
     sidebar: Option<Rect>,
     main: Rect,
     status: Rect,
 }
 
 fn areas(area: Rect, state: &AppState) -> Areas {
-    let [title, body, status] = Layout::vertical([
+    let shift_lines = u16::from(state.shift.is_some());
+    let [title, shift, body, status] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(shift_lines),
         Constraint::Min(1),
         Constraint::Length(1),
     ])
     .areas(area);
+    let shift = state.shift.is_some().then_some(shift);
     if state.sidebar && area.width >= SIDEBAR_MIN_WIDTH {
         let [side, main] =
             Layout::horizontal([Constraint::Length(SIDEBAR_WIDTH), Constraint::Min(1)]).areas(body);
         Areas {
             title,
+            shift,
             sidebar: Some(side),
             main,
             status,
@@ -71,6 +78,7 @@ fn areas(area: Rect, state: &AppState) -> Areas {
     } else {
         Areas {
             title,
+            shift,
             sidebar: None,
             main: body,
             status,
@@ -97,6 +105,9 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Them
     }
     let a = areas(area, state);
     statusbar::render_title(frame, a.title, &ctx);
+    if let (Some(bar), Some(running)) = (a.shift, &state.shift) {
+        shift::bar(frame, bar, &ctx, running);
+    }
     if let Some(side) = a.sidebar {
         sidebar::render(frame, side, &ctx);
     }
@@ -115,6 +126,7 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Them
             Overlay::Canned(p) => canned::picker(frame, area, &ctx, p),
             Overlay::Drafts(d) => canned::drafts(frame, area, &ctx, d),
             Overlay::Attention(list) => canned::attention(frame, area, &ctx, list),
+            Overlay::Shift(note) => shift::note(frame, area, &ctx, note),
         }
     }
     if !state.which_key.is_empty() {

@@ -12,7 +12,7 @@ use crate::action::{ACTIONS, Mode};
 use crate::text::{one_line, pad, truncate, width};
 use crate::tui::state::{Palette, Picker, Prompt};
 
-fn frame_block<'a>(ctx: &Ctx, title: &str) -> Block<'a> {
+pub(super) fn frame_block<'a>(ctx: &Ctx, title: &str) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .border_style(ctx.style("ui.popup.border"))

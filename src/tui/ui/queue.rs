@@ -142,6 +142,10 @@ fn row_line(
     let mut base = ctx.style("queue.item");
     if !row.read {
         base = base.patch(ctx.style("queue.item.unread"));
+        // Arrived during the shift and not looked at yet.
+        if state.shift.as_ref().is_some_and(|s| s.arrived(row.seq)) {
+            base = base.patch(ctx.style("queue.item.arrived"));
+        }
     }
     if marked {
         base = base.patch(ctx.style("queue.item.marked"));
