@@ -255,3 +255,31 @@ fn canned_reply_picker_with_preview() {
     type_text(&mut app, "rupture");
     insta::assert_snapshot!(screen(&mut app, 100, 30));
 }
+
+#[test]
+fn each_tag_wears_its_own_colour() {
+    use ratatui::style::Color;
+    let mut app = app();
+    keys(&mut app, "t");
+    type_text(&mut app, "legal");
+    keys(&mut app, "enter t");
+    type_text(&mut app, "complaint");
+    keys(&mut app, "enter");
+    let backend = screen(&mut app, 120, 30);
+    let buf = backend.buffer();
+    let find = |needle: &str| -> Color {
+        for y in 0..buf.area.height {
+            let line: String = (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            if let Some(col) = line.find(needle) {
+                let x = u16::try_from(line[..col].chars().count()).unwrap();
+                return buf[(x + 1, y)].fg;
+            }
+        }
+        panic!("{needle} not on screen");
+    };
+    // default theme: queue.tag.legal is red, queue.tag.complaint orange.
+    assert_eq!(find("#legal"), Color::Rgb(0xf7, 0x76, 0x8e));
+    assert_eq!(find("#complaint"), Color::Rgb(0xff, 0x9e, 0x64));
+}

@@ -14,7 +14,7 @@
 //! pick_one = true
 //!
 //! [tags.refund]
-//! style = "tag.refund"           # a theme style name (falls back to queue.tag)
+//! style = "queue.tag.refund"     # a theme style (default: queue.tag.NAME, then queue.tag)
 //! group = "case"
 //! route = "sav"                  # a person or a team of the roster
 //! first_response = "2h"          # SLA: first answer to the customer

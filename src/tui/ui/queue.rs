@@ -181,12 +181,7 @@ fn row_line(
     let snippet_w = usize::from(width).saturating_sub(fixed_width(cols));
     spans.push(cell(&snippet, snippet_w, on("queue.snippet")));
     if cols.tags > 0 {
-        let tags: Vec<String> = row
-            .tags
-            .iter()
-            .map(|t| format!("#{}", q.set.names.tag_name(*t)))
-            .collect();
-        spans.push(cell(&tags.join(" "), cols.tags + 1, on("queue.tag")));
+        spans.extend(tag_spans(ctx, row, cols.tags + 1, &on));
     }
     spans.push(priority(row.priority, &on));
     if cols.status {
@@ -231,6 +226,45 @@ fn row_line(
     };
     spans.push(Span::styled(format!("{:>4} ", age(secs)), on(age_scope)));
     Line::from(spans)
+}
+
+/// The row's tags in `width` columns, each in its tag's colour: the
+/// `style` of `tags.toml`, else the theme's `queue.tag.NAME` (falling back
+/// to `queue.tag`).
+fn tag_spans(ctx: &Ctx, row: &Row, width: usize, on: &dyn Fn(&str) -> Style) -> Vec<Span<'static>> {
+    let names = &ctx.state.queue.set.names;
+    let room = width.saturating_sub(1);
+    let mut used = 0;
+    let mut out = Vec::new();
+    for (i, t) in row.tags.iter().enumerate() {
+        let name = crate::text::one_line(names.tag_name(*t));
+        let sep = if i == 0 { "" } else { " " };
+        let text = format!("{sep}#{name}");
+        let w = crate::text::width(&text);
+        if used + w > room {
+            let left = room.saturating_sub(used);
+            if left > 0 {
+                let cut = crate::text::truncate(&text, left).into_owned();
+                used += crate::text::width(&cut);
+                out.push(Span::styled(cut, on("queue.tag")));
+            }
+            break;
+        }
+        let scope = ctx
+            .state
+            .tags
+            .tags
+            .get(name.as_str())
+            .and_then(|d| d.style.clone())
+            .unwrap_or_else(|| format!("queue.tag.{name}"));
+        out.push(Span::styled(text, on(&scope)));
+        used += w;
+    }
+    out.push(Span::styled(
+        " ".repeat(width.saturating_sub(used)),
+        on("queue.tag"),
+    ));
+    out
 }
 
 /// An escalation's timer: `late 2h` once breached, `due 40m` in its last
