@@ -402,6 +402,31 @@ impl Store for SledStore {
         Ok(out)
     }
 
+    fn audit_between(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
+        self.audit_in(from, to)
+    }
+
+    fn created_between(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+        visit: &mut dyn FnMut(Vec<Stored>),
+    ) -> Result<(), StoreError> {
+        self.created_in(from, to, visit)
+    }
+
+    fn find_many(&self, ids: &[ItemId]) -> Result<Vec<Stored>, StoreError> {
+        self.find_ids(ids)
+    }
+
+    fn import_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        self.audit_import(entries)
+    }
+
     fn cursor(&self, stream: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .cursors
