@@ -50,7 +50,10 @@ fn audit_between_reads_a_half_open_time_range_in_order() {
     assert_eq!(store.audit_between(at(0), at(1000)).unwrap().len(), 4);
     let now = chrono::Utc::now();
     let recent = store
-        .audit_between(now - chrono::Duration::minutes(5), now + chrono::Duration::minutes(5))
+        .audit_between(
+            now - chrono::Duration::minutes(5),
+            now + chrono::Duration::minutes(5),
+        )
         .unwrap();
     assert_eq!(recent.len(), 1);
     assert_eq!(recent[0].what, "note");
@@ -81,10 +84,14 @@ fn find_many_finds_known_ids_in_one_go() {
         .map(|i| item(Network::Bluesky, &format!("b{i}"), "t", i))
         .collect();
     store.ingest(items).unwrap();
-    let ids: Vec<ItemId> = ["bluesky:brand:b7", "bluesky:brand:b70", "bluesky:brand:nope"]
-        .iter()
-        .map(|s| s.parse().unwrap())
-        .collect();
+    let ids: Vec<ItemId> = [
+        "bluesky:brand:b7",
+        "bluesky:brand:b70",
+        "bluesky:brand:nope",
+    ]
+    .iter()
+    .map(|s| s.parse().unwrap())
+    .collect();
     let found: Vec<String> = store
         .find_many(&ids)
         .unwrap()

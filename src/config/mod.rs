@@ -44,6 +44,10 @@ struct RawConfig {
     signature: Option<String>,
     /// The team's shared folder of canned replies.
     team_replies: Option<PathBuf>,
+    /// IANA zone reports cut days in (default: the machine's).
+    timezone: Option<String>,
+    /// Hours response times count in.
+    business_hours: Option<crate::report::hours::RawBusinessHours>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +105,10 @@ pub struct Config {
     pub signature: Option<String>,
     /// The team's shared canned replies (personal ones are in `dir/replies`).
     pub team_replies: Option<PathBuf>,
+    /// The zone reports cut days, hours and weekdays in.
+    pub timezone: chrono_tz::Tz,
+    /// When set, response times count only these hours.
+    pub business_hours: Option<crate::report::BusinessHours>,
 }
 
 fn default_agent() -> String {
@@ -214,6 +222,8 @@ impl Config {
             brand: None,
             signature: None,
             team_replies: None,
+            timezone: crate::report::period::system_zone(),
+            business_hours: None,
         }
     }
 
@@ -258,6 +268,14 @@ impl Config {
         cfg.brand = raw.brand;
         cfg.signature = raw.signature;
         cfg.team_replies = raw.team_replies.map(expand_home);
+        report_keys(
+            &mut cfg,
+            raw.timezone,
+            raw.business_hours,
+            path,
+            src,
+            &mut errors,
+        );
         cfg.accounts = accounts::parse(raw.accounts, path, src, &mut errors);
         if let Some(m) = raw.sync_every_minutes {
             if m == 0 {
@@ -364,6 +382,31 @@ impl Config {
     }
 }
 
+/// `timezone` and `[business_hours]`, checked.
+fn report_keys(
+    cfg: &mut Config,
+    timezone: Option<String>,
+    hours: Option<crate::report::hours::RawBusinessHours>,
+    path: &Path,
+    src: &str,
+    errors: &mut Vec<ConfigError>,
+) {
+    if let Some(zone) = timezone {
+        match crate::report::period::parse_zone(&zone) {
+            Ok(tz) => cfg.timezone = tz,
+            Err(e) => errors.push(ConfigError::at_key(path, src, None, "timezone", e)),
+        }
+    }
+    if let Some(raw) = hours {
+        match raw.resolve() {
+            Ok(h) => cfg.business_hours = Some(h),
+            Err(problems) => errors.extend(problems.into_iter().map(|(key, reason)| {
+                ConfigError::at_key(path, src, Some("business_hours"), key, reason)
+            })),
+        }
+    }
+}
+
 fn parse_all<T: std::str::FromStr<Err = String>>(vals: &[String]) -> Result<Vec<T>, String> {
     vals.iter().map(|v| v.parse()).collect()
 }
@@ -439,6 +482,31 @@ mod tests {
         assert!(
             err.contains("config.toml:5") && err.contains("token"),
             "plain tokens are refused: {err}"
+        );
+    }
+
+    #[test]
+    fn timezone_and_business_hours_are_read_and_checked() {
+        let cfg = parse(
+            "timezone = \"America/Montreal\"\n[business_hours]\ndays = [\"mon\", \"fri\"]\nstart = \"08:00\"\nend = \"16:30\"\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.timezone, chrono_tz::America::Montreal);
+        let hours = cfg.business_hours.unwrap();
+        assert_eq!(hours.days, vec![chrono::Weekday::Mon, chrono::Weekday::Fri]);
+        let err = parse("timezone = \"Europe/Lutece\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("config.toml:1: key 'timezone'") && err.contains("Europe/Lutece"),
+            "{err}"
+        );
+        let err = parse("agent = \"x\"\n[business_hours]\nstart = \"9h\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("config.toml:3: key 'business_hours.start'"),
+            "{err}"
         );
     }
 

@@ -169,10 +169,18 @@ mod tests {
         let h = BusinessHours::default();
         // Friday 2026-01-09 17:00 UTC to Monday 2026-01-12 10:00 UTC, in UTC:
         // Friday 17:00-18:00 = 1 h, weekend 0, Monday 09:00-10:00 = 1 h.
-        let s = h.seconds_between(Tz::UTC, utc("2026-01-09T17:00:00Z"), utc("2026-01-12T10:00:00Z"));
+        let s = h.seconds_between(
+            Tz::UTC,
+            utc("2026-01-09T17:00:00Z"),
+            utc("2026-01-12T10:00:00Z"),
+        );
         assert_eq!(s, 2 * 3600);
         // Both ends at night on the same day: nothing.
-        let s = h.seconds_between(Tz::UTC, utc("2026-01-09T19:00:00Z"), utc("2026-01-09T23:00:00Z"));
+        let s = h.seconds_between(
+            Tz::UTC,
+            utc("2026-01-09T19:00:00Z"),
+            utc("2026-01-09T23:00:00Z"),
+        );
         assert_eq!(s, 0);
     }
 
@@ -184,7 +192,11 @@ mod tests {
         // March (UTC+2 since Sunday): open 07:00-16:00 UTC.
         // From Friday 16:00 UTC (17:00 local) to Monday 08:00 UTC (10:00
         // local): Friday 1 h + Monday 1 h = 2 h.
-        let s = h.seconds_between(paris, utc("2026-03-27T16:00:00Z"), utc("2026-03-30T08:00:00Z"));
+        let s = h.seconds_between(
+            paris,
+            utc("2026-03-27T16:00:00Z"),
+            utc("2026-03-30T08:00:00Z"),
+        );
         assert_eq!(s, 2 * 3600);
     }
 

@@ -26,7 +26,10 @@ pub enum Period {
     Last30Days,
     ThisMonth,
     /// From the first date's midnight to the end of the second date (both included).
-    Custom { from: NaiveDate, to: NaiveDate },
+    Custom {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
 }
 
 /// A resolved period: `[from, to)` in UTC, with the zone its days are cut in.
@@ -47,7 +50,8 @@ impl Period {
         Period::ThisMonth,
     ];
 
-    pub const NAMES: &'static str = "today, this-week, last-7-days, last-30-days, this-month or YYYY-MM-DD..YYYY-MM-DD";
+    pub const NAMES: &'static str =
+        "today, this-week, last-7-days, last-30-days, this-month or YYYY-MM-DD..YYYY-MM-DD";
 
     /// Human label: `last 7 days`, `2026-03-01..2026-03-31`.
     pub fn label(&self) -> String {
@@ -156,7 +160,9 @@ impl FromStr for Period {
         let date = |d: &str| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").map_err(|_| bad());
         let (from, to) = (date(a)?, date(b)?);
         if to < from {
-            return Err(format!("'{s}': the period ends ({to}) before it starts ({from})"));
+            return Err(format!(
+                "'{s}': the period ends ({to}) before it starts ({from})"
+            ));
         }
         Ok(Period::Custom { from, to })
     }

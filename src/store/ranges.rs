@@ -121,7 +121,7 @@ impl SledStore {
         let mut found = BTreeMap::new();
         let keep = |item: &Item| exact.contains(&item.id);
         self.load_seqs(&seqs, &keep, &mut |batch| {
-            found.extend(batch.into_iter().map(|(seq, item)| (seq, item)));
+            found.extend(batch);
         })?;
         Ok(found.into_iter().collect())
     }
