@@ -136,6 +136,7 @@ pub enum Action {
     ReplyDrop,
     QueueDrafts,
     QueueAttention,
+    ViewReports,
     ItemEscalate,
 
     ComposeSend,

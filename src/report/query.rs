@@ -75,7 +75,7 @@ impl ReportFilter {
 }
 
 /// What shapes the numbers, from config.toml and tags.toml.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Settings {
     pub zone: Tz,
     pub hours: Option<BusinessHours>,

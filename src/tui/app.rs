@@ -59,6 +59,10 @@ impl App {
         if tags_file.exists() {
             state.tags = Arc::new(crate::triage::tags::Tags::load(&tags_file)?);
         }
+        state.report_clock = crate::report::Clock {
+            zone: config.timezone,
+            hours: config.business_hours.clone(),
+        };
         state.usage = store.reply_usage(&config.agent)?;
         for (id, draft) in store.drafts()? {
             // A draft whose item is gone has nothing to answer any more.

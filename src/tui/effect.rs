@@ -66,6 +66,12 @@ pub enum Effect {
         kit: crate::replies::KitRef,
         now: chrono::DateTime<chrono::Utc>,
     },
+    /// Compute the reports screen's numbers for a period.
+    ComputeReport {
+        period: crate::report::Period,
+        settings: Box<crate::report::Settings>,
+        now: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 /// Which worker runs an effect. Writes run in order on one lane; a "sync
@@ -94,6 +100,7 @@ pub fn lane(effect: &Effect) -> Lane {
         | Effect::LoadRows
         | Effect::OpenDetail(_)
         | Effect::OpenById(_)
+        | Effect::ComputeReport { .. }
         | Effect::LoadOutbox => Lane::Read,
     }
 }
@@ -144,6 +151,11 @@ pub enum Outcome {
     Edited {
         seq: u32,
         result: Result<String, String>,
+    },
+    /// The reports screen's numbers for `period`.
+    Reported {
+        period: crate::report::Period,
+        result: Box<Result<crate::report::Report, String>>,
     },
 }
 
@@ -254,6 +266,23 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
             kit,
             now,
         } => super::wave::run(store.as_ref(), agent, &seqs, &name, &kit.0, now),
+        Effect::ComputeReport {
+            period,
+            settings,
+            now,
+        } => {
+            let query = crate::report::Query {
+                window: period.window(settings.zone, now),
+                label: period.label(),
+                as_of: now,
+                filter: crate::report::ReportFilter::default(),
+            };
+            let result = crate::report::compute(store.as_ref(), &settings, &query);
+            Outcome::Reported {
+                period,
+                result: Box::new(result.map_err(|e| e.to_string())),
+            }
+        }
         Effect::DropReply(id) => Outcome::OutboxLoaded(
             store
                 .remove_outbox(id)

@@ -134,6 +134,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::ReplyRetry | A::ReplyEdit | A::ReplyDrop => return update_reply::manage(state, action),
         A::QueueDrafts => update_canned::open_drafts(state),
         A::QueueAttention => super::update_attention::open(state),
+        A::ViewReports => return super::update_reports::open(state),
         A::ItemEscalate => super::update_escalate::start(state),
         A::ComposeSend => return update_compose::send(state, After::Next),
         A::ComposeSendDone => return update_compose::send(state, After::Done),
@@ -433,6 +434,9 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
         } => {
             state.queue.hits = Some((query, hits));
             state.queue.recompute(now);
+        }
+        Outcome::Reported { period, result } => {
+            super::update_reports::reported(state, period, *result)
         }
         Outcome::Searched { result: Err(e), .. } => {
             state.notify(Level::Error, format!("search failed: {e}"))

@@ -5,6 +5,7 @@
 pub mod composer;
 pub mod overlay;
 pub mod queue;
+pub mod reports;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -86,6 +87,8 @@ pub struct AppState {
     pub tags: Arc<crate::triage::tags::Tags>,
     /// An escalation being set up: its targets, then tag and assignee.
     pub escalation: Option<Escalation>,
+    /// Zone and business hours of the reports screen (config.toml).
+    pub report_clock: crate::report::Clock,
 }
 
 /// The escalate flow's answers so far.
@@ -126,6 +129,10 @@ impl AppState {
             kit: Arc::new(crate::replies::Kit::example()),
             tags: Arc::new(crate::triage::tags::Tags::example()),
             escalation: None,
+            report_clock: crate::report::Clock {
+                zone: chrono_tz::Tz::UTC,
+                hours: None,
+            },
         }
     }
 
@@ -137,7 +144,8 @@ impl AppState {
                 Overlay::Picker(_)
                 | Overlay::Canned(_)
                 | Overlay::Drafts(_)
-                | Overlay::Attention(_),
+                | Overlay::Attention(_)
+                | Overlay::Reports(_),
             ) => Mode::Picker,
             Some(Overlay::Palette(_)) => Mode::Palette,
             Some(Overlay::Help { .. }) => Mode::Help,

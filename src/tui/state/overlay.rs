@@ -260,6 +260,8 @@ pub enum Overlay {
     Drafts(DraftList),
     /// Replies held or refused, waiting for the agent.
     Attention(AttentionList),
+    /// The reports screen (full screen).
+    Reports(Box<super::reports::ReportsView>),
 }
 
 /// One outbox entry that needs the agent.

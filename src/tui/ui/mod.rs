@@ -11,6 +11,7 @@ mod composer;
 mod detail;
 mod popups;
 mod queue;
+mod reports;
 pub mod sidebar;
 mod statusbar;
 
@@ -114,6 +115,7 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Them
             Overlay::Canned(p) => canned::picker(frame, area, &ctx, p),
             Overlay::Drafts(d) => canned::drafts(frame, area, &ctx, d),
             Overlay::Attention(list) => canned::attention(frame, area, &ctx, list),
+            Overlay::Reports(view) => reports::render(frame, area, &ctx, view),
         }
     }
     if !state.which_key.is_empty() {
