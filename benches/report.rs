@@ -83,10 +83,15 @@ fn report(c: &mut Criterion) {
         as_of: now(),
         filter: ReportFilter::default(),
     };
+    let start = Instant::now();
     let r = compute(&store, &settings, &year).expect("report");
     eprintln!(
-        "year: {} received, {} answered, {} escalated, {} hidden",
-        r.totals.received, r.totals.answered, r.totals.escalated, r.totals.hidden
+        "year: {} received, {} answered, {} escalated, {} hidden, in {:.2}s",
+        r.totals.received,
+        r.totals.answered,
+        r.totals.escalated,
+        r.totals.hidden,
+        start.elapsed().as_secs_f64()
     );
     let month = Query {
         window: Period::Last30Days.window(settings.zone, now()),

@@ -100,3 +100,24 @@ fn find_many_finds_known_ids_in_one_go() {
         .collect();
     assert_eq!(found, ["bluesky:brand:b7", "bluesky:brand:b70"]);
 }
+
+#[test]
+fn created_between_reads_a_large_range_on_two_threads_and_misses_nothing() {
+    let store = SledStore::temporary().unwrap();
+    // Above the size where a second thread helps (50,000).
+    let items: Vec<_> = (0..60_000)
+        .map(|i| item(Network::X, &format!("n{i}"), "", i))
+        .collect();
+    store.ingest(items).unwrap();
+    let mut seqs = Vec::new();
+    store
+        .created_between(at(1_000), at(59_000), &mut |batch| {
+            seqs.extend(batch.into_iter().map(|(seq, _)| seq));
+        })
+        .unwrap();
+    seqs.sort_unstable();
+    // Items 1,000 to 58,999, each once.
+    assert_eq!(seqs.len(), 58_000);
+    seqs.dedup();
+    assert_eq!(seqs.len(), 58_000);
+}

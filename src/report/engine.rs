@@ -5,7 +5,8 @@
 //! What counts where:
 //! - *received*: items created in `[from, to)` not written by the brand;
 //! - *answered*: the first `status answered` audit line for it up to
-//!   `as_of`, or a reply of the brand under it synced from the network;
+//!   `as_of`, or, when there is none, the first reply of the brand under it
+//!   synced from the network (an answer given outside guichet);
 //!   the first-response time runs from the item's creation to that;
 //! - *hidden / deleted / blocked*: confirmed network writes in the window;
 //! - *escalations*: items escalated in the window (`status escalated`, or
@@ -22,7 +23,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 
-use super::hours::Clock;
+use super::hours::{Clock, Spans};
 use super::metrics::{
     Acc, AuthorRow, Authors, BUCKETS, Bucket, DayRow, EngagementSum, Escalations, Header,
     NetworkTally, Sla, Spread, TagCount, Tally, bucket_of,
@@ -112,15 +113,52 @@ impl EscAcc {
     }
 }
 
+/// The whole report's, each network's and each day × network's tallies.
+#[derive(Default)]
+struct Tallies {
+    total: Acc,
+    networks: BTreeMap<Network, Acc>,
+    days: BTreeMap<(NaiveDate, Network), Acc>,
+}
+
+impl Tallies {
+    /// The tallies an item on `date` and `network` adds to.
+    fn at(&mut self, date: NaiveDate, network: Network) -> [&mut Acc; 3] {
+        [
+            &mut self.total,
+            self.networks.entry(network).or_default(),
+            self.days.entry((date, network)).or_default(),
+        ]
+    }
+}
+
+/// A received item without a logged answer: a brand reply synced from the
+/// network may still answer it once every item has been read.
+struct Waiting {
+    row: usize,
+    id: ItemId,
+    created: DateTime<Utc>,
+    date: NaiveDate,
+    network: Network,
+}
+
+fn escalates(tags: &crate::triage::tags::Tags, what: &What) -> bool {
+    match what {
+        What::Escalated => true,
+        What::TagAdded(t) => tags.tags.get(t).is_some_and(|d| d.escalates),
+        _ => false,
+    }
+}
+
 /// Everything being summed while items stream by.
 struct Build<'a> {
     settings: &'a Settings,
     query: &'a Query,
     clock: Clock,
+    /// Business hours laid out over the report's stretch, when set.
+    spans: Option<Spans>,
     trails: Trails,
-    total: Acc,
-    networks: BTreeMap<Network, Acc>,
-    days: BTreeMap<(NaiveDate, Network), Acc>,
+    tallies: Tallies,
     histogram: [usize; BUCKETS.len()],
     heatmap: [[usize; 24]; 7],
     tags: BTreeMap<String, usize>,
@@ -129,8 +167,7 @@ struct Build<'a> {
     eng_brand: EngAcc,
     /// Brand replies synced from the network: parent item id → earliest.
     brand_replies: HashMap<ItemId, DateTime<Utc>>,
-    /// Received items waiting for the brand replies to be known.
-    pending: Vec<(Item, u32)>,
+    waiting: Vec<Waiting>,
     rows: Vec<ItemRow>,
     seen: HashSet<ItemId>,
     sla: Sla,
@@ -153,10 +190,12 @@ pub fn compute(
         settings,
         query,
         clock: settings.clock(),
+        spans: settings.hours.as_ref().map(|h| {
+            let day = chrono::Duration::days(1);
+            Spans::new(h, settings.zone, w.from - day, end + day)
+        }),
         trails: Trails::from_audit(audit),
-        total: Acc::default(),
-        networks: BTreeMap::new(),
-        days: BTreeMap::new(),
+        tallies: Tallies::default(),
         histogram: [0; BUCKETS.len()],
         heatmap: [[0; 24]; 7],
         tags: BTreeMap::new(),
@@ -164,7 +203,7 @@ pub fn compute(
         eng_received: EngAcc::default(),
         eng_brand: EngAcc::default(),
         brand_replies: HashMap::new(),
-        pending: Vec::new(),
+        waiting: Vec::new(),
         rows: Vec::new(),
         seen: HashSet::new(),
         sla: Sla::default(),
@@ -178,9 +217,7 @@ pub fn compute(
             b.item(seq, item);
         }
     })?;
-    for (item, seq) in std::mem::take(&mut b.pending) {
-        b.received(seq, &item);
-    }
+    b.brand_answers();
     // Items acted on in the window but created before it.
     let others: Vec<ItemId> = b
         .trails
@@ -222,25 +259,53 @@ impl Build<'_> {
             return;
         }
         if in_window && self.query.filter.item_matches(&item) {
-            self.pending.push((item, seq));
+            self.received(seq, &item);
         }
     }
 
-    /// When the item got its first answer (by the agent asked for, if any).
-    fn answered_at(&self, item: &Item) -> Option<(DateTime<Utc>, Option<&str>)> {
-        let created = item.remote.created_at;
-        let logged = first_after(self.trails.of(&item.id), created, |w| *w == What::Answered)
-            .filter(|e| e.at <= self.query.as_of)
-            .map(|e| (e.at, Some(e.who.as_str())));
-        let synced = self
-            .brand_replies
-            .get(&item.id)
-            .filter(|at| **at >= created && **at <= self.query.as_of)
-            .map(|at| (*at, None));
-        match (logged, synced) {
-            (Some(l), Some(s)) => Some(if s.0 < l.0 { s } else { l }),
-            (l, s) => l.or(s),
+    /// Time from `a` to `b` under the report's clock.
+    fn secs(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
+        self.spans
+            .as_ref()
+            .and_then(|s| s.seconds(a.timestamp(), b.timestamp()))
+            .unwrap_or_else(|| self.clock.seconds(a, b))
+    }
+
+    /// Counts the answers the brand gave on the network for items no
+    /// audit line answered.
+    fn brand_answers(&mut self) {
+        for w in std::mem::take(&mut self.waiting) {
+            let Some(at) = self
+                .brand_replies
+                .get(&w.id)
+                .copied()
+                .filter(|at| *at >= w.created && *at <= self.query.as_of)
+            else {
+                continue;
+            };
+            let secs = self.secs(w.created, at);
+            self.count_answer(w.date, w.network, secs);
+            if let Some(row) = self.rows.get_mut(w.row) {
+                row.response_secs = Some(secs);
+            }
         }
+    }
+
+    fn count_answer(&mut self, date: NaiveDate, network: Network, secs: i64) {
+        for acc in self.tallies.at(date, network) {
+            acc.answered += 1;
+            acc.times.push(secs);
+        }
+        self.histogram[bucket_of(secs)] += 1;
+    }
+
+    /// When the audit log says the item got its first answer, and who gave it.
+    fn answered_at(&self, item: &Item) -> Option<(DateTime<Utc>, &str)> {
+        first_after(self.trails.of(&item.id), item.remote.created_at, |w| {
+            *w == What::Answered
+        })
+        .filter(|e| e.at <= self.query.as_of)
+        .map(|e| (e.at, e.who.as_str()))
     }
 
     fn in_scope(&self, item: &Item) -> bool {
@@ -265,17 +330,20 @@ impl Build<'_> {
         let date = local.date_naive();
         let answer = self
             .answered_at(item)
-            .filter(|(_, who)| who.is_none_or(|w| self.query.filter.by_agent(w)));
-        let response = answer.map(|(at, _)| self.clock.seconds(created, at));
-        for acc in self.accs(date, r.network) {
+            .filter(|(_, who)| self.query.filter.by_agent(who));
+        let response = answer.map(|(at, _)| self.secs(created, at));
+        for acc in self.tallies.at(date, r.network) {
             acc.received += 1;
-            if let Some(secs) = response {
-                acc.answered += 1;
-                acc.times.push(secs);
-            }
         }
-        if let Some(secs) = response {
-            self.histogram[bucket_of(secs)] += 1;
+        match response {
+            Some(secs) => self.count_answer(date, r.network, secs),
+            None => self.waiting.push(Waiting {
+                row: self.rows.len(),
+                id: item.id.clone(),
+                created,
+                date,
+                network: r.network,
+            }),
         }
         let wd = local.weekday().num_days_from_monday() as usize;
         if let Some(cell) = self
@@ -305,15 +373,6 @@ impl Build<'_> {
         let row = self.acted(seq, item, true);
         row.response_secs = response;
         row.negative = score < 0;
-    }
-
-    /// The tallies an item on `date` and `network` adds to.
-    fn accs(&mut self, date: NaiveDate, network: Network) -> [&mut Acc; 3] {
-        [
-            &mut self.total,
-            self.networks.entry(network).or_default(),
-            self.days.entry((date, network)).or_default(),
-        ]
     }
 
     /// Moderation and escalations done to the item in the window; pushes
@@ -352,7 +411,7 @@ impl Build<'_> {
                 continue;
             }
             *flag = true;
-            for acc in self.accs(date, item.remote.network) {
+            for acc in self.tallies.at(date, item.remote.network) {
                 match e.what {
                     What::Hidden => acc.hidden += 1,
                     What::Deleted => acc.deleted += 1,
@@ -366,17 +425,9 @@ impl Build<'_> {
         &mut self.rows[last]
     }
 
-    fn escalates(&self, what: &What) -> bool {
-        match what {
-            What::Escalated => true,
-            What::TagAdded(t) => self.settings.tags.tags.get(t).is_some_and(|d| d.escalates),
-            _ => false,
-        }
-    }
-
     fn escalation(&mut self, item: &Item, events: &[Event], row: &mut ItemRow) {
-        let all = self.trails.of(&item.id).to_vec();
-        let all = all.as_slice();
+        let all = self.trails.of(&item.id);
+        let tags_toml = self.settings.tags.as_ref();
         let as_of = self.query.as_of;
         let upto = |e: &&Event| e.at <= as_of;
         // SLA timers of each tag applied in the window.
@@ -406,19 +457,19 @@ impl Build<'_> {
                 }
             }
         }
-        let Some(start) = events.iter().find(|e| self.escalates(&e.what)) else {
+        let Some(start) = events.iter().find(|e| escalates(tags_toml, &e.what)) else {
             return;
         };
         row.escalated = true;
         let date = self.local_date(start.at);
-        for acc in self.accs(date, item.remote.network) {
+        for acc in self.tallies.at(date, item.remote.network) {
             acc.escalated += 1;
         }
         let mut tags: Vec<String> = all
             .iter()
             .filter(upto)
             .filter_map(|e| match &e.what {
-                What::TagAdded(t) if self.escalates(&e.what) => Some(t.clone()),
+                What::TagAdded(t) if escalates(tags_toml, &e.what) => Some(t.clone()),
                 _ => None,
             })
             .collect();
@@ -441,7 +492,12 @@ impl Build<'_> {
             .unwrap_or_else(|| "(nobody)".to_string());
         let done = first_after(all, start.at, |w| *w == What::Done).filter(upto);
         let answered = first_after(all, start.at, |w| *w == What::Answered).filter(upto);
-        let resolution = done.map(|d| self.clock.seconds(start.at, d.at));
+        let resolution = done.map(|d| match &self.spans {
+            Some(spans) => spans
+                .seconds(start.at.timestamp(), d.at.timestamp())
+                .unwrap_or_else(|| self.clock.seconds(start.at, d.at)),
+            None => self.clock.seconds(start.at, d.at),
+        });
         if let Some(secs) = resolution {
             self.esc_times.push(secs);
         }
@@ -471,8 +527,9 @@ impl Build<'_> {
     fn finish(self) -> Report {
         let q = self.query;
         let w = q.window;
-        let days = day_rows(w.from, w.to, self.settings.zone, self.days, &self.networks);
-        let networks: Vec<NetworkTally> = self
+        let t = self.tallies;
+        let days = day_rows(w.from, w.to, self.settings.zone, t.days, &t.networks);
+        let networks: Vec<NetworkTally> = t
             .networks
             .into_iter()
             .map(|(network, acc)| NetworkTally {
@@ -541,7 +598,7 @@ impl Build<'_> {
                 business_hours: self.settings.hours.as_ref().map(super::hours_label),
                 filter: q.filter.describe(),
             },
-            totals: self.total.finish(),
+            totals: t.total.finish(),
             networks,
             days,
             histogram: BUCKETS

@@ -139,6 +139,55 @@ impl BusinessHours {
     }
 }
 
+/// Business hours laid out once over a stretch of time (UTC seconds,
+/// sorted), so that a report summing a million response times converts
+/// no dates per item.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Spans {
+    open: Vec<(i64, i64)>,
+    from: i64,
+    to: i64,
+}
+
+impl Spans {
+    /// The open intervals of the local days from `from` to `to`.
+    pub fn new(hours: &BusinessHours, zone: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Spans {
+        let mut open = Vec::new();
+        let mut day = from.with_timezone(&zone).date_naive();
+        let last = to.with_timezone(&zone).date_naive();
+        while day <= last {
+            if hours.days.contains(&day.weekday()) {
+                let a = local_instant(zone, day, hours.start).timestamp();
+                let b = local_instant(zone, day, hours.end).timestamp();
+                open.push((a, b));
+            }
+            let Some(next) = day.succ_opt() else { break };
+            day = next;
+        }
+        Spans {
+            open,
+            from: from.timestamp(),
+            to: to.timestamp(),
+        }
+    }
+
+    /// Open seconds of `[a, b)`, or `None` when it leaves the laid-out stretch.
+    pub fn seconds(&self, a: i64, b: i64) -> Option<i64> {
+        if a < self.from || b > self.to {
+            return None;
+        }
+        let start = self.open.partition_point(|(_, close)| *close <= a);
+        let mut total = 0;
+        for (open, close) in self.open.iter().skip(start) {
+            if *open >= b {
+                break;
+            }
+            total += (b.min(*close) - a.max(*open)).max(0);
+        }
+        Some(total)
+    }
+}
+
 /// How long between two instants counts: wall clock, or business hours.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Clock {
@@ -198,6 +247,25 @@ mod tests {
             utc("2026-03-30T08:00:00Z"),
         );
         assert_eq!(s, 2 * 3600);
+    }
+
+    #[test]
+    fn laid_out_spans_agree_with_the_day_by_day_sum() {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        let h = BusinessHours::default();
+        let (from, to) = (utc("2026-03-20T00:00:00Z"), utc("2026-04-10T00:00:00Z"));
+        let spans = Spans::new(&h, paris, from, to);
+        let mut a = from;
+        while a < utc("2026-04-05T00:00:00Z") {
+            let b = a + chrono::Duration::minutes(2_000);
+            assert_eq!(
+                spans.seconds(a.timestamp(), b.timestamp()),
+                Some(h.seconds_between(paris, a, b)),
+                "{a}"
+            );
+            a += chrono::Duration::minutes(97);
+        }
+        assert_eq!(spans.seconds(from.timestamp() - 1, to.timestamp()), None);
     }
 
     #[test]

@@ -170,8 +170,9 @@ pub trait Store: Send + Sync {
         to: DateTime<Utc>,
     ) -> Result<Vec<AuditEntry>, StoreError>;
 
-    /// Hands every item created in `[from, to)` to `visit`, in batches and
-    /// in seq order, without holding them all in memory.
+    /// Hands every item created in `[from, to)` to `visit`, in batches
+    /// (each in seq order; large ranges are read by two threads, so batches
+    /// may interleave), without holding them all in memory.
     fn created_between(
         &self,
         from: DateTime<Utc>,

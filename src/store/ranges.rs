@@ -18,6 +18,9 @@ use crate::model::{Item, ItemId};
 /// Items handed to the visitor at a time.
 const BATCH: usize = 4096;
 
+/// Below this many items, one thread reads them all.
+const PARALLEL_FROM: usize = 50_000;
+
 fn nanos(t: DateTime<Utc>) -> i64 {
     t.timestamp_nanos_opt().unwrap_or(if t.timestamp() < 0 {
         i64::MIN
@@ -95,7 +98,37 @@ impl SledStore {
         })?;
         // Slots keep whole seconds; the item's own time decides the edges.
         let keep = |item: &Item| (from..to).contains(&item.remote.created_at);
-        self.load_seqs(&seqs, &keep, visit)
+        if seqs.len() < PARALLEL_FROM {
+            return self.load_seqs(&seqs, &keep, visit);
+        }
+        // Decoding is most of the cost: a second thread decodes the second
+        // half while this one decodes the first; `visit` runs here only.
+        let (first, second) = seqs.split_at(seqs.len() / 2);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Stored>>(4);
+        std::thread::scope(|scope| {
+            let worker = scope.spawn(|| {
+                let tx = tx;
+                self.load_seqs(second, &keep, &mut |batch| {
+                    // The receiver only goes away on an error below.
+                    let _ = tx.send(batch);
+                })
+            });
+            let mine = self.load_seqs(first, &keep, &mut |batch| {
+                visit(batch);
+                while let Ok(theirs) = rx.try_recv() {
+                    visit(theirs);
+                }
+            });
+            // Until the worker is done (it drops its sender then).
+            for batch in rx.iter() {
+                visit(batch);
+            }
+            let theirs = worker
+                .join()
+                .map_err(|_| StoreError::Transaction("item reader thread panicked".into()));
+            mine?;
+            theirs?
+        })
     }
 
     pub(super) fn audit_import(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
