@@ -30,6 +30,7 @@ pub mod networks;
 pub mod outbox;
 pub mod pii;
 pub mod replies;
+pub mod report;
 pub mod sandbox;
 pub mod store;
 pub mod sync;

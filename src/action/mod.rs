@@ -138,6 +138,7 @@ pub enum Action {
     ReplyDrop,
     QueueDrafts,
     QueueAttention,
+    ViewReports,
     ItemEscalate,
     ItemAuthor,
     ItemApprove,

@@ -455,6 +455,12 @@ pub const ACTIONS: &[ActionSpec] = &[
         LIST,
     ),
     bindable(
+        "view.reports",
+        A::ViewReports,
+        "Reports: volumes, response times, SLAs (tab: next period, enter: open the items)",
+        LIST,
+    ),
+    bindable(
         "compose.send",
         A::ComposeSend,
         "Send: queue the reply in the outbox and go to the next item",

@@ -60,6 +60,9 @@ pub enum Command {
     Doctor,
     /// Print recent audit lines: who changed what, when.
     Audit(AuditArgs),
+    /// The numbers of a period: volumes, response rate and times, SLAs,
+    /// escalations, moderation, top authors, engagement.
+    Report(ReportArgs),
     /// Sync every configured account once, without the TUI (for cron).
     Sync,
     /// Reply to an item: queued in the outbox, then sent.
@@ -457,6 +460,53 @@ pub struct GenArgs {
     /// Seed of the generator (same seed, same items).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Markdown, for a message.
+    Md,
+    /// CSV, one row per day × network (a spreadsheet).
+    Csv,
+    Json,
+    /// One self-contained page with SVG charts.
+    Html,
+}
+
+#[derive(Debug, Clone, ClapArgs)]
+pub struct ReportArgs {
+    /// today, this-week, last-7-days, last-30-days, this-month or
+    /// YYYY-MM-DD..YYYY-MM-DD (days in the config's `timezone`).
+    #[arg(long, default_value = "last-7-days", value_parser = parse_period)]
+    pub period: crate::report::Period,
+    /// Only these networks (repeat or separate with commas).
+    #[arg(long, value_name = "NETWORK", value_delimiter = ',')]
+    pub network: Vec<crate::model::Network>,
+    /// Only these brand accounts.
+    #[arg(long, value_name = "ACCOUNT", value_delimiter = ',')]
+    pub account: Vec<String>,
+    /// Only these kinds (comment, reply, mention, quote, dm, review).
+    #[arg(long, value_name = "KIND", value_delimiter = ',')]
+    pub kind: Vec<crate::model::Kind>,
+    /// Only items carrying one of these tags.
+    #[arg(long, value_name = "TAG", value_delimiter = ',')]
+    pub tag: Vec<String>,
+    /// Only what this person did (answers, moderation, escalations) and the
+    /// items assigned to them.
+    #[arg(long, value_name = "NAME")]
+    pub agent: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    pub format: ReportFormat,
+    /// With --format csv: add one row per item after the daily rows.
+    #[arg(long)]
+    pub items: bool,
+    /// Write to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+fn parse_period(s: &str) -> Result<crate::report::Period, String> {
+    s.parse()
 }
 
 #[derive(Debug, Clone, ClapArgs)]

@@ -13,7 +13,7 @@ mod accounts;
 pub mod args;
 mod audit;
 mod callbacks;
-mod csv;
+pub(crate) mod csv;
 mod doctor;
 mod edit;
 mod generate;
@@ -21,6 +21,7 @@ mod lint;
 mod list;
 mod login;
 mod reply;
+mod report;
 mod rules;
 mod sandbox;
 mod session;
@@ -54,6 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Command::List(list_args) => list::run(&Context::open(&args)?, &list_args),
         Command::Show(show_args) => show::run(&Context::open(&args)?, &show_args),
         Command::Audit(audit_args) => audit::run(&Context::open(&args)?, &audit_args),
+        Command::Report(a) => report::run(&Context::open(&args)?, &a),
         Command::Sync => sync::run(Context::open(&args)?),
         Command::Lint(a) => lint::run(&load_config(&args)?, &a),
         Command::ServeCallbacks(a) => callbacks::run(Context::open(&args)?, &a),

@@ -55,6 +55,10 @@ struct RawConfig {
     smtp: Option<handoff::RawSmtp>,
     /// Hand-off settings (`callback_url`).
     handoff: Option<handoff::RawHandoff>,
+    /// IANA zone reports cut days in (default: the machine's).
+    timezone: Option<String>,
+    /// Hours response times count in.
+    business_hours: Option<crate::report::hours::RawBusinessHours>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -122,6 +126,10 @@ pub struct Config {
     pub smtp: Option<SmtpConfig>,
     /// `[handoff] callback_url`: where `guichet serve-callbacks` is reached.
     pub handoff_callback: Option<String>,
+    /// The zone reports cut days, hours and weekdays in.
+    pub timezone: chrono_tz::Tz,
+    /// When set, response times count only these hours.
+    pub business_hours: Option<crate::report::BusinessHours>,
 }
 
 fn default_agent() -> String {
@@ -239,6 +247,8 @@ impl Config {
             team_replies: None,
             smtp: None,
             handoff_callback: None,
+            timezone: crate::report::period::system_zone(),
+            business_hours: None,
         }
     }
 
@@ -283,6 +293,14 @@ impl Config {
         cfg.brand = raw.brand;
         cfg.signature = raw.signature;
         cfg.team_replies = raw.team_replies.map(expand_home);
+        report_keys(
+            &mut cfg,
+            raw.timezone,
+            raw.business_hours,
+            path,
+            src,
+            &mut errors,
+        );
         cfg.accounts = accounts::parse(raw.accounts, path, src, &mut errors);
         cfg.smtp = raw
             .smtp
@@ -408,6 +426,31 @@ impl Config {
     }
 }
 
+/// `timezone` and `[business_hours]`, checked.
+fn report_keys(
+    cfg: &mut Config,
+    timezone: Option<String>,
+    hours: Option<crate::report::hours::RawBusinessHours>,
+    path: &Path,
+    src: &str,
+    errors: &mut Vec<ConfigError>,
+) {
+    if let Some(zone) = timezone {
+        match crate::report::period::parse_zone(&zone) {
+            Ok(tz) => cfg.timezone = tz,
+            Err(e) => errors.push(ConfigError::at_key(path, src, None, "timezone", e)),
+        }
+    }
+    if let Some(raw) = hours {
+        match raw.resolve() {
+            Ok(h) => cfg.business_hours = Some(h),
+            Err(problems) => errors.extend(problems.into_iter().map(|(key, reason)| {
+                ConfigError::at_key(path, src, Some("business_hours"), key, reason)
+            })),
+        }
+    }
+}
+
 fn parse_all<T: std::str::FromStr<Err = String>>(vals: &[String]) -> Result<Vec<T>, String> {
     vals.iter().map(|v| v.parse()).collect()
 }
@@ -497,6 +540,31 @@ mod tests {
         assert!(
             err.contains("config.toml:5") && err.contains("token"),
             "plain tokens are refused: {err}"
+        );
+    }
+
+    #[test]
+    fn timezone_and_business_hours_are_read_and_checked() {
+        let cfg = parse(
+            "timezone = \"America/Montreal\"\n[business_hours]\ndays = [\"mon\", \"fri\"]\nstart = \"08:00\"\nend = \"16:30\"\n",
+        )
+        .unwrap();
+        assert_eq!(cfg.timezone, chrono_tz::America::Montreal);
+        let hours = cfg.business_hours.unwrap();
+        assert_eq!(hours.days, vec![chrono::Weekday::Mon, chrono::Weekday::Fri]);
+        let err = parse("timezone = \"Europe/Lutece\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("config.toml:1: key 'timezone'") && err.contains("Europe/Lutece"),
+            "{err}"
+        );
+        let err = parse("agent = \"x\"\n[business_hours]\nstart = \"9h\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("config.toml:3: key 'business_hours.start'"),
+            "{err}"
         );
     }
 

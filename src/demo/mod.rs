@@ -25,6 +25,7 @@ mod scenes;
 mod scenes_dm;
 mod script;
 mod synthetic;
+mod synthetic_audit;
 mod texts;
 mod words;
 
@@ -37,6 +38,7 @@ use crate::model::{Item, Network};
 
 pub use scenes::{DELIVERY_THREAD, HOSTILE_TEXT};
 pub use synthetic::{Synthetic, synthetic};
+pub use synthetic_audit::synthetic_audit;
 
 /// The fictional brand whose inbox the demo shows: candles, home fragrance
 /// and cosmetics, sold online, shipped to France, Belgium and Canada, with a

@@ -51,6 +51,7 @@ pub mod item_chunks;
 pub mod legacy;
 pub mod migrate;
 mod proposals;
+mod ranges;
 pub mod rows;
 mod shifts;
 mod sled_store;
@@ -206,8 +207,8 @@ pub trait Store: Send + Sync {
     /// The latest `limit` audit lines, newest first.
     fn audit(&self, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
 
-    /// Audit lines written from `from` (included) to `to` (excluded),
-    /// oldest first.
+    /// Audit lines written in `[from, to)`, oldest first (one key-range
+    /// read: the audit tree is ordered by time).
     fn audit_between(
         &self,
         from: DateTime<Utc>,
@@ -219,6 +220,24 @@ pub trait Store: Send + Sync {
 
     /// The latest `limit` finished shifts, newest (by end) first.
     fn shifts(&self, limit: usize) -> Result<Vec<ShiftRecord>, StoreError>;
+    /// Hands every item created in `[from, to)` to `visit`, in batches
+    /// (each in seq order; large ranges are read by two threads, so batches
+    /// may interleave), without holding them all in memory.
+    fn created_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        visit: &mut dyn FnMut(Vec<Stored>),
+    ) -> Result<(), StoreError>;
+
+    /// The stored items among `ids` (unknown ids are left out), in seq
+    /// order: one index scan for all of them.
+    fn find_many(&self, ids: &[ItemId]) -> Result<Vec<Stored>, StoreError>;
+
+    /// Adds audit lines kept elsewhere (an import from another tool, the
+    /// scale generator), each at its own time. Local changes write their
+    /// own lines; this never changes an item.
+    fn import_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
 
     /// The paging cursor saved for a sync stream (`network:account/endpoint`).
     fn cursor(&self, stream: &str) -> Result<Option<String>, StoreError>;

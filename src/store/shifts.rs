@@ -10,8 +10,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::codec::{decode as decode_value, time_bytes};
-use super::{AuditEntry, SledStore, StoreError};
+use super::codec::time_bytes;
+use super::{SledStore, StoreError};
 use crate::triage::shift::ShiftSummary;
 
 /// A finished shift: its summary and the Markdown note written from it.
@@ -55,25 +55,6 @@ impl SledStore {
                 Ok(record) => out.push(record),
                 Err(e) => tracing::error!(error = %e, "unreadable shift record skipped"),
             }
-        }
-        Ok(out)
-    }
-
-    /// Audit lines with `from <= at < to`, oldest first (the audit tree is
-    /// keyed by time, so this reads only the window).
-    pub(super) fn audit_window(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-    ) -> Result<Vec<AuditEntry>, StoreError> {
-        let (start, end) = (time_bytes(nanos(from)), time_bytes(nanos(to)));
-        let mut out = Vec::new();
-        if start >= end {
-            return Ok(out);
-        }
-        for entry in self.audit.range(start..end) {
-            let (_, v) = entry?;
-            out.push(decode_value(&v)?);
         }
         Ok(out)
     }

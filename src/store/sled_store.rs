@@ -461,7 +461,7 @@ impl Store for SledStore {
         from: chrono::DateTime<chrono::Utc>,
         to: chrono::DateTime<chrono::Utc>,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        self.audit_window(from, to)
+        self.audit_in(from, to)
     }
 
     fn save_shift(&self, record: &super::ShiftRecord) -> Result<(), StoreError> {
@@ -470,6 +470,23 @@ impl Store for SledStore {
 
     fn shifts(&self, limit: usize) -> Result<Vec<super::ShiftRecord>, StoreError> {
         self.latest_shifts(limit)
+    }
+
+    fn created_between(
+        &self,
+        from: chrono::DateTime<chrono::Utc>,
+        to: chrono::DateTime<chrono::Utc>,
+        visit: &mut dyn FnMut(Vec<Stored>),
+    ) -> Result<(), StoreError> {
+        self.created_in(from, to, visit)
+    }
+
+    fn find_many(&self, ids: &[ItemId]) -> Result<Vec<Stored>, StoreError> {
+        self.find_ids(ids)
+    }
+
+    fn import_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        self.audit_import(entries)
     }
 
     fn cursor(&self, stream: &str) -> Result<Option<String>, StoreError> {

@@ -90,9 +90,19 @@ pub const SCOPES: &[&str] = &[
     "shift.count",
 ];
 
+/// Scopes named after data: `queue.tag.NAME` for each tag of `tags.toml`.
+pub const FAMILIES: &[&str] = &["queue.tag."];
+
 /// True for a scope the UI reads, or a dotted prefix of one (`queue`,
-/// `queue.item`), which themes may set as a fallback for a whole group.
+/// `queue.item`), which themes may set as a fallback for a whole group, or
+/// a member of a family (`queue.tag.refund`).
 pub fn is_known(scope: &str) -> bool {
+    if FAMILIES
+        .iter()
+        .any(|f| scope.strip_prefix(f).is_some_and(|name| !name.is_empty()))
+    {
+        return true;
+    }
     SCOPES.iter().any(|s| {
         s.strip_prefix(scope)
             .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))

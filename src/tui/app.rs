@@ -60,6 +60,10 @@ impl App {
         if tags_file.exists() {
             state.tags = Arc::new(crate::triage::tags::Tags::load(&tags_file)?);
         }
+        state.report_clock = crate::report::Clock {
+            zone: config.timezone,
+            hours: config.business_hours.clone(),
+        };
         state.usage = store.reply_usage(&config.agent)?;
         state.shift_refresh = i64::try_from(config.shift_refresh.as_secs()).unwrap_or(i64::MAX);
         for (id, draft) in store.drafts()? {

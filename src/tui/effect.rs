@@ -88,6 +88,12 @@ pub enum Effect {
     },
     /// Summarize the shift, store it with its hand-over note.
     EndShift(crate::triage::shift::Shift),
+    /// Compute the reports screen's numbers for a period.
+    ComputeReport {
+        period: crate::report::Period,
+        settings: Box<crate::report::Settings>,
+        now: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 /// Which worker runs an effect. Writes run in order on one lane; a "sync
@@ -122,6 +128,7 @@ pub fn lane(effect: &Effect) -> Lane {
         | Effect::LoadAuthor(_)
         | Effect::OpenById(_)
         | Effect::ShiftCount { .. }
+        | Effect::ComputeReport { .. }
         | Effect::LoadOutbox => Lane::Read,
     }
 }
@@ -198,6 +205,11 @@ pub enum Outcome {
     },
     /// The shift's summary, stored.
     ShiftEnded(Box<Result<crate::store::ShiftRecord, String>>),
+    /// The reports screen's numbers for `period`.
+    Reported {
+        period: crate::report::Period,
+        result: Box<Result<crate::report::Report, String>>,
+    },
 }
 
 /// How many thread items and author items the detail view loads.
@@ -358,6 +370,23 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
             shift.ended = shift.ended.max(chrono::Utc::now());
             crate::triage::shift::finish(store.as_ref(), shift).map_err(|e| e.to_string())
         })),
+        Effect::ComputeReport {
+            period,
+            settings,
+            now,
+        } => {
+            let query = crate::report::Query {
+                window: period.window(settings.zone, now),
+                label: period.label(),
+                as_of: now,
+                filter: crate::report::ReportFilter::default(),
+            };
+            let result = crate::report::compute(store.as_ref(), &settings, &query);
+            Outcome::Reported {
+                period,
+                result: Box::new(result.map_err(|e| e.to_string())),
+            }
+        }
         Effect::DropReply(id) => Outcome::OutboxLoaded(
             store
                 .remove_outbox(id)

@@ -24,6 +24,7 @@ pub mod update_moderate;
 pub mod update_overlay;
 pub mod update_reply;
 pub mod update_report;
+pub mod update_reports;
 pub mod update_rules;
 pub mod update_shift;
 pub mod wave;

@@ -135,6 +135,7 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::ReplyRetry | A::ReplyEdit | A::ReplyDrop => return update_reply::manage(state, action),
         A::QueueDrafts => update_canned::open_drafts(state),
         A::QueueAttention => super::update_attention::open(state),
+        A::ViewReports => return super::update_reports::open(state),
         A::ItemEscalate => super::update_escalate::start(state),
         A::ItemAuthor => return super::update_author::toggle(state),
         A::ItemApprove => return super::update_rules::decide(state, true),
@@ -441,6 +442,9 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
         } => {
             state.queue.hits = Some((query, hits));
             state.queue.recompute(now);
+        }
+        Outcome::Reported { period, result } => {
+            super::update_reports::reported(state, period, *result)
         }
         Outcome::Searched { result: Err(e), .. } => {
             state.notify(Level::Error, format!("search failed: {e}"))

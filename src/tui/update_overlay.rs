@@ -29,6 +29,16 @@ pub enum TextInput {
 
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     use Action as A;
+    if matches!(state.overlays.last(), Some(Overlay::Reports(_))) {
+        match action {
+            A::PickerNext => super::update_reports::move_cursor(state, 1),
+            A::PickerPrev => super::update_reports::move_cursor(state, -1),
+            A::PickerToggle => return super::update_reports::next_period(state),
+            A::PickerAccept => super::update_reports::accept(state),
+            _ => {}
+        }
+        return Vec::new();
+    }
     if matches!(state.overlays.last(), Some(Overlay::Attention(_))) {
         match action {
             A::PickerNext => super::update_attention::move_cursor(state, 1),
@@ -97,7 +107,9 @@ fn line_of(state: &mut AppState) -> Option<&mut super::state::LineInput> {
         Overlay::Palette(p) => Some(&mut p.query),
         Overlay::Canned(p) => Some(&mut p.query),
         Overlay::Drafts(d) => Some(&mut d.query),
-        Overlay::Help { .. } | Overlay::Attention(_) | Overlay::Shift(_) => None,
+        Overlay::Help { .. } | Overlay::Attention(_) | Overlay::Shift(_) | Overlay::Reports(_) => {
+            None
+        }
     }
 }
 
@@ -138,7 +150,10 @@ fn after_edit(state: &mut AppState) {
             p.cursor = 0;
             super::update_canned::refresh(state);
         }
-        Some(Overlay::Help { .. } | Overlay::Attention(_) | Overlay::Shift(_)) | None => {}
+        Some(
+            Overlay::Help { .. } | Overlay::Attention(_) | Overlay::Shift(_) | Overlay::Reports(_),
+        )
+        | None => {}
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod composer;
 pub mod overlay;
 pub mod queue;
+pub mod reports;
 pub mod shift;
 
 use std::collections::{BTreeMap, HashMap};
@@ -103,6 +104,8 @@ pub struct AppState {
     pub shift: Option<ShiftState>,
     /// Seconds between live refreshes while a shift runs.
     pub shift_refresh: i64,
+    /// Zone and business hours of the reports screen (config.toml).
+    pub report_clock: crate::report::Clock,
 }
 
 /// The escalate flow's answers so far.
@@ -146,6 +149,10 @@ impl AppState {
             handoff_callback: None,
             shift: None,
             shift_refresh: 20,
+            report_clock: crate::report::Clock {
+                zone: chrono_tz::Tz::UTC,
+                hours: None,
+            },
         }
     }
 
@@ -157,7 +164,8 @@ impl AppState {
                 Overlay::Picker(_)
                 | Overlay::Canned(_)
                 | Overlay::Drafts(_)
-                | Overlay::Attention(_),
+                | Overlay::Attention(_)
+                | Overlay::Reports(_),
             ) => Mode::Picker,
             Some(Overlay::Palette(_)) => Mode::Palette,
             Some(Overlay::Help { .. } | Overlay::Shift(_)) => Mode::Help,

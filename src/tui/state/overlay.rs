@@ -285,6 +285,8 @@ pub enum Overlay {
     Attention(AttentionList),
     /// The hand-over note of the shift that just ended (scrolls like help).
     Shift(super::ShiftNote),
+    /// The reports screen (full screen).
+    Reports(Box<super::reports::ReportsView>),
 }
 
 /// One outbox entry that needs the agent.

@@ -12,6 +12,7 @@ mod composer;
 mod detail;
 mod popups;
 mod queue;
+mod reports;
 mod shift;
 pub mod sidebar;
 mod statusbar;
@@ -127,6 +128,7 @@ pub fn render(frame: &mut Frame, state: &AppState, keymap: &Keymap, theme: &Them
             Overlay::Drafts(d) => canned::drafts(frame, area, &ctx, d),
             Overlay::Attention(list) => canned::attention(frame, area, &ctx, list),
             Overlay::Shift(note) => shift::note(frame, area, &ctx, note),
+            Overlay::Reports(view) => reports::render(frame, area, &ctx, view),
         }
     }
     if !state.which_key.is_empty() {

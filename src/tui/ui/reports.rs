@@ -1,0 +1,272 @@
+//! The reports screen, full screen over the queue: the SLA gauge, the tag
+//! breakdown and the list of numbers (the cursor picks one to open its
+//! items) on the left; volume per day per network, the response-time
+//! distribution and the hour × weekday heat map on the right. On a narrow
+//! terminal only the left column shows. It draws what the state holds;
+//! the numbers were computed by an effect.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Direction, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge, Paragraph};
+
+use super::Ctx;
+use crate::report::Report;
+use crate::report::export::percent;
+use crate::text::{one_line, pad, truncate};
+use crate::tui::state::reports::{ReportsView, cells};
+
+/// Below this width the charts are left out.
+const CHARTS_MIN_WIDTH: u16 = 70;
+const LEFT: u16 = 32;
+
+fn block<'a>(ctx: &Ctx, title: &'a str) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(ctx.style("ui.border"))
+        .title(Span::styled(title, ctx.style("ui.title")))
+}
+
+fn value(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, view: &ReportsView) {
+    frame.render_widget(Clear, area);
+    let title = if area.width >= CHARTS_MIN_WIDTH {
+        format!(
+            " Reports · {} · tab: next period · enter: open the items ",
+            view.period.label()
+        )
+    } else {
+        format!(" Reports · {} · tab · enter ", view.period.label())
+    };
+    let outer = Block::default()
+        .borders(Borders::ALL)
+        .border_style(ctx.style("ui.popup.border"))
+        .title(Span::styled(title, ctx.style("ui.popup.title")))
+        .style(ctx.style("ui.popup"));
+    let inner = outer.inner(area);
+    frame.render_widget(outer, area);
+    let Some(report) = &view.report else {
+        let text = match &view.error {
+            Some(e) => Line::styled(
+                format!("the report failed: {}", one_line(e)),
+                ctx.style("notice.error"),
+            ),
+            None => Line::styled("computing…", ctx.style("ui.text.dim")),
+        };
+        frame.render_widget(Paragraph::new(text), inner);
+        return;
+    };
+    let (left, right) = if inner.width >= CHARTS_MIN_WIDTH {
+        let cols = Layout::default()
+            .direction(Direction::Horizontal)
+            .constraints([Constraint::Length(LEFT), Constraint::Min(10)])
+            .split(inner);
+        (cols[0], Some(cols[1]))
+    } else {
+        (inner, None)
+    };
+    let tag_rows = u16::try_from(report.tags.len().min(3)).unwrap_or(3);
+    let rows = Layout::default()
+        .direction(Direction::Vertical)
+        .constraints([
+            Constraint::Length(3),
+            Constraint::Length(if tag_rows > 0 { tag_rows + 2 } else { 0 }),
+            Constraint::Min(3),
+        ])
+        .split(left);
+    gauge(frame, rows[0], ctx, report);
+    if tag_rows > 0 {
+        tags(frame, rows[1], ctx, report);
+    }
+    numbers(frame, rows[2], ctx, report, view.cursor);
+    if let Some(right) = right {
+        let rows = Layout::default()
+            .direction(Direction::Vertical)
+            .constraints([
+                Constraint::Min(5),
+                Constraint::Length(6),
+                Constraint::Length(9),
+            ])
+            .split(right);
+        days(frame, rows[0], ctx, report);
+        histogram(frame, rows[1], ctx, report);
+        heatmap(frame, rows[2], ctx, report);
+    }
+}
+
+fn gauge(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report) {
+    let s = &r.sla;
+    let label = format!("{} met · {} breached", s.met, s.breached);
+    let g = Gauge::default()
+        .block(block(ctx, " SLA "))
+        .gauge_style(ctx.style("status.answered"))
+        .ratio(s.ratio().unwrap_or(0.0).clamp(0.0, 1.0))
+        .label(Span::styled(label, ctx.style("ui.text")));
+    frame.render_widget(g, area);
+}
+
+fn tags(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report) {
+    let bars: Vec<Bar> = r
+        .tags
+        .iter()
+        .take(3)
+        .map(|t| {
+            Bar::default()
+                .value(value(t.items))
+                .label(Line::from(truncate(&one_line(&t.tag), 10).into_owned()))
+                .style(ctx.style("queue.tag"))
+        })
+        .collect();
+    let chart = BarChart::default()
+        .block(block(ctx, " Tags "))
+        .direction(Direction::Horizontal)
+        .bar_width(1)
+        .bar_gap(0)
+        .value_style(ctx.style("ui.text"))
+        .data(BarGroup::default().bars(&bars));
+    frame.render_widget(chart, area);
+}
+
+fn numbers(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report, cursor: usize) {
+    let all = cells(r);
+    let height = usize::from(area.height.saturating_sub(2));
+    let start = cursor.saturating_sub(height.saturating_sub(1));
+    let width = usize::from(area.width.saturating_sub(2));
+    let label_w = 16.min(width / 2);
+    let lines: Vec<Line> = all
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(i, c)| {
+            let mut style = ctx.style("ui.text");
+            if i == cursor {
+                style = style.patch(ctx.style("ui.selection"));
+            }
+            let text = format!("{} {}", pad(&c.label, label_w), c.value);
+            Line::styled(pad(&text, width), style)
+        })
+        .collect();
+    let title = format!(" Numbers · {} answered ", percent(r.totals.response_rate));
+    frame.render_widget(Paragraph::new(lines).block(block(ctx, &title)), area);
+}
+
+fn days(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report) {
+    let mut dates: Vec<chrono::NaiveDate> = r.days.iter().map(|d| d.date).collect();
+    dates.dedup();
+    let nets = r.networks.len().max(1);
+    let room = usize::from(area.width.saturating_sub(2));
+    // One bar per network and day when they fit, else one per day.
+    let per_network = dates.len() * (nets + 1) <= room;
+    let groups: Vec<BarGroup> = dates
+        .iter()
+        .map(|date| {
+            let rows = r.days.iter().filter(|d| d.date == *date);
+            let bars: Vec<Bar> = if per_network {
+                rows.map(|d| {
+                    Bar::default()
+                        .value(value(d.tally.received))
+                        .text_value(String::new())
+                        .style(ctx.style(&format!("network.{}", d.network)))
+                })
+                .collect()
+            } else {
+                let n: usize = rows.map(|d| d.tally.received).sum();
+                vec![
+                    Bar::default()
+                        .value(value(n))
+                        .text_value(String::new())
+                        .style(ctx.style("queue.count")),
+                ]
+            };
+            BarGroup::default()
+                .label(Line::from(date.format("%d").to_string()))
+                .bars(&bars)
+        })
+        .collect();
+    let title = if per_network {
+        " Received per day and network "
+    } else {
+        " Received per day "
+    };
+    // Totals get the width the days leave (at least 1, the gap included).
+    let width = if per_network {
+        1
+    } else {
+        u16::try_from(room / dates.len().max(1))
+            .unwrap_or(1)
+            .saturating_sub(1)
+            .clamp(1, 4)
+    };
+    let mut chart = BarChart::default()
+        .block(block(ctx, title))
+        .bar_width(width)
+        .bar_gap(0)
+        .group_gap(1);
+    for g in &groups {
+        chart = chart.data(g.clone());
+    }
+    frame.render_widget(chart, area);
+}
+
+fn histogram(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report) {
+    let bars: Vec<Bar> = r
+        .histogram
+        .iter()
+        .map(|b| {
+            Bar::default()
+                .value(value(b.count))
+                .label(Line::from(b.label))
+                .style(ctx.style("status.answered"))
+        })
+        .collect();
+    let chart = BarChart::default()
+        .block(block(ctx, " First response "))
+        .bar_width(6)
+        .bar_gap(1)
+        .value_style(ctx.style("ui.text"))
+        .data(BarGroup::default().bars(&bars));
+    frame.render_widget(chart, area);
+}
+
+fn heatmap(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report) {
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const SHADES: [char; 5] = ['·', '░', '▒', '▓', '█'];
+    let max = r
+        .heatmap
+        .iter()
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let lines: Vec<Line> = r
+        .heatmap
+        .iter()
+        .zip(DAYS)
+        .map(|(hours, day)| {
+            let cells: String = hours
+                .iter()
+                .map(|n| {
+                    let level = if *n == 0 {
+                        0
+                    } else {
+                        1 + (n * 3).div_ceil(max).min(3)
+                    };
+                    SHADES.get(level.min(4)).copied().unwrap_or('·')
+                })
+                .collect();
+            Line::from(vec![
+                Span::styled(format!("{day} "), ctx.style("ui.text.dim")),
+                Span::styled(cells, ctx.style("priority.high")),
+            ])
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(block(ctx, " By hour (0-23h) and weekday ")),
+        area,
+    );
+}
