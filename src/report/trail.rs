@@ -29,6 +29,18 @@ pub enum What {
 }
 
 impl What {
+    /// Reads an audit line's words into what a report uses: an escalation
+    /// (`escalate marie (refund)`, the `e` flow and the rules) is both an
+    /// escalation and an assignment; most lines are one thing or nothing.
+    pub fn parse_all(what: &str) -> Vec<What> {
+        if let Some(rest) = what.strip_prefix("escalate ") {
+            // `NAME (TAG)`: the name may hold spaces, the tag none.
+            let who = rest.rsplit_once(" (").map_or(rest, |(who, _)| who);
+            return vec![What::Escalated, What::Assigned(who.to_string())];
+        }
+        What::parse(what).into_iter().collect()
+    }
+
     /// Reads an audit line's words; lines a report does not use are `None`.
     pub fn parse(what: &str) -> Option<What> {
         Some(match what {
@@ -69,14 +81,13 @@ impl Trails {
     pub fn from_audit(lines: Vec<AuditEntry>) -> Trails {
         let mut by_item: HashMap<ItemId, Vec<Event>> = HashMap::new();
         for line in lines {
-            let Some(what) = What::parse(&line.what) else {
-                continue;
-            };
-            by_item.entry(line.item).or_default().push(Event {
-                at: line.at,
-                who: line.who,
-                what,
-            });
+            for what in What::parse_all(&line.what) {
+                by_item.entry(line.item.clone()).or_default().push(Event {
+                    at: line.at,
+                    who: line.who.clone(),
+                    what,
+                });
+            }
         }
         for events in by_item.values_mut() {
             events.sort_by_key(|e| e.at);
@@ -112,6 +123,16 @@ mod tests {
             Some(What::Answered)
         );
         assert_eq!(said(LocalChange::SetStatus(Status::Done)), Some(What::Done));
+        let escalate = LocalChange::Escalate {
+            to: "Marie Dubois".into(),
+            tag: "refund".into(),
+            due: None,
+            note: None,
+        };
+        assert_eq!(
+            What::parse_all(&escalate.describe()),
+            vec![What::Escalated, What::Assigned("Marie Dubois".into())]
+        );
         assert_eq!(
             said(LocalChange::SetStatus(Status::Escalated)),
             Some(What::Escalated)
