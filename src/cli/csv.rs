@@ -14,6 +14,17 @@ pub fn field(s: &str) -> Cow<'_, str> {
     Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
 }
 
+/// A text cell a spreadsheet will not run as a formula: one starting with
+/// `=`, `+`, `-`, `@` (or a tab or carriage return, which some spreadsheets
+/// skip first) gets a leading apostrophe. Customer text is hostile.
+pub fn guard(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
 /// Writes one record.
 pub fn record<S: AsRef<str>>(out: &mut dyn Write, fields: &[S]) -> io::Result<()> {
     for (i, f) in fields.iter().enumerate() {
@@ -38,6 +49,17 @@ mod tests {
         assert_eq!(field("two\nlines"), "\"two\nlines\"");
         assert_eq!(field(" padded"), "\" padded\"");
         assert_eq!(field("émoji 🎉"), "émoji 🎉");
+    }
+
+    #[test]
+    fn formulas_are_made_inert() {
+        assert_eq!(
+            guard("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(guard("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(guard("-2+3"), "'-2+3");
+        assert_eq!(guard("bonjour"), "bonjour");
     }
 
     #[test]

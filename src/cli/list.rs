@@ -207,13 +207,14 @@ fn csv_fields(item: &Item, now: DateTime<Utc>) -> [String; 11] {
         r.network.as_str().to_string(),
         one_line(&r.account),
         r.kind.as_str().to_string(),
-        one_line(&r.author.handle),
+        csv::guard(&one_line(&r.author.handle)).into_owned(),
         r.created_at.to_rfc3339_opts(SecondsFormat::Secs, true),
         l.status.effective(now).as_str().to_string(),
         l.priority.as_str().to_string(),
-        one_line(&l.tags.join(";")),
-        one_line(l.assignee.as_deref().unwrap_or("")),
-        one_line(&r.text),
+        csv::guard(&one_line(&l.tags.join(";"))).into_owned(),
+        csv::guard(&one_line(l.assignee.as_deref().unwrap_or(""))).into_owned(),
+        // Customer text: a comment may start with `=HYPERLINK(…)`.
+        csv::guard(&one_line(&r.text)).into_owned(),
     ]
 }
 
@@ -340,5 +341,15 @@ mod tests {
             lines[1]
         );
         assert!(lines[1].contains("1970-01-01T00:00:00Z"));
+    }
+
+    #[test]
+    fn csv_makes_customer_formulas_inert() {
+        let mut out = Vec::new();
+        let items = vec![Ok((0, item("=HYPERLINK(\"http://evil\";\"clic\")")))];
+        write_csv(&mut out, items.into_iter(), DateTime::UNIX_EPOCH).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("\"'=HYPERLINK("), "{text}");
+        assert!(text.contains(",'@fan,"), "{text}");
     }
 }

@@ -5,11 +5,11 @@
 //! with `=`, `+`, `-`, `@` (or a tab or carriage return, which some
 //! spreadsheets skip before reading a formula) gets a leading apostrophe.
 
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 use chrono_tz::Tz;
 
+pub use crate::cli::csv::guard;
 use crate::cli::csv::record;
 use crate::model::Item;
 use crate::report::{ItemRow, Report};
@@ -46,15 +46,6 @@ pub const ITEM_HEADER: [&str; 16] = [
     "sla_breached",
     "tags",
 ];
-
-/// A cell a spreadsheet will not run as a formula.
-pub fn guard(cell: &str) -> Cow<'_, str> {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{cell}"))
-    } else {
-        Cow::Borrowed(cell)
-    }
-}
 
 fn opt(n: Option<i64>) -> String {
     n.map(|n| n.to_string()).unwrap_or_default()
