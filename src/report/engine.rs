@@ -23,10 +23,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 
+use super::accum::{AuthorAcc, EngAcc, EscAcc, Tallies, Waiting};
 use super::hours::{Clock, Spans};
 use super::metrics::{
-    Acc, AuthorRow, Authors, BUCKETS, Bucket, DayRow, EngagementSum, Escalations, Header,
-    NetworkTally, Sla, Spread, TagCount, Tally, bucket_of,
+    Acc, AuthorRow, Authors, BUCKETS, Bucket, DayRow, Escalations, Header, NetworkTally, Sla,
+    Spread, TagCount, Tally, bucket_of,
 };
 use super::query::{Query, Settings};
 use super::sentiment;
@@ -37,110 +38,6 @@ use crate::store::{Store, StoreError};
 
 /// Top authors kept per list.
 pub const TOP: usize = 10;
-
-#[derive(Default)]
-struct AuthorAcc {
-    network: Option<Network>,
-    handle: String,
-    items: usize,
-    negative: usize,
-    score: i64,
-    followers: Option<u64>,
-}
-
-#[derive(Default)]
-struct EngAcc {
-    items: usize,
-    likes: u64,
-    replies: u64,
-    shares: u64,
-    rated_engagement: u64,
-    rated_followers: u64,
-}
-
-impl EngAcc {
-    fn add(&mut self, item: &Item) {
-        let e = item.remote.engagement;
-        if e.likes.is_none() && e.replies.is_none() && e.shares.is_none() {
-            return;
-        }
-        let (l, r, s) = (
-            e.likes.unwrap_or(0),
-            e.replies.unwrap_or(0),
-            e.shares.unwrap_or(0),
-        );
-        self.items += 1;
-        self.likes += l;
-        self.replies += r;
-        self.shares += s;
-        if let Some(f) = item.remote.author.followers.filter(|f| *f > 0) {
-            self.rated_engagement += l + r + s;
-            self.rated_followers += f;
-        }
-    }
-
-    fn finish(self) -> EngagementSum {
-        EngagementSum {
-            items: self.items,
-            likes: self.likes,
-            replies: self.replies,
-            shares: self.shares,
-            rate: (self.rated_followers > 0)
-                .then(|| self.rated_engagement as f64 / self.rated_followers as f64),
-        }
-    }
-}
-
-#[derive(Default)]
-struct EscAcc {
-    opened: usize,
-    resolved: usize,
-    answered: usize,
-    open: usize,
-    times: Vec<i64>,
-}
-
-impl EscAcc {
-    fn finish(self, name: String) -> super::metrics::EscalationRow {
-        super::metrics::EscalationRow {
-            name,
-            opened: self.opened,
-            resolved: self.resolved,
-            answered: self.answered,
-            open: self.open,
-            resolution: Spread::of(self.times),
-        }
-    }
-}
-
-/// The whole report's, each network's and each day × network's tallies.
-#[derive(Default)]
-struct Tallies {
-    total: Acc,
-    networks: BTreeMap<Network, Acc>,
-    days: BTreeMap<(NaiveDate, Network), Acc>,
-}
-
-impl Tallies {
-    /// The tallies an item on `date` and `network` adds to.
-    fn at(&mut self, date: NaiveDate, network: Network) -> [&mut Acc; 3] {
-        [
-            &mut self.total,
-            self.networks.entry(network).or_default(),
-            self.days.entry((date, network)).or_default(),
-        ]
-    }
-}
-
-/// A received item without a logged answer: a brand reply synced from the
-/// network may still answer it once every item has been read.
-struct Waiting {
-    row: usize,
-    id: ItemId,
-    created: DateTime<Utc>,
-    date: NaiveDate,
-    network: Network,
-}
 
 fn escalates(tags: &crate::triage::tags::Tags, what: &What) -> bool {
     match what {

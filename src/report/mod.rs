@@ -13,6 +13,7 @@
 //! [`compute`] answers a [`Query`]; [`summary`] is the entry point for a
 //! moderation-shift summary (any `from..to` window, one agent).
 
+mod accum;
 pub mod engine;
 pub mod export;
 pub mod hours;
