@@ -6,7 +6,7 @@
 use guichet::model::Network;
 
 mod common;
-use common::session::{app, app_on, config, keys, notice, type_text};
+use common::session::{app, app_on, config, draw, keys, notice, screen_text, type_text};
 
 /// Selects the first visible item by `handle` on `network`.
 fn select_author(app: &mut guichet::tui::App, handle: &str, network: Network) -> u32 {
@@ -21,24 +21,6 @@ fn select_author(app: &mut guichet::tui::App, handle: &str, network: Network) ->
         .unwrap();
     assert!(app.state.queue.select(seq));
     seq
-}
-
-fn screen(app: &mut guichet::tui::App, w: u16, h: u16) -> ratatui::backend::TestBackend {
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-    term.draw(|f| app.draw(f)).unwrap();
-    term.backend().clone()
-}
-
-fn text(backend: &ratatui::backend::TestBackend) -> String {
-    let buf = backend.buffer();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]
@@ -64,8 +46,8 @@ fn the_panel_lists_the_author_here_and_under_the_same_name_elsewhere() {
             .any(|(_, i)| i.remote.network == Network::Facebook),
         "karim_bnl also wrote on Facebook"
     );
-    insta::assert_snapshot!("author_panel_100x30", screen(&mut app, 100, 30));
-    insta::assert_snapshot!("author_panel_narrow", screen(&mut app, 50, 16));
+    insta::assert_snapshot!("author_panel_100x30", draw(&mut app, 100, 30));
+    insta::assert_snapshot!("author_panel_narrow", draw(&mut app, 50, 16));
     // A again goes back to the item.
     keys(&mut app, "A");
     assert!(!app.state.detail.as_ref().unwrap().show_author);
@@ -95,7 +77,7 @@ fn a_note_on_the_author_shows_on_all_their_items_and_survives_a_restart() {
         notice(&app)
     );
     keys(&mut app, "A");
-    let shown = text(&screen(&mut app, 100, 40));
+    let shown = screen_text(&mut app, 100, 40);
     assert!(shown.contains("Notes on them (1)"), "{shown}");
     assert!(shown.contains("Client fidèle, 3e relance"), "{shown}");
     // The audit says who wrote it, on which item.

@@ -7,7 +7,7 @@ use guichet::action::Mode;
 use guichet::model::Status;
 
 mod common;
-use common::session::{app, keys, notice, type_text};
+use common::session::{app, draw, keys, notice, screen_text, type_text};
 
 #[test]
 fn escalate_tags_assigns_notes_and_says_when_the_answer_is_due() {
@@ -63,20 +63,6 @@ fn escalate_tags_assigns_notes_and_says_when_the_answer_is_due() {
     assert!(text.contains("first answer due"), "{text}");
 }
 
-fn screen_text(app: &mut guichet::tui::App) -> String {
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 60)).unwrap();
-    term.draw(|f| app.draw(f)).unwrap();
-    let buf = term.backend().buffer().clone();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn the_open_item_shows_its_sla_timers_until_they_are_breached() {
     let mut app = app();
@@ -95,14 +81,14 @@ fn the_open_item_shows_its_sla_timers_until_they_are_breached() {
     let records = app.store().tag_records(seq).unwrap();
     let tagged = records.iter().find(|(t, _)| t == "legal").unwrap().1.at;
     app.on_tick(tagged);
-    let shown = screen_text(&mut app);
+    let shown = screen_text(&mut app, 100, 60);
     assert!(shown.contains("#legal by camille"), "{shown}");
     assert!(shown.contains("first answer due"), "{shown}");
     assert!(shown.contains("(in 1h)"), "{shown}");
     assert!(shown.contains("resolution due"), "{shown}");
     // Two hours later the one-hour first answer is late.
     app.on_tick(tagged + chrono::Duration::hours(2));
-    let shown = screen_text(&mut app);
+    let shown = screen_text(&mut app, 100, 60);
     assert!(shown.contains("first answer: breached 1h ago"), "{shown}");
 }
 
@@ -115,12 +101,6 @@ fn escalate_selected(app: &mut guichet::tui::App, tag: &str, note: &str) -> u32 
     type_text(app, note);
     keys(app, "enter");
     seq
-}
-
-fn snapshot(app: &mut guichet::tui::App, w: u16, h: u16) -> ratatui::backend::TestBackend {
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
-    term.draw(|f| app.draw(f)).unwrap();
-    term.backend().clone()
 }
 
 #[test]
@@ -137,8 +117,8 @@ fn escalations_view_shows_timers_and_the_overdue_one_boomerangs() {
         .filter_map(|i| app.state.queue.seq_at_cursor(i))
         .collect();
     assert_eq!(order, vec![legal, delivery], "soonest due first");
-    insta::assert_snapshot!("escalations_view_80x24", snapshot(&mut app, 80, 24));
-    insta::assert_snapshot!("escalations_view_narrow", snapshot(&mut app, 50, 16));
+    insta::assert_snapshot!("escalations_view_80x24", draw(&mut app, 80, 24));
+    insta::assert_snapshot!("escalations_view_narrow", draw(&mut app, 50, 16));
     // Back in the inbox, the late one is on top, marked.
     keys(&mut app, "shift-tab shift-tab shift-tab shift-tab");
     assert_eq!(app.state.queue.view().name, "Inbox");
@@ -148,7 +128,7 @@ fn escalations_view_shows_timers_and_the_overdue_one_boomerangs() {
             .any(|i| app.state.queue.seq_at_cursor(i) == Some(delivery)),
         "the one not yet due stays with the colleague"
     );
-    insta::assert_snapshot!("inbox_with_boomerang_80x24", snapshot(&mut app, 80, 24));
+    insta::assert_snapshot!("inbox_with_boomerang_80x24", draw(&mut app, 80, 24));
 }
 
 #[test]
@@ -159,7 +139,7 @@ fn the_open_item_shows_who_it_waits_on_and_its_history() {
     keys(&mut app, "enter");
     escalate_selected(&mut app, "refund", "Avoir à faire.");
     keys(&mut app, "tab tab tab tab enter");
-    let shown = screen_text(&mut app);
+    let shown = screen_text(&mut app, 100, 60);
     assert!(shown.contains("⇢ waiting on marie (refund)"), "{shown}");
     assert!(shown.contains("── History"), "{shown}");
     assert!(

@@ -16,7 +16,7 @@ use guichet::triage::tags::Tags;
 use guichet::tui::state::Overlay;
 
 mod common;
-use common::session::{app, keys, notice, type_text};
+use common::session::{app, keys, notice, screen_text, type_text};
 
 type Seen = Arc<Mutex<Vec<serde_json::Value>>>;
 
@@ -58,20 +58,6 @@ fn escalate(app: &mut guichet::tui::App, note: &str) {
     keys(app, "enter enter");
     type_text(app, note);
     keys(app, "enter");
-}
-
-fn screen_text(app: &mut guichet::tui::App) -> String {
-    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 60)).unwrap();
-    term.draw(|f| app.draw(f)).unwrap();
-    let buf = term.backend().buffer().clone();
-    (0..buf.area.height)
-        .map(|y| {
-            (0..buf.area.width)
-                .map(|x| buf[(x, y)].symbol().to_string())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 fn sender() -> HandoffSender {
@@ -116,13 +102,13 @@ fn the_escalate_flow_queues_the_hand_off_and_the_outbox_delivers_it() {
     assert!(app.state.outbox.contains_key(item.id.as_str()));
     keys(&mut app, "tab tab tab tab");
     assert!(app.state.queue.select(seq));
-    let shown = screen_text(&mut app);
+    let shown = screen_text(&mut app, 140, 60);
     assert!(
         shown.contains("due 2h"),
         "while the hand-off waits, the row keeps the SLA timer: {shown}"
     );
     keys(&mut app, "enter");
-    let shown = screen_text(&mut app);
+    let shown = screen_text(&mut app, 140, 60);
     assert!(
         shown.contains("hand-off to Marie Dubois by webhook to http://127.0.0.1:"),
         "{shown}"

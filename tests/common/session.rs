@@ -96,3 +96,24 @@ pub fn select_where(app: &mut App, pred: impl Fn(&guichet::model::Item) -> bool)
     }
     panic!("no such item in the demo inbox");
 }
+
+/// Draws the app on a `w`×`h` test terminal.
+pub fn draw(app: &mut App, w: u16, h: u16) -> ratatui::backend::TestBackend {
+    let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
+    term.backend().clone()
+}
+
+/// The screen's text, line by line, drawn at `w`×`h`.
+pub fn screen_text(app: &mut App, w: u16, h: u16) -> String {
+    let backend = draw(app, w, h);
+    let buf = backend.buffer();
+    (0..buf.area.height)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -4,8 +4,8 @@
 
 use std::fmt::Write as _;
 
+use super::period_line;
 use super::svg::{self, esc};
-use super::{duration, percent, period_line};
 use crate::report::Report;
 use crate::report::metrics::{AuthorRow, EscalationRow, Tally};
 
@@ -14,19 +14,11 @@ table{border-collapse:collapse;margin:1em 0}td,th{border-bottom:1px solid #ddd;p
 td:first-child,th:first-child{text-align:left}h2{margin-top:2em}.muted{color:#666}";
 
 fn tally_cells(name: &str, t: &Tally) -> String {
-    format!(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        esc(name),
-        t.received,
-        t.answered,
-        percent(t.response_rate),
-        duration(t.first_response.median_secs),
-        duration(t.first_response.p90_secs),
-        t.hidden,
-        t.deleted,
-        t.blocked,
-        t.escalated
-    )
+    let cells: String = super::tally_cells(t)
+        .iter()
+        .map(|c| format!("<td>{c}</td>"))
+        .collect();
+    format!("<tr><td>{}</td>{cells}</tr>", esc(name))
 }
 
 fn escalations(out: &mut String, first: &str, rows: &[EscalationRow]) {
@@ -35,16 +27,11 @@ fn escalations(out: &mut String, first: &str, rows: &[EscalationRow]) {
         "<table><tr><th>{first}</th><th>opened</th><th>resolved</th><th>answered</th><th>open</th><th>resolution median</th></tr>"
     );
     for e in rows {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&e.name),
-            e.opened,
-            e.resolved,
-            e.answered,
-            e.open,
-            duration(e.resolution.median_secs)
-        );
+        let cells: String = super::escalation_cells(e)
+            .iter()
+            .map(|c| format!("<td>{c}</td>"))
+            .collect();
+        let _ = write!(out, "<tr><td>{}</td>{cells}</tr>", esc(&e.name));
     }
     out.push_str("</table>");
 }

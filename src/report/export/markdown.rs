@@ -22,18 +22,7 @@ pub fn escape(s: &str) -> String {
 }
 
 fn tally_row(name: &str, t: &Tally) -> String {
-    format!(
-        "| {name} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-        t.received,
-        t.answered,
-        percent(t.response_rate),
-        duration(t.first_response.median_secs),
-        duration(t.first_response.p90_secs),
-        t.hidden,
-        t.deleted,
-        t.blocked,
-        t.escalated
-    )
+    format!("| {name} | {} |", super::tally_cells(t).join(" | "))
 }
 
 fn escalation_table(out: &mut String, first: &str, rows: &[EscalationRow]) {
@@ -44,13 +33,9 @@ fn escalation_table(out: &mut String, first: &str, rows: &[EscalationRow]) {
     for e in rows {
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} |",
+            "| {} | {} |",
             escape(&e.name),
-            e.opened,
-            e.resolved,
-            e.answered,
-            e.open,
-            duration(e.resolution.median_secs)
+            super::escalation_cells(e).join(" | ")
         );
     }
 }

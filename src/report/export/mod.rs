@@ -35,6 +35,35 @@ pub fn percent(ratio: Option<f64>) -> String {
     ratio.map_or_else(|| "-".to_string(), |r| format!("{:.1}%", r * 100.0))
 }
 
+/// A tally's numbers as table cells, in the order of every format's
+/// columns: received, answered, rate, median, p90, hidden, deleted,
+/// blocked, escalated.
+pub fn tally_cells(t: &super::metrics::Tally) -> [String; 9] {
+    [
+        t.received.to_string(),
+        t.answered.to_string(),
+        percent(t.response_rate),
+        duration(t.first_response.median_secs),
+        duration(t.first_response.p90_secs),
+        t.hidden.to_string(),
+        t.deleted.to_string(),
+        t.blocked.to_string(),
+        t.escalated.to_string(),
+    ]
+}
+
+/// An escalation row's numbers after its name: opened, resolved,
+/// answered, open, resolution median.
+pub fn escalation_cells(e: &super::metrics::EscalationRow) -> [String; 5] {
+    [
+        e.opened.to_string(),
+        e.resolved.to_string(),
+        e.answered.to_string(),
+        e.open.to_string(),
+        duration(e.resolution.median_secs),
+    ]
+}
+
 /// The report as pretty JSON.
 pub fn json(report: &Report) -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(report)
