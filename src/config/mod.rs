@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod error;
 pub mod handoff;
 pub mod token;
+mod views;
 
 use std::path::{Path, PathBuf};
 
@@ -20,13 +21,12 @@ pub use accounts::{AccountConfig, TokenSource};
 pub use error::{ConfigError, ConfigErrors, line_of, locate};
 pub use handoff::SmtpConfig;
 
-use crate::filter::{Filter, SavedView, Sort, builtin_views};
-use crate::model::{Kind, Network, Priority, StatusKind};
+use crate::filter::{SavedView, builtin_views};
 
-/// The example configuration shipped with guichet (also used by `demo`).
 /// The shortest live refresh a shift may ask for, in seconds.
 const MIN_SHIFT_REFRESH: u64 = 5;
 
+/// The example configuration shipped with guichet (also used by `demo`).
 pub const EXAMPLE: &str = include_str!("example.toml");
 
 #[derive(Debug, Deserialize)]
@@ -38,7 +38,7 @@ struct RawConfig {
     auto_advance: Option<bool>,
     store: Option<PathBuf>,
     #[serde(default)]
-    views: Vec<RawView>,
+    views: Vec<views::RawView>,
     #[serde(default)]
     accounts: Vec<accounts::RawAccount>,
     /// Minutes between background syncs.
@@ -59,34 +59,6 @@ struct RawConfig {
     timezone: Option<String>,
     /// Hours response times count in.
     business_hours: Option<crate::report::hours::RawBusinessHours>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawView {
-    name: String,
-    #[serde(default)]
-    networks: Vec<String>,
-    #[serde(default)]
-    accounts: Vec<String>,
-    #[serde(default)]
-    kinds: Vec<String>,
-    #[serde(default)]
-    statuses: Vec<String>,
-    #[serde(default)]
-    priorities: Vec<String>,
-    #[serde(default)]
-    tags: Vec<String>,
-    #[serde(default)]
-    assignees: Vec<String>,
-    #[serde(default)]
-    langs: Vec<String>,
-    #[serde(default)]
-    unread: bool,
-    #[serde(default)]
-    proposed: bool,
-    search: Option<String>,
-    sort: Option<String>,
 }
 
 /// Settings after loading, with defaults filled in.
@@ -332,82 +304,7 @@ impl Config {
             }
             cfg.shift_refresh = std::time::Duration::from_secs(secs.max(MIN_SHIFT_REFRESH));
         }
-        for v in raw.views {
-            if v.name.trim().is_empty() {
-                errors.push(ConfigError::at_key(
-                    path,
-                    src,
-                    Some("views"),
-                    "name",
-                    "a view needs a name",
-                ));
-                continue;
-            }
-            if cfg.views.iter().any(|x| x.name == v.name) {
-                let line = src
-                    .lines()
-                    .position(|l| l.contains(&format!("\"{}\"", v.name)))
-                    .map(|i| i + 1);
-                errors.push(ConfigError {
-                    file: path.to_path_buf(),
-                    line,
-                    key: Some("views.name".to_string()),
-                    reason: format!("a view named '{}' already exists", v.name),
-                });
-                continue;
-            }
-            let mut bad = |key: &str, e: String| {
-                let line = find_value_line(src, &v.name, key);
-                errors.push(ConfigError {
-                    file: path.to_path_buf(),
-                    line,
-                    key: Some(format!("views.{key}")),
-                    reason: e,
-                });
-            };
-            let networks = parse_all::<Network>(&v.networks).unwrap_or_else(|e| {
-                bad("networks", e);
-                Vec::new()
-            });
-            let kinds = parse_all::<Kind>(&v.kinds).unwrap_or_else(|e| {
-                bad("kinds", e);
-                Vec::new()
-            });
-            let statuses = parse_all::<StatusKind>(&v.statuses).unwrap_or_else(|e| {
-                bad("statuses", e);
-                Vec::new()
-            });
-            let priorities = parse_all::<Priority>(&v.priorities).unwrap_or_else(|e| {
-                bad("priorities", e);
-                Vec::new()
-            });
-            let sort = match v.sort.as_deref().map(str::parse::<Sort>) {
-                None => Sort::default(),
-                Some(Ok(s)) => s,
-                Some(Err(e)) => {
-                    bad("sort", e);
-                    Sort::default()
-                }
-            };
-            let filter = Filter {
-                networks,
-                accounts: v.accounts,
-                kinds,
-                statuses,
-                priorities,
-                tags: v.tags,
-                assignees: v.assignees,
-                langs: v.langs,
-                unread: v.unread,
-                proposed: v.proposed,
-                search: v.search,
-            };
-            cfg.views.push(SavedView {
-                name: v.name,
-                filter,
-                sort,
-            });
-        }
+        views::parse(raw.views, &mut cfg.views, path, src, &mut errors);
         if errors.is_empty() {
             Ok(cfg)
         } else {
@@ -449,23 +346,6 @@ fn report_keys(
             })),
         }
     }
-}
-
-fn parse_all<T: std::str::FromStr<Err = String>>(vals: &[String]) -> Result<Vec<T>, String> {
-    vals.iter().map(|v| v.parse()).collect()
-}
-
-/// Line of `key = …` inside the `[[views]]` block named `view`.
-fn find_value_line(src: &str, view: &str, key: &str) -> Option<usize> {
-    let start = src
-        .lines()
-        .position(|l| l.contains(&format!("\"{view}\"")))?;
-    src.lines()
-        .enumerate()
-        .skip(start)
-        .take_while(|(i, l)| *i == start || !l.trim_start().starts_with("[["))
-        .find(|(_, l)| l.trim_start().starts_with(key))
-        .map(|(i, _)| i + 1)
 }
 
 fn read_optional(path: &Path) -> Result<Option<(PathBuf, String)>, ConfigErrors> {
