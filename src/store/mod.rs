@@ -50,6 +50,7 @@ mod history;
 pub mod item_chunks;
 pub mod legacy;
 pub mod migrate;
+mod outbox_tree;
 mod proposals;
 mod ranges;
 pub mod rows;

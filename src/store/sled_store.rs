@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::chunks::{self, RowChunk, TextChunk};
-use super::codec::{self, decode, encode, seq_key};
+use super::codec::{self, decode, seq_key};
 use super::item_chunks::{ChunkView, item_chunk};
 use super::rows::{RowRecord, RowSet};
 use super::sled_write::Batches;
@@ -20,7 +20,7 @@ use super::slots::{self, IdMap, Slot, author_hash, hash64, thread_hash};
 use super::{AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, compact, migrate};
 use crate::change::LocalChange;
 use crate::model::{Item, ItemId, StatusKind};
-use crate::outbox::{OutAction, OutboxEntry, SendState};
+use crate::outbox::{OutAction, OutboxEntry};
 use crate::text::fold;
 
 pub struct SledStore {
@@ -550,63 +550,19 @@ impl Store for SledStore {
         action: OutAction,
         by: &str,
     ) -> Result<OutboxEntry, StoreError> {
-        let id = self.db.generate_id()?;
-        let now = chrono::Utc::now();
-        let entry = OutboxEntry {
-            id,
-            item: item.clone(),
-            action,
-            state: SendState::Pending,
-            attempts: 0,
-            by: by.to_string(),
-            created_at: now,
-            key: format!(
-                "guichet-{id}-{}",
-                now.timestamp_nanos_opt().unwrap_or_default()
-            ),
-        };
-        let audit = AuditEntry {
-            at: now,
-            who: by.to_string(),
-            item: item.clone(),
-            // "reply queued", "hide queued"…: shift counts read these.
-            what: if entry.action.is_handoff() {
-                "hand-off queued".to_string()
-            } else {
-                format!("{} queued", entry.action.describe())
-            },
-        };
-        let mut akey = codec::time_bytes(now.timestamp_nanos_opt().unwrap_or(i64::MAX)).to_vec();
-        akey.extend_from_slice(&self.db.generate_id()?.to_be_bytes());
-        self.outbox.insert(id.to_be_bytes(), encode(&entry)?)?;
-        self.audit.insert(akey, encode(&audit)?)?;
-        // A reply must survive a crash the moment the user sends it.
-        self.outbox.flush()?;
-        Ok(entry)
+        self.enqueue_entry(item, action, by)
     }
 
     fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
-        let mut out = Vec::new();
-        for entry in self.outbox.iter() {
-            let (_, v) = entry?;
-            match decode(&v) {
-                Ok(e) => out.push(e),
-                Err(e) => tracing::error!(error = %e, "unreadable outbox entry left in place"),
-            }
-        }
-        Ok(out)
+        self.outbox_entries()
     }
 
     fn update_outbox(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
-        self.outbox.insert(entry.id.to_be_bytes(), encode(entry)?)?;
-        self.outbox.flush()?;
-        Ok(())
+        self.save_outbox_entry(entry)
     }
 
     fn remove_outbox(&self, id: u64) -> Result<(), StoreError> {
-        self.outbox.remove(id.to_be_bytes())?;
-        self.outbox.flush()?;
-        Ok(())
+        self.remove_outbox_entry(id)
     }
 
     fn len(&self) -> usize {
