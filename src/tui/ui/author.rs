@@ -5,7 +5,7 @@
 use ratatui::text::{Line, Span};
 
 use super::Ctx;
-use super::detail::{other_item_line, push_wrapped, section, when};
+use super::detail::{other_item_line, push_note, push_wrapped, section};
 use crate::text::one_line;
 use crate::tui::author::AuthorPanel;
 
@@ -88,17 +88,7 @@ pub fn lines(ctx: &Ctx, panel: &AuthorPanel, width: usize) -> Vec<Line<'static>>
         ));
     }
     for note in &panel.notes {
-        out.push(Line::styled(
-            format!("  ✎ {} · {}", one_line(&note.by), when(ctx, note.at)),
-            meta,
-        ));
-        push_wrapped(
-            &mut out,
-            &note.text,
-            width,
-            "    ",
-            ctx.style("detail.note"),
-        );
+        push_note(ctx, &mut out, note, width);
     }
     let here = panel.network.map_or("here", |n| n.as_str());
     out.push(Line::default());

@@ -135,6 +135,20 @@ pub(super) fn when(ctx: &Ctx, t: DateTime<Utc>) -> String {
         .to_string()
 }
 
+/// An internal note: who and when, then its text wrapped.
+pub(super) fn push_note(
+    ctx: &Ctx,
+    out: &mut Vec<Line<'static>>,
+    note: &crate::model::Note,
+    width: usize,
+) {
+    out.push(Line::styled(
+        format!("  ✎ {} · {}", one_line(&note.by), when(ctx, note.at)),
+        ctx.style("detail.meta"),
+    ));
+    push_wrapped(out, &note.text, width, "    ", ctx.style("detail.note"));
+}
+
 pub(super) fn push_wrapped(
     out: &mut Vec<Line<'static>>,
     text: &str,
@@ -366,17 +380,7 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
             }
         }
         for note in &l.notes {
-            out.push(Line::styled(
-                format!("  ✎ {} · {}", one_line(&note.by), when(ctx, note.at)),
-                meta,
-            ));
-            push_wrapped(
-                &mut out,
-                &note.text,
-                width,
-                "    ",
-                ctx.style("detail.note"),
-            );
+            push_note(ctx, &mut out, note, width);
         }
     }
     if !detail.history.is_empty() {
