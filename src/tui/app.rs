@@ -176,6 +176,7 @@ impl App {
         self.effects.extend(recount);
         let effects = apply(&mut self.state, outcome);
         self.effects.extend(effects);
+        super::update_shift::row_counts(&mut self.state);
         let follow_up = search_if_needed(&mut self.state);
         self.effects.extend(follow_up);
         self.dirty = true;

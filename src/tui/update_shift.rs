@@ -132,6 +132,20 @@ pub fn counted(
         Ok(tally) => shift.tally = tally,
         Err(e) => state.notify(Level::Error, format!("could not count the shift: {e}")),
     }
+    row_counts(state);
+}
+
+/// Recounts the bar's row figures (pending, unseen arrivals) once, after
+/// the rows changed; the bar only reads them.
+pub fn row_counts(state: &mut AppState) {
+    if state.shift.is_none() {
+        return;
+    }
+    let (pending, unseen) = (pending(state), unseen_arrivals(state));
+    if let Some(shift) = state.shift.as_mut() {
+        shift.pending = pending;
+        shift.unseen = unseen;
+    }
 }
 
 /// The shift's note is stored: show it, say where it is.

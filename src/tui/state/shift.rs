@@ -21,6 +21,10 @@ pub struct ShiftState {
     pub every: i64,
     /// The summary is being written; a second toggle waits for it.
     pub ending: bool,
+    /// Unanswered items, and arrivals not looked at: counted over the rows
+    /// when something happened (an outcome), never while drawing.
+    pub pending: usize,
+    pub unseen: usize,
 }
 
 impl ShiftState {
@@ -32,6 +36,8 @@ impl ShiftState {
             refreshed: now,
             every: every.max(1),
             ending: false,
+            pending: 0,
+            unseen: 0,
         }
     }
 

@@ -10,7 +10,6 @@ use ratatui::widgets::{Clear, Paragraph};
 use super::{Ctx, centered, key_for};
 use crate::action::{Action, Mode};
 use crate::tui::state::{ShiftNote, ShiftState};
-use crate::tui::update_shift::{pending, unseen_arrivals};
 
 /// `1h05` or `12m`.
 fn ran(secs: i64) -> String {
@@ -35,7 +34,7 @@ pub fn bar(frame: &mut Frame, area: Rect, ctx: &Ctx, shift: &ShiftState) {
     let waiting = if state.queue.loading {
         "…".to_string()
     } else {
-        pending(state).to_string()
+        shift.pending.to_string()
     };
     for (word, n) in [
         ("handled", t.handled.to_string()),
@@ -46,7 +45,7 @@ pub fn bar(frame: &mut Frame, area: Rect, ctx: &Ctx, shift: &ShiftState) {
         spans.push(Span::styled(format!("· {word} "), base));
         spans.push(Span::styled(format!("{n} "), count));
     }
-    let new = unseen_arrivals(state);
+    let new = shift.unseen;
     if new > 0 {
         spans.push(Span::styled("· ", base));
         spans.push(Span::styled(
