@@ -19,9 +19,10 @@
 //!   and due before `as_of`, else pending;
 //! - days, hours and weekdays are the user's zone's.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::accum::{AuthorAcc, EngAcc, EscAcc, Tallies, Waiting};
 use super::hours::{Clock, Spans};
@@ -30,11 +31,11 @@ use super::metrics::{
     Spread, TagCount, Tally, bucket_of,
 };
 use super::query::{Query, Settings};
-use super::sentiment;
 use super::trail::{Event, Trails, What, first_after};
 use super::{ItemRow, Report};
-use crate::model::{Item, ItemId, Network};
-use crate::store::{Store, StoreError};
+use crate::model::Network;
+use crate::store::rows::Interner;
+use crate::store::{ReportItem, ReportPick, Store, StoreError};
 
 /// Top authors kept per list.
 pub const TOP: usize = 10;
@@ -54,19 +55,23 @@ struct Build<'a> {
     clock: Clock,
     /// Business hours laid out over the report's stretch, when set.
     spans: Option<Spans>,
-    trails: Trails,
+    trails: &'a Trails,
+    /// The agent the report is about, as the trail names them (`None`
+    /// inside: they did nothing in the stretch).
+    agent: Option<Option<u32>>,
     tallies: Tallies,
     histogram: [usize; BUCKETS.len()],
     heatmap: [[usize; 24]; 7],
-    tags: BTreeMap<String, usize>,
-    authors: HashMap<(Network, String), AuthorAcc>,
+    tags: FxHashMap<u16, usize>,
+    authors: FxHashMap<u64, AuthorAcc>,
     eng_received: EngAcc,
     eng_brand: EngAcc,
-    /// Brand replies synced from the network: parent item id → earliest.
-    brand_replies: HashMap<ItemId, DateTime<Utc>>,
+    /// Brand replies synced from the network: parent id hash → earliest.
+    brand_replies: FxHashMap<u64, DateTime<Utc>>,
     waiting: Vec<Waiting>,
     rows: Vec<ItemRow>,
-    seen: HashSet<ItemId>,
+    /// Per trail group: the item was read among those created.
+    seen: Vec<bool>,
     sla: Sla,
     escalations: Escalations,
     esc_tag: BTreeMap<String, EscAcc>,
@@ -82,7 +87,9 @@ pub fn compute(
 ) -> Result<Report, StoreError> {
     let w = &query.window;
     let end = w.to.max(query.as_of);
-    let audit = store.audit_between(w.from, end + chrono::Duration::nanoseconds(1))?;
+    let trails =
+        Trails::from_read(store.trail_between(w.from, end + chrono::Duration::nanoseconds(1))?);
+    let agent = query.filter.agent.as_deref().map(|a| trails.find(a));
     let mut b = Build {
         settings,
         query,
@@ -91,46 +98,57 @@ pub fn compute(
             let day = chrono::Duration::days(1);
             Spans::new(h, settings.zone, w.from - day, end + day)
         }),
-        trails: Trails::from_audit(audit),
-        tallies: Tallies::default(),
+        trails: &trails,
+        agent,
+        tallies: Tallies::new(
+            w.from.with_timezone(&settings.zone).date_naive(),
+            end.with_timezone(&settings.zone).date_naive(),
+        ),
         histogram: [0; BUCKETS.len()],
         heatmap: [[0; 24]; 7],
-        tags: BTreeMap::new(),
-        authors: HashMap::new(),
+        tags: FxHashMap::default(),
+        authors: FxHashMap::default(),
         eng_received: EngAcc::default(),
         eng_brand: EngAcc::default(),
-        brand_replies: HashMap::new(),
+        brand_replies: FxHashMap::default(),
         waiting: Vec::new(),
         rows: Vec::new(),
-        seen: HashSet::new(),
+        seen: vec![false; trails.groups()],
         sla: Sla::default(),
         escalations: Escalations::default(),
         esc_tag: BTreeMap::new(),
         esc_who: BTreeMap::new(),
         esc_times: Vec::new(),
     };
-    store.created_between(w.from, end, &mut |batch| {
-        for (seq, item) in batch {
-            b.item(seq, item);
+    let mut names = Interner::default();
+    let created = ReportPick::Created {
+        from: w.from,
+        to: end,
+    };
+    store.report_items(created, &mut names, &mut |names, batch| {
+        for it in &batch {
+            b.item(it, names);
         }
     })?;
     b.brand_answers();
     // Items acted on in the window but created before it.
-    let others: Vec<ItemId> = b
-        .trails
-        .by_item
-        .iter()
-        .filter(|(id, events)| {
-            !b.seen.contains(*id) && events.iter().any(|e| (w.from..w.to).contains(&e.at))
-        })
-        .map(|(id, _)| id.clone())
+    let others: FxHashSet<u64> = (0..trails.groups())
+        .filter(|g| !b.seen.get(*g).copied().unwrap_or(true))
+        .map(|g| trails.events(g))
+        .filter(|(_, events)| events.iter().any(|e| (w.from..w.to).contains(&e.at)))
+        .map(|(id, _)| id)
         .collect();
-    for (seq, item) in store.find_many(&others)? {
-        if query.filter.item_matches(&item) {
-            b.acted(seq, &item, false);
-        }
+    if !others.is_empty() {
+        store.report_items(ReportPick::Ids(&others), &mut names, &mut |names, batch| {
+            for it in &batch {
+                if query.filter.matches(&it.row, names) {
+                    b.acted(it, names, false, trails.of(it.id));
+                }
+            }
+        })?;
     }
-    Ok(b.finish())
+    let authors = b.top_authors(store)?;
+    Ok(b.finish(&names, authors))
 }
 
 impl Build<'_> {
@@ -140,23 +158,21 @@ impl Build<'_> {
 
     /// Every item of `[from, end)`: brand replies feed the answer times,
     /// received ones wait until all replies are known.
-    fn item(&mut self, seq: u32, item: Item) {
-        let w = &self.query.window;
-        let in_window = item.remote.created_at < w.to;
-        if item.remote.from_us {
-            if let Some(parent) = &item.remote.parent_id {
-                let r = &item.remote;
-                let parent = ItemId::new(r.network, &r.account, parent);
-                let at = self.brand_replies.entry(parent).or_insert(r.created_at);
-                *at = (*at).min(r.created_at);
+    fn item(&mut self, it: &ReportItem, names: &Interner) {
+        let f = &it.fact;
+        let in_window = f.created_at() < self.query.window.to;
+        if f.from_us {
+            if f.parent != 0 {
+                let at = self.brand_replies.entry(f.parent).or_insert(f.created_at());
+                *at = (*at).min(f.created_at());
             }
-            if in_window && self.query.filter.item_matches(&item) {
-                self.eng_brand.add(&item);
+            if in_window && self.query.filter.matches(&it.row, names) {
+                self.eng_brand.add(f.engagement, f.followers);
             }
             return;
         }
-        if in_window && self.query.filter.item_matches(&item) {
-            self.received(seq, &item);
+        if in_window && self.query.filter.matches(&it.row, names) {
+            self.received(it, names);
         }
     }
 
@@ -196,50 +212,58 @@ impl Build<'_> {
         self.histogram[bucket_of(secs)] += 1;
     }
 
-    /// When the audit log says the item got its first answer, and who gave it.
-    fn answered_at(&self, item: &Item) -> Option<(DateTime<Utc>, &str)> {
-        first_after(self.trails.of(&item.id), item.remote.created_at, |w| {
-            *w == What::Answered
-        })
-        .filter(|e| e.at <= self.query.as_of)
-        .map(|e| (e.at, e.who.as_str()))
+    /// Whether the report's agent (if any) did `e`.
+    fn by_agent(&self, e: &Event) -> bool {
+        self.agent.is_none_or(|a| a == Some(e.who))
     }
 
-    fn in_scope(&self, item: &Item) -> bool {
+    /// When the audit log says the item got its first answer, if by the
+    /// report's agent (or anyone, with no agent asked for).
+    fn answered_at(&self, all: &[Event], created: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        first_after(all, created, |w| *w == What::Answered)
+            .filter(|e| e.at <= self.query.as_of && self.by_agent(e))
+            .map(|e| e.at)
+    }
+
+    fn in_scope(&self, it: &ReportItem, names: &Interner, all: &[Event]) -> bool {
         match &self.query.filter.agent {
             None => true,
             Some(agent) => {
-                item.local.assignee.as_deref() == Some(agent.as_str())
-                    || self.trails.of(&item.id).iter().any(|e| e.who == *agent)
+                names.assignee_name(it.row.assignee) == Some(agent.as_str())
+                    || all.iter().any(|e| self.by_agent(e))
             }
         }
     }
 
-    fn received(&mut self, seq: u32, item: &Item) {
-        self.seen.insert(item.id.clone());
-        if !self.in_scope(item) {
-            self.acted(seq, item, false);
+    fn received(&mut self, it: &ReportItem, names: &Interner) {
+        let trails = self.trails;
+        let group = trails.group(it.id);
+        let all = group.map_or(&[][..], |g| trails.events(g).1);
+        if let Some(seen) = group.and_then(|g| self.seen.get_mut(g)) {
+            *seen = true;
+        }
+        if !self.in_scope(it, names, all) {
+            self.acted(it, names, false, all);
             return;
         }
-        let r = &item.remote;
-        let created = r.created_at;
+        let (f, network) = (&it.fact, it.row.network);
+        let created = f.created_at();
         let local = created.with_timezone(&self.settings.zone);
         let date = local.date_naive();
-        let answer = self
-            .answered_at(item)
-            .filter(|(_, who)| self.query.filter.by_agent(who));
-        let response = answer.map(|(at, _)| self.secs(created, at));
-        for acc in self.tallies.at(date, r.network) {
+        let response = self
+            .answered_at(all, created)
+            .map(|at| self.secs(created, at));
+        for acc in self.tallies.at(date, network) {
             acc.received += 1;
         }
         match response {
-            Some(secs) => self.count_answer(date, r.network, secs),
+            Some(secs) => self.count_answer(date, network, secs),
             None => self.waiting.push(Waiting {
                 row: self.rows.len(),
-                id: item.id.clone(),
+                id: it.id,
                 created,
                 date,
-                network: r.network,
+                network,
             }),
         }
         let wd = local.weekday().num_days_from_monday() as usize;
@@ -250,43 +274,44 @@ impl Build<'_> {
         {
             *cell += 1;
         }
-        for tag in &item.local.tags {
-            *self.tags.entry(tag.clone()).or_default() += 1;
+        for tag in &it.row.tags {
+            *self.tags.entry(*tag).or_default() += 1;
         }
-        let score = sentiment::score(&r.text);
-        let author = self
-            .authors
-            .entry((r.network, r.author.id.clone()))
-            .or_default();
+        let score = i32::from(f.sentiment);
+        let author = self.authors.entry(f.author).or_default();
         if author.items == 0 {
-            author.network = Some(r.network);
-            author.handle = r.author.handle.clone();
+            author.network = Some(network);
+            author.first_seq = it.row.seq;
         }
         author.items += 1;
         author.score += i64::from(score);
         author.negative += usize::from(score < 0);
-        author.followers = author.followers.max(r.author.followers);
-        self.eng_received.add(item);
-        let row = self.acted(seq, item, true);
+        author.followers = author.followers.max(f.followers);
+        self.eng_received.add(f.engagement, f.followers);
+        let row = self.acted(it, names, true, all);
         row.response_secs = response;
         row.negative = score < 0;
     }
 
     /// Moderation and escalations done to the item in the window; pushes
     /// and returns its row.
-    fn acted(&mut self, seq: u32, item: &Item, received: bool) -> &mut ItemRow {
+    fn acted(
+        &mut self,
+        it: &ReportItem,
+        names: &Interner,
+        received: bool,
+        all: &[Event],
+    ) -> &mut ItemRow {
         let w = self.query.window;
-        let events: Vec<Event> = self
-            .trails
-            .of(&item.id)
+        let network = it.row.network;
+        let events: Vec<&Event> = all
             .iter()
-            .filter(|e| (w.from..w.to).contains(&e.at) && self.query.filter.by_agent(&e.who))
-            .cloned()
+            .filter(|e| (w.from..w.to).contains(&e.at) && self.by_agent(e))
             .collect();
         let mut row = ItemRow {
-            seq,
-            network: item.remote.network,
-            created: item.remote.created_at,
+            seq: it.row.seq,
+            network,
+            created: it.fact.created_at(),
             received,
             response_secs: None,
             negative: false,
@@ -308,7 +333,7 @@ impl Build<'_> {
                 continue;
             }
             *flag = true;
-            for acc in self.tallies.at(date, item.remote.network) {
+            for acc in self.tallies.at(date, network) {
                 match e.what {
                     What::Hidden => acc.hidden += 1,
                     What::Deleted => acc.deleted += 1,
@@ -316,14 +341,20 @@ impl Build<'_> {
                 }
             }
         }
-        self.escalation(item, &events, &mut row);
+        self.escalation(it, names, &events, &mut row, all);
         self.rows.push(row);
         let last = self.rows.len() - 1;
         &mut self.rows[last]
     }
 
-    fn escalation(&mut self, item: &Item, events: &[Event], row: &mut ItemRow) {
-        let all = self.trails.of(&item.id);
+    fn escalation(
+        &mut self,
+        it: &ReportItem,
+        names: &Interner,
+        events: &[&Event],
+        row: &mut ItemRow,
+        all: &[Event],
+    ) {
         let tags_toml = self.settings.tags.as_ref();
         let as_of = self.query.as_of;
         let upto = |e: &&Event| e.at <= as_of;
@@ -359,7 +390,7 @@ impl Build<'_> {
         };
         row.escalated = true;
         let date = self.local_date(start.at);
-        for acc in self.tallies.at(date, item.remote.network) {
+        for acc in self.tallies.at(date, it.row.network) {
             acc.escalated += 1;
         }
         let mut tags: Vec<String> = all
@@ -371,7 +402,12 @@ impl Build<'_> {
             })
             .collect();
         if tags.is_empty() {
-            tags = item.local.tags.clone();
+            tags = it
+                .row
+                .tags
+                .iter()
+                .map(|t| names.tag_name(*t).to_string())
+                .collect();
         }
         if tags.is_empty() {
             tags.push("(untagged)".to_string());
@@ -385,7 +421,7 @@ impl Build<'_> {
                 _ => None,
             })
             .next_back()
-            .or_else(|| item.local.assignee.clone())
+            .or_else(|| names.assignee_name(it.row.assignee).map(str::to_string))
             .unwrap_or_else(|| "(nobody)".to_string());
         let done = first_after(all, start.at, |w| *w == What::Done).filter(upto);
         let answered = first_after(all, start.at, |w| *w == What::Answered).filter(upto);
@@ -421,64 +457,89 @@ impl Build<'_> {
         }
     }
 
-    fn finish(self) -> Report {
+    /// The top authors of each list, with their handles read from one item
+    /// of each (a few dozen reads, not one per item). Ties go to whoever
+    /// wrote to the brand first in the period (the lower seq).
+    fn top_authors(&mut self, store: &dyn Store) -> Result<Authors, StoreError> {
+        let all: Vec<AuthorAcc> = std::mem::take(&mut self.authors)
+            .into_values()
+            .filter(|a| a.network.is_some())
+            .collect();
+        let top = |key: &dyn Fn(&AuthorAcc) -> (i64, i64), keep: &dyn Fn(&AuthorAcc) -> bool| {
+            let mut v: Vec<&AuthorAcc> = all.iter().filter(|a| keep(a)).collect();
+            let order = |a: &&AuthorAcc, b: &&AuthorAcc| {
+                key(b).cmp(&key(a)).then(a.first_seq.cmp(&b.first_seq))
+            };
+            if v.len() > TOP {
+                v.select_nth_unstable_by(TOP, order);
+                v.truncate(TOP);
+            }
+            v.sort_by(order);
+            v
+        };
+        let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+        let followers = |a: &AuthorAcc| {
+            a.followers
+                .map_or(-1, |f| i64::try_from(f).unwrap_or(i64::MAX))
+        };
+        let lists = [
+            top(&|a| (as_i64(a.items), 0), &|_| true),
+            top(&|a| (as_i64(a.negative), -a.score), &|a| a.negative > 0),
+            top(&|a| (followers(a), 0), &|a| a.followers.is_some()),
+        ];
+        let mut handles: HashMap<u32, String> = HashMap::new();
+        let mut rows = |list: &[&AuthorAcc]| -> Result<Vec<AuthorRow>, StoreError> {
+            let mut out = Vec::with_capacity(list.len());
+            for a in list {
+                let handle = match handles.get(&a.first_seq) {
+                    Some(h) => h.clone(),
+                    None => {
+                        let h = store
+                            .get(a.first_seq)?
+                            .map(|item| item.remote.author.handle)
+                            .unwrap_or_default();
+                        handles.insert(a.first_seq, h.clone());
+                        h
+                    }
+                };
+                out.push(AuthorRow {
+                    network: a.network.unwrap_or(Network::Facebook),
+                    handle,
+                    items: a.items,
+                    negative: a.negative,
+                    score: a.score,
+                    followers: a.followers,
+                });
+            }
+            Ok(out)
+        };
+        let [active, negative, influencers] = &lists;
+        Ok(Authors {
+            most_active: rows(active)?,
+            most_negative: rows(negative)?,
+            influencers: rows(influencers)?,
+        })
+    }
+
+    fn finish(self, names: &Interner, authors: Authors) -> Report {
         let q = self.query;
         let w = q.window;
-        let t = self.tallies;
-        let days = day_rows(w.from, w.to, self.settings.zone, t.days, &t.networks);
-        let networks: Vec<NetworkTally> = t
-            .networks
+        let (total, by_network, by_day) = self.tallies.split();
+        let days = day_rows(w.from, w.to, self.settings.zone, by_day, &by_network);
+        let networks: Vec<NetworkTally> = by_network
             .into_iter()
             .map(|(network, acc)| NetworkTally {
                 network,
                 tally: acc.finish(),
             })
             .collect();
-        let mut authors: Vec<AuthorRow> = self
-            .authors
-            .into_values()
-            .filter_map(|a| {
-                Some(AuthorRow {
-                    network: a.network?,
-                    handle: a.handle,
-                    items: a.items,
-                    negative: a.negative,
-                    score: a.score,
-                    followers: a.followers,
-                })
-            })
-            .collect();
-        let top = |authors: &mut Vec<AuthorRow>,
-                   key: &dyn Fn(&AuthorRow) -> (i64, i64),
-                   keep: &dyn Fn(&AuthorRow) -> bool| {
-            authors.sort_by(|a, b| key(b).cmp(&key(a)).then_with(|| a.handle.cmp(&b.handle)));
-            authors
-                .iter()
-                .filter(|a| keep(a))
-                .take(TOP)
-                .cloned()
-                .collect::<Vec<_>>()
-        };
-        let as_i64 = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-        let most_active = top(&mut authors, &|a| (as_i64(a.items), 0), &|_| true);
-        let most_negative = top(&mut authors, &|a| (as_i64(a.negative), -a.score), &|a| {
-            a.negative > 0
-        });
-        let influencers = top(
-            &mut authors,
-            &|a| {
-                (
-                    a.followers
-                        .map_or(-1, |f| i64::try_from(f).unwrap_or(i64::MAX)),
-                    0,
-                )
-            },
-            &|a| a.followers.is_some(),
-        );
         let mut tags: Vec<TagCount> = self
             .tags
             .into_iter()
-            .map(|(tag, items)| TagCount { tag, items })
+            .map(|(tag, items)| TagCount {
+                tag: names.tag_name(tag).to_string(),
+                items,
+            })
             .collect();
         tags.sort_by(|a, b| b.items.cmp(&a.items).then_with(|| a.tag.cmp(&b.tag)));
         let mut escalations = self.escalations;
@@ -495,7 +556,7 @@ impl Build<'_> {
                 business_hours: self.settings.hours.as_ref().map(super::hours_label),
                 filter: q.filter.describe(),
             },
-            totals: t.total.finish(),
+            totals: total.finish(),
             networks,
             days,
             histogram: BUCKETS
@@ -510,11 +571,7 @@ impl Build<'_> {
             heatmap: self.heatmap,
             sla: self.sla,
             escalations,
-            authors: Authors {
-                most_active,
-                most_negative,
-                influencers,
-            },
+            authors,
             engagement: super::metrics::Engagement {
                 received: self.eng_received.finish(),
                 brand: self.eng_brand.finish(),

@@ -8,7 +8,9 @@ use chrono_tz::Tz;
 
 use super::hours::{BusinessHours, Clock};
 use super::period::Window;
-use crate::model::{Item, Kind, Network};
+use crate::model::{Kind, Network};
+use crate::store::Row;
+use crate::store::rows::Interner;
 use crate::triage::tags::Tags;
 
 /// Narrows a report. Empty lists mean "all".
@@ -28,12 +30,19 @@ pub struct ReportFilter {
 
 impl ReportFilter {
     /// The item passes the network, account, kind and tag filters.
-    pub fn item_matches(&self, item: &Item) -> bool {
-        let r = &item.remote;
-        (self.networks.is_empty() || self.networks.contains(&r.network))
-            && (self.accounts.is_empty() || self.accounts.contains(&r.account))
-            && (self.kinds.is_empty() || self.kinds.contains(&r.kind))
-            && (self.tags.is_empty() || item.local.tags.iter().any(|t| self.tags.contains(t)))
+    pub fn matches(&self, row: &Row, names: &Interner) -> bool {
+        (self.networks.is_empty() || self.networks.contains(&row.network))
+            && (self.accounts.is_empty()
+                || self
+                    .accounts
+                    .iter()
+                    .any(|a| a == names.account_name(row.account)))
+            && (self.kinds.is_empty() || self.kinds.contains(&row.kind))
+            && (self.tags.is_empty()
+                || row
+                    .tags
+                    .iter()
+                    .any(|t| self.tags.iter().any(|x| x == names.tag_name(*t))))
     }
 
     /// `who` did it, or no agent is asked for.

@@ -107,9 +107,17 @@ const NEGATORS: &[&str] = &[
 /// How many words after a negator it still applies to.
 const NEGATION_REACH: u8 = 3;
 
+/// The lexicon's version: bump it when a list changes, and stores
+/// rescore their items on the next open (`store::facts` keeps the scores).
+pub const LEXICON: u32 = 1;
+
 /// The score of a text (see the module header).
 pub fn score(text: &str) -> i32 {
-    let folded = crate::text::fold(text);
+    score_folded(&crate::text::fold(text))
+}
+
+/// [`score`] of a text already folded with [`crate::text::fold`].
+pub fn score_folded(folded: &str) -> i32 {
     let mut total = 0i32;
     let mut negated = 0u8;
     for word in folded

@@ -7,12 +7,11 @@
 //! words change there must change here; the tests build their trails from
 //! those functions so a drift fails them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::ItemId;
-use crate::store::AuditEntry;
+use crate::store::{TrailEvent, TrailRead};
 
 /// One thing done to an item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,37 +65,103 @@ impl What {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub at: DateTime<Utc>,
-    pub who: String,
+    /// Who did it: an index into [`Trails::names`].
+    pub who: u32,
     pub what: What,
 }
 
-/// Every item's events, oldest first.
+/// Every item's events, oldest first, found by the item's id hash. Each
+/// item with events is a *group*, numbered from 0, so a caller can keep a
+/// flag per group in a plain vector.
 #[derive(Debug, Default)]
 pub struct Trails {
-    pub by_item: HashMap<ItemId, Vec<Event>>,
+    /// Who did things (agents, rules, sync).
+    pub names: Vec<String>,
+    /// Grouped by item, each group oldest first.
+    events: Vec<Event>,
+    /// Each group's item id hash and its range in `events`.
+    groups: Vec<(u64, usize, usize)>,
+    /// Item id hash → its group.
+    by_item: FxHashMap<u64, usize>,
 }
 
 impl Trails {
-    /// Groups audit lines (in time order, as `Store::audit_between` gives them).
-    pub fn from_audit(lines: Vec<AuditEntry>) -> Trails {
-        let mut by_item: HashMap<ItemId, Vec<Event>> = HashMap::new();
-        for line in lines {
-            for what in What::parse_all(&line.what) {
-                by_item.entry(line.item.clone()).or_default().push(Event {
-                    at: line.at,
-                    who: line.who.clone(),
-                    what,
-                });
+    /// Groups the events the store read (`Store::trail_between`).
+    pub fn from_read(read: TrailRead) -> Trails {
+        let TrailRead { names, events } = read;
+        // Sort small keys, then move each event once; the index keeps
+        // events at the same instant in their written order.
+        let mut order: Vec<(u64, i64, u32)> = events
+            .iter()
+            .zip(0u32..)
+            .map(|(e, i)| (e.item, e.at.timestamp_nanos_opt().unwrap_or(i64::MAX), i))
+            .collect();
+        order.sort_unstable();
+        let mut slots: Vec<Option<TrailEvent>> = events.into_iter().map(Some).collect();
+        let events: Vec<TrailEvent> = order
+            .iter()
+            .filter_map(|&(_, _, i)| slots.get_mut(i as usize)?.take())
+            .collect();
+        let mut groups = Vec::new();
+        let mut start = 0;
+        for group in events.chunk_by(|a, b| a.item == b.item) {
+            if let Some(first) = group.first() {
+                groups.push((first.item, start, start + group.len()));
             }
+            start += group.len();
         }
-        for events in by_item.values_mut() {
-            events.sort_by_key(|e| e.at);
+        let by_item = groups
+            .iter()
+            .enumerate()
+            .map(|(g, (id, _, _))| (*id, g))
+            .collect();
+        let events = events
+            .into_iter()
+            .map(|e| Event {
+                at: e.at,
+                who: e.who,
+                what: e.what,
+            })
+            .collect();
+        Trails {
+            names,
+            events,
+            groups,
+            by_item,
         }
-        Trails { by_item }
     }
 
-    pub fn of(&self, id: &ItemId) -> &[Event] {
-        self.by_item.get(id).map_or(&[], Vec::as_slice)
+    /// The group of the item whose id hashes to `id`, if it has events.
+    pub fn group(&self, id: u64) -> Option<usize> {
+        self.by_item.get(&id).copied()
+    }
+
+    /// How many items have events.
+    pub fn groups(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// A group's item id hash and events.
+    pub fn events(&self, group: usize) -> (u64, &[Event]) {
+        self.groups.get(group).map_or((0, &[]), |&(id, a, b)| {
+            (id, self.events.get(a..b).unwrap_or(&[]))
+        })
+    }
+
+    /// The events of the item whose id hashes to `id`.
+    pub fn of(&self, id: u64) -> &[Event] {
+        self.group(id).map_or(&[], |g| self.events(g).1)
+    }
+
+    /// Who did `e`.
+    pub fn who(&self, e: &Event) -> &str {
+        self.names.get(e.who as usize).map_or("?", String::as_str)
+    }
+
+    /// The name index of `name`, if it did anything.
+    pub fn find(&self, name: &str) -> Option<u32> {
+        let i = self.names.iter().position(|n| n == name)?;
+        u32::try_from(i).ok()
     }
 }
 

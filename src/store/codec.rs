@@ -42,6 +42,16 @@ pub fn seq_from(bytes: &[u8]) -> Option<u32> {
     Some(u32::from_be_bytes(arr))
 }
 
+/// A time in nanoseconds since the epoch, clamped to what an `i64` holds
+/// (times before 1677 or after 2262 sort at the ends).
+pub fn nanos(t: chrono::DateTime<chrono::Utc>) -> i64 {
+    t.timestamp_nanos_opt().unwrap_or(if t.timestamp() < 0 {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
 /// Order-preserving encoding of a signed time.
 pub fn time_bytes(t: i64) -> [u8; 8] {
     ((t as u64) ^ (1 << 63)).to_be_bytes()

@@ -9,7 +9,7 @@
 use super::StoreError;
 
 /// The layout this build writes.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 const SCHEMA: &[u8] = b"schema";
 
@@ -21,6 +21,7 @@ const MIGRATIONS: &[Migration] = &[
     from_1_unchunked,
     from_2_moderation,
     from_3_per_item,
+    from_4_report_index,
 ];
 
 /// Trees of schema 3 and earlier that schema 4 replaced.
@@ -116,6 +117,16 @@ fn from_3_per_item(db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreError> {
         db.drop_tree(tree)?;
     }
     tracing::info!(moved, "items moved to chunks");
+    Ok(())
+}
+
+/// Version 5 adds what reports read instead of items and audit lines:
+/// `facts` (derived from items, rebuilt with the other derived trees: dirty
+/// flag) and `trail` (derived from `audit`: trail-dirty flag). Both
+/// rebuilds run when the store opens.
+fn from_4_report_index(_db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreError> {
+    meta.insert(b"dirty", &[1])?;
+    meta.insert(super::trail::TRAIL_DIRTY, &[1])?;
     Ok(())
 }
 

@@ -5,18 +5,20 @@
 //! (one machine). A server-backed store for teams would implement the same
 //! trait. Upserts replace an item's remote half and never its local half.
 //!
-//! Layout (sled trees), schema 4:
+//! Layout (sled trees), schema 5:
 //! | tree          | key                            | value                              |
 //! |---------------|--------------------------------|------------------------------------|
 //! | `item_chunks` | seq >> 6 (u32 BE)              | up to 64 [`Item`]s ([`item_chunks`]) |
 //! | `slots`       | seq >> 10                      | 25 bytes per seq: created, id/thread/author hashes, status ([`slots`]) |
 //! | `rows`        | seq >> 10                      | [`chunks::RowChunk`]               |
 //! | `text`        | seq >> 8                       | [`chunks::TextChunk`]              |
+//! | `facts`       | seq >> 10                      | 42 bytes per seq for reports ([`facts`]) |
 //! | `tags`        | seq, tag                       | [`TagRecord`] (who/when/why)       |
 //! | `assignments` | seq                            | [`Assignment`]                     |
 //! | `escalations` | seq                            | [`EscalationRecord`] (JSON)        |
 //! | `history`     | seq, time (ns), counter        | [`HistoryEvent`] (JSON)            |
 //! | `audit`       | time (ns), sequence            | [`AuditEntry`]                     |
+//! | `trail`       | hour                           | the hour's report events ([`trail`]) |
 //! | `cursors`     | sync stream                    | opaque paging cursor               |
 //! | `outbox`      | entry id (u64 BE)              | [`crate::outbox::OutboxEntry`]     |
 //! | `drafts`      | item id                        | [`Draft`] (JSON)                   |
@@ -25,7 +27,7 @@
 //! | `proposals`   | seq                            | rule firings to approve (JSON)     |
 //! | `shifts`      | end time (ns), counter         | [`ShiftRecord`] (JSON)             |
 //! | `sealed`      | connector key                  | encrypted secret                   |
-//! | `meta`        | `schema`, `next_seq`, `dirty`  | numbers                            |
+//! | `meta`        | `schema`, `next_seq`, `dirty`, `trail-dirty` | numbers              |
 //!
 //! Items are keyed by a dense internal sequence number rather than by their
 //! id string: the in-memory queue rows then carry 4 bytes instead of a
@@ -41,23 +43,26 @@
 //! and earlier had one key per item in `items`, `ids`, `queue`,
 //! `by_thread` and `by_author`; [`migrate`] moves such a store over.
 
+mod audit_range;
 mod authors;
 pub mod chunks;
 pub mod codec;
 pub mod compact;
 mod drafts;
+pub mod facts;
 mod history;
 pub mod item_chunks;
 pub mod legacy;
 pub mod migrate;
 mod outbox_tree;
 mod proposals;
-mod ranges;
+mod report_scan;
 pub mod rows;
 mod shifts;
 mod sled_store;
 mod sled_write;
 pub mod slots;
+pub mod trail;
 
 use std::collections::HashMap;
 
@@ -68,10 +73,13 @@ use crate::change::LocalChange;
 use crate::model::{Item, ItemId};
 
 pub use drafts::{Draft, ReplyUsage};
+pub use facts::Fact;
 pub use history::{EscalationRecord, Happened, HistoryEvent};
+pub use report_scan::{ReportItem, ReportPick};
 pub use rows::{Row, RowRecord, RowSet};
 pub use shifts::ShiftRecord;
 pub use sled_store::SledStore;
+pub use trail::{TrailEvent, TrailRead};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -221,24 +229,29 @@ pub trait Store: Send + Sync {
 
     /// The latest `limit` finished shifts, newest (by end) first.
     fn shifts(&self, limit: usize) -> Result<Vec<ShiftRecord>, StoreError>;
-    /// Hands every item created in `[from, to)` to `visit`, in batches
-    /// (each in seq order; large ranges are read by two threads, so batches
-    /// may interleave), without holding them all in memory.
-    fn created_between(
-        &self,
-        from: DateTime<Utc>,
-        to: DateTime<Utc>,
-        visit: &mut dyn FnMut(Vec<Stored>),
-    ) -> Result<(), StoreError>;
-
-    /// The stored items among `ids` (unknown ids are left out), in seq
-    /// order: one index scan for all of them.
-    fn find_many(&self, ids: &[ItemId]) -> Result<Vec<Stored>, StoreError>;
-
     /// Adds audit lines kept elsewhere (an import from another tool, the
     /// scale generator), each at its own time. Local changes write their
     /// own lines; this never changes an item.
     fn import_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError>;
+
+    /// Hands the items `pick` chooses to `visit` as reports read them (row,
+    /// id hash, [`Fact`]), a group at a time in seq order, interning their
+    /// strings in `names`. No item is decoded.
+    fn report_items(
+        &self,
+        pick: ReportPick<'_>,
+        names: &mut rows::Interner,
+        visit: &mut dyn FnMut(&rows::Interner, Vec<ReportItem>),
+    ) -> Result<(), StoreError>;
+
+    /// The report events of the audit lines written for `[from, to)` (see
+    /// `trail`): answers, closings, escalations, tags, assignments and
+    /// confirmed moderation.
+    fn trail_between(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<TrailRead, StoreError>;
 
     /// The paging cursor saved for a sync stream (`network:account/endpoint`).
     fn cursor(&self, stream: &str) -> Result<Option<String>, StoreError>;

@@ -44,6 +44,8 @@ impl SledStore {
         akey.extend_from_slice(&self.db.generate_id()?.to_be_bytes());
         self.outbox.insert(id.to_be_bytes(), encode(&entry)?)?;
         self.audit.insert(akey, encode(&audit)?)?;
+        // Every audit writer feeds the report trail (these words add nothing today).
+        super::trail::append(&self.trail, std::slice::from_ref(&audit))?;
         // A reply must survive a crash the moment the user sends it.
         self.outbox.flush()?;
         Ok(entry)

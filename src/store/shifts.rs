@@ -7,10 +7,9 @@
 //! Keyed by when the shift ended, so the newest is the last key. JSON so
 //! the note stays readable by a later version that adds fields.
 
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::codec::time_bytes;
+use super::codec::{nanos, time_bytes};
 use super::{SledStore, StoreError};
 use crate::triage::shift::ShiftSummary;
 
@@ -19,14 +18,6 @@ use crate::triage::shift::ShiftSummary;
 pub struct ShiftRecord {
     pub summary: ShiftSummary,
     pub markdown: String,
-}
-
-fn nanos(t: DateTime<Utc>) -> i64 {
-    t.timestamp_nanos_opt().unwrap_or(if t.timestamp() < 0 {
-        i64::MIN
-    } else {
-        i64::MAX
-    })
 }
 
 impl SledStore {
@@ -63,7 +54,7 @@ impl SledStore {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
 
     use super::*;
     use crate::store::Store;

@@ -5,7 +5,7 @@
 //! (local changes) or, for bulk ingest where transactions would be too slow,
 //! raise the `dirty` flag first and lower it last: sled recovers a prefix of
 //! its log after a crash, so a raised flag on open means "rebuild the
-//! derived trees (`slots`, `rows`, `text`) from `item_chunks`", and nothing
+//! derived trees (`slots`, `rows`, `text`, `facts`) from `item_chunks`", and nothing
 //! is ever half-indexed.
 
 use std::path::{Path, PathBuf};
@@ -32,6 +32,10 @@ pub struct SledStore {
     pub(super) slots: sled::Tree,
     pub(super) rows: sled::Tree,
     pub(super) text: sled::Tree,
+    /// Report facts, one fixed record per seq (see `facts`).
+    pub(super) facts: sled::Tree,
+    /// The audit lines a report uses, by hour (see `trail`).
+    pub(super) trail: sled::Tree,
     pub(super) tags: sled::Tree,
     pub(super) assignments: sled::Tree,
     pub(super) escalations: sled::Tree,
@@ -51,6 +55,8 @@ pub struct SledStore {
 
 pub(super) const DIRTY: &[u8] = b"dirty";
 pub(super) const NEXT_SEQ: &[u8] = b"next_seq";
+/// The sentiment lexicon version the `facts` were scored with.
+const LEXICON: &[u8] = b"lexicon";
 
 /// Page cache size: large enough for the working set of the queue, small
 /// enough to keep a million-item session under its memory budget.
@@ -123,6 +129,8 @@ impl SledStore {
             slots: db.open_tree("slots")?,
             rows: db.open_tree("rows")?,
             text: db.open_tree("text")?,
+            facts: db.open_tree("facts")?,
+            trail: db.open_tree("trail")?,
             tags: db.open_tree("tags")?,
             assignments: db.open_tree("assignments")?,
             escalations: db.open_tree("escalations")?,
@@ -137,10 +145,25 @@ impl SledStore {
             ids: Mutex::new(None),
             count: Mutex::new(None),
         };
+        let lexicon = crate::report::sentiment::LEXICON.to_be_bytes();
+        if store
+            .meta
+            .get(LEXICON)?
+            .is_some_and(|v| v.as_ref() != lexicon)
+        {
+            // The report facts hold sentiment scores of the old lexicon.
+            tracing::info!("the sentiment lexicon changed; rescoring items");
+            store.meta.insert(DIRTY, &[1])?;
+        }
         if store.meta.get(DIRTY)?.is_some() {
             tracing::warn!("store indexes were interrupted mid-write; rebuilding them");
             store.rebuild_indexes()?;
         }
+        if store.meta.get(super::trail::TRAIL_DIRTY)?.is_some() {
+            tracing::warn!("an audit import was interrupted; rebuilding the report trail");
+            store.rebuild_trail()?;
+        }
+        store.meta.insert(LEXICON, &lexicon)?;
         Ok(store)
     }
 
@@ -197,7 +220,7 @@ impl SledStore {
     pub fn rebuild_indexes(&self) -> Result<(), StoreError> {
         let _guard = self.lock();
         self.meta.insert(DIRTY, &[1])?;
-        for tree in [&self.slots, &self.rows, &self.text] {
+        for tree in [&self.slots, &self.rows, &self.text, &self.facts] {
             tree.clear()?;
         }
         // The schema-1 per-item search tree, replaced by `text` chunks.
@@ -226,6 +249,15 @@ impl SledStore {
         self.meta.remove(DIRTY)?;
         *self.id_map() = None;
         *locked(&self.count) = None;
+        Ok(())
+    }
+
+    /// Recomputes the `trail` tree from every audit line.
+    pub fn rebuild_trail(&self) -> Result<(), StoreError> {
+        let _guard = self.lock();
+        self.meta.insert(super::trail::TRAIL_DIRTY, &[1])?;
+        super::trail::rebuild(&self.audit, &self.trail)?;
+        self.meta.remove(super::trail::TRAIL_DIRTY)?;
         Ok(())
     }
 
@@ -472,21 +504,25 @@ impl Store for SledStore {
         self.latest_shifts(limit)
     }
 
-    fn created_between(
+    fn import_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
+        self.audit_import(entries)
+    }
+
+    fn report_items(
+        &self,
+        pick: super::ReportPick<'_>,
+        names: &mut super::rows::Interner,
+        visit: &mut dyn FnMut(&super::rows::Interner, Vec<super::ReportItem>),
+    ) -> Result<(), StoreError> {
+        self.report_scan(pick, names, visit)
+    }
+
+    fn trail_between(
         &self,
         from: chrono::DateTime<chrono::Utc>,
         to: chrono::DateTime<chrono::Utc>,
-        visit: &mut dyn FnMut(Vec<Stored>),
-    ) -> Result<(), StoreError> {
-        self.created_in(from, to, visit)
-    }
-
-    fn find_many(&self, ids: &[ItemId]) -> Result<Vec<Stored>, StoreError> {
-        self.find_ids(ids)
-    }
-
-    fn import_audit(&self, entries: &[AuditEntry]) -> Result<(), StoreError> {
-        self.audit_import(entries)
+    ) -> Result<super::TrailRead, StoreError> {
+        self.trail_in(from, to)
     }
 
     fn cursor(&self, stream: &str) -> Result<Option<String>, StoreError> {

@@ -11,6 +11,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::chunks::{RowChunk, TextChunk, row_chunk, text_chunk};
 use super::codec::{self, decode, encode, seq_key, tag_key};
+use super::facts::{self, Fact, fact_chunk};
 use super::history;
 use super::item_chunks::{ChunkBuf, item_chunk};
 use super::rows::RowRecord;
@@ -19,6 +20,7 @@ use super::slots::{self, Slot, hash64, slot_chunk};
 use super::{Assignment, AuditEntry, IngestSummary, StoreError, Stored, TagRecord};
 use crate::change::LocalChange;
 use crate::model::Item;
+use crate::report::sentiment;
 use crate::text::fold_into;
 
 /// Chunk updates filled during an ingest or a rebuild, one map per tree.
@@ -29,6 +31,7 @@ pub(super) struct Batches {
     slots: BTreeMap<[u8; 4], Vec<(u32, Slot)>>,
     rows: BTreeMap<[u8; 4], Vec<(u32, i64, RowRecord)>>,
     text: BTreeMap<[u8; 4], Vec<(u32, String)>>,
+    facts: BTreeMap<[u8; 4], Vec<(u32, Fact)>>,
     /// Items indexed so far.
     pub len: usize,
 }
@@ -39,15 +42,19 @@ pub(super) struct Derived {
     created: i64,
     row: RowRecord,
     text: String,
+    fact: Fact,
 }
 
 impl Derived {
     pub fn of(item: &Item) -> Derived {
+        let (text, body) = searchable(item);
+        let sentiment = text.get(body..).map_or(0, sentiment::score_folded);
         Derived {
             slot: Slot::of(item),
             created: item.remote.created_at.timestamp(),
             row: RowRecord::of(item),
-            text: searchable(item),
+            fact: Fact::of(item, sentiment),
+            text,
         }
     }
 }
@@ -96,24 +103,26 @@ impl Batches {
             .entry(text_chunk(seq))
             .or_default()
             .push((seq, d.text));
+        self.facts
+            .entry(fact_chunk(seq))
+            .or_default()
+            .push((seq, d.fact));
         self.len += 1;
     }
 }
 
-fn searchable(item: &Item) -> String {
+/// The folded search text (handle, name, text) and where the text starts.
+fn searchable(item: &Item) -> (String, usize) {
     let a = &item.remote.author;
     let mut out =
         String::with_capacity(a.handle.len() + a.display_name.len() + item.remote.text.len() + 2);
-    for (i, part) in [&a.handle, &a.display_name, &item.remote.text]
-        .into_iter()
-        .enumerate()
-    {
-        if i > 0 {
-            out.push(' ');
-        }
-        fold_into(&mut out, part);
-    }
-    out
+    fold_into(&mut out, &a.handle);
+    out.push(' ');
+    fold_into(&mut out, &a.display_name);
+    out.push(' ');
+    let body = out.len();
+    fold_into(&mut out, &item.remote.text);
+    (out, body)
 }
 
 fn abort(e: StoreError) -> ConflictableTransactionError<StoreError> {
@@ -139,6 +148,7 @@ impl SledStore {
             slots,
             rows,
             text,
+            facts,
             ..
         } = b;
         let (left, right) = std::thread::scope(|s| {
@@ -148,7 +158,8 @@ impl SledStore {
                     batch.insert(&key, chunk.to_bytes());
                 }
                 self.items.apply_batch(batch)?;
-                self.merge_text(text)
+                self.merge_text(text)?;
+                self.merge_facts(facts)
             });
             let right = (|| -> Result<(), StoreError> {
                 self.merge_slots(slots)?;
@@ -171,6 +182,19 @@ impl SledStore {
             batch.insert(&key, chunk);
         }
         self.slots.apply_batch(batch)?;
+        Ok(())
+    }
+
+    fn merge_facts(&self, updates: BTreeMap<[u8; 4], Vec<(u32, Fact)>>) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for (key, records) in updates {
+            let mut chunk = self.facts.get(key)?.map(|v| v.to_vec()).unwrap_or_default();
+            for (seq, fact) in &records {
+                facts::put(&mut chunk, *seq, fact);
+            }
+            batch.insert(&key, chunk);
+        }
+        self.facts.apply_batch(batch)?;
         Ok(())
     }
 
@@ -316,9 +340,10 @@ impl SledStore {
             &self.rows,
             &self.escalations,
             &self.history,
+            &self.trail,
         );
         let result = trees.transaction(
-            |(items, slot_tree, audit, tags, assignments, rows, escalations, history)| {
+            |(items, slot_tree, audit, tags, assignments, rows, escalations, history, trail)| {
                 let mut out = Vec::with_capacity(seqs.len());
                 // Chunks read so far, and whether this change rewrote them.
                 let mut item_bufs: BTreeMap<[u8; 4], (ChunkBuf, bool)> = BTreeMap::new();
@@ -377,6 +402,7 @@ impl SledStore {
                         codec::time_bytes(now.timestamp_nanos_opt().unwrap_or(i64::MAX)).to_vec();
                     akey.extend_from_slice(&audit.generate_id()?.to_be_bytes());
                     audit.insert(akey, encode(&entry).map_err(abort)?)?;
+                    super::trail::append_tx(trail, &entry)?;
                     out.push((seq, item));
                 }
                 for (key, (buf, touched)) in item_bufs {
