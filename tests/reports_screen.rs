@@ -1,5 +1,6 @@
 //! The reports screen: snapshots at 80×24 and a narrow size, period
-//! switching by key, and a number opening its items in the queue.
+//! switching by key, a custom period typed as `--period` takes it, and a
+//! number opening its items in the queue.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
@@ -11,19 +12,33 @@ use guichet::tui::state::Overlay;
 use guichet::tui::state::reports::cells;
 
 mod common;
-use common::session::{app_on, config, keys, notice, now};
+use common::session::{app_on, config, keys, notice, now, screen_text, type_text};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-/// The demo inbox with a team's audit history over it.
+/// The demo inbox with a team's audit history over it, days cut in UTC.
 fn app() -> App {
+    app_with_keymap("default")
+}
+
+fn app_with_keymap(keymap: &str) -> App {
     let store = SledStore::temporary().unwrap();
     let items = guichet::demo::demo_items(now());
     store
         .import_audit(&guichet::demo::synthetic_audit(&items, 11, now()))
         .unwrap();
     store.ingest(items).unwrap();
-    app_on(&config(), Arc::new(store))
+    let mut config = config();
+    config.timezone = chrono_tz::Tz::UTC;
+    config.keymap = keymap.into();
+    app_on(&config, Arc::new(store))
+}
+
+fn prompt(app: &App) -> &guichet::tui::state::Prompt {
+    match app.state.overlays.last() {
+        Some(Overlay::Prompt(p)) => p,
+        other => panic!("no prompt: {other:?}"),
+    }
 }
 
 fn screen(app: &mut App, w: u16, h: u16) -> TestBackend {
@@ -95,5 +110,116 @@ fn a_number_opens_its_items_in_the_queue() {
         notice(&app).starts_with("report: unanswered (last 7 days)"),
         "{}",
         notice(&app)
+    );
+}
+
+#[test]
+fn p_takes_a_period_as_the_cli_does() {
+    let mut app = app();
+    keys(&mut app, "%");
+    assert_eq!(app.state.mode(), guichet::action::Mode::Reports);
+    keys(&mut app, "p");
+    assert_eq!(
+        prompt(&app).input.text,
+        "2026-11-17..2026-11-23",
+        "prefilled with the dates on screen"
+    );
+    keys(&mut app, "ctrl-u");
+    type_text(&mut app, "2026-11-01..2026-11-15");
+    keys(&mut app, "enter");
+    let v = view(&app);
+    let period: Period = "2026-11-01..2026-11-15".parse().unwrap();
+    assert_eq!(v.period, period);
+    let report = v.report.clone().unwrap();
+    assert_eq!(report.header.label, "2026-11-01..2026-11-15");
+    assert!(report.header.from.starts_with("2026-11-01T00:00:00"));
+    assert!(report.header.to.starts_with("2026-11-16T00:00:00"));
+    assert!(
+        screen_text(&mut app, 80, 24).contains(" Reports · 2026-11-01..2026-11-15 "),
+        "the dates are in the header"
+    );
+
+    // A preset by name, completed with tab.
+    keys(&mut app, "p ctrl-u");
+    type_text(&mut app, "this-m");
+    keys(&mut app, "tab");
+    assert_eq!(prompt(&app).input.text, "this-month");
+    keys(&mut app, "enter");
+    assert_eq!(view(&app).period, Period::ThisMonth);
+    assert!(
+        screen_text(&mut app, 80, 24).contains(" Reports · this month · 2026-11-01..2026-11-30 "),
+        "{}",
+        screen_text(&mut app, 80, 24)
+    );
+}
+
+#[test]
+fn a_bad_period_says_why_and_keeps_the_report() {
+    let mut app = app();
+    keys(&mut app, "%");
+    let before = view(&app).report.clone().unwrap();
+    for (typed, why) in [
+        ("yesterday", "'yesterday' is not a period"),
+        ("2026-11-31..2026-12-01", "is not a period"),
+        (
+            "2026-11-20..2026-11-01",
+            "the period ends (2026-11-01) before it starts",
+        ),
+    ] {
+        keys(&mut app, "p ctrl-u");
+        type_text(&mut app, typed);
+        keys(&mut app, "enter");
+        let p = prompt(&app);
+        let error = p.error.clone().unwrap_or_default();
+        assert!(error.contains(why), "{typed}: {error}");
+        assert!(
+            screen_text(&mut app, 80, 24).contains(why),
+            "shown on screen: {typed}"
+        );
+        keys(&mut app, "esc");
+        let v = view(&app);
+        assert_eq!(v.period, Period::Last7Days, "esc cancels");
+        assert!(Arc::ptr_eq(v.report.as_ref().unwrap(), &before), "kept");
+    }
+}
+
+#[test]
+fn reports_bad_period_80x24() {
+    let mut app = app();
+    keys(&mut app, "% p ctrl-u");
+    type_text(&mut app, "last-week");
+    keys(&mut app, "enter");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn the_arrows_keymap_has_the_same_screen_keys() {
+    let mut app = app_with_keymap("arrows");
+    keys(&mut app, "%");
+    keys(&mut app, "down enter");
+    assert!(
+        app.state.overlays.is_empty(),
+        "a number opened: {}",
+        notice(&app)
+    );
+    keys(&mut app, "% shift-tab");
+    assert_eq!(view(&app).period, Period::ThisWeek);
+    keys(&mut app, "p ctrl-u");
+    type_text(&mut app, "today");
+    keys(&mut app, "enter");
+    assert_eq!(view(&app).period, Period::Today);
+    keys(&mut app, "q");
+    assert!(app.state.overlays.is_empty());
+}
+
+#[test]
+fn help_over_the_reports_screen_lists_its_keys() {
+    let mut app = app();
+    keys(&mut app, "% ?");
+    let text = screen_text(&mut app, 100, 40);
+    assert!(text.contains("reports.custom_period"), "{text}");
+    assert!(
+        !text.contains("queue.next "),
+        "not the queue's keys: {text}"
     );
 }

@@ -53,6 +53,19 @@ impl Period {
     pub const NAMES: &'static str =
         "today, this-week, last-7-days, last-30-days, this-month or YYYY-MM-DD..YYYY-MM-DD";
 
+    /// The name `--period` takes for a preset (`last-7-days`); `None` for
+    /// custom dates.
+    pub fn name(&self) -> Option<&'static str> {
+        Some(match self {
+            Period::Today => "today",
+            Period::ThisWeek => "this-week",
+            Period::Last7Days => "last-7-days",
+            Period::Last30Days => "last-30-days",
+            Period::ThisMonth => "this-month",
+            Period::Custom { .. } => return None,
+        })
+    }
+
     /// Human label: `last 7 days`, `2026-03-01..2026-03-31`.
     pub fn label(&self) -> String {
         match self {
@@ -116,6 +129,15 @@ impl Period {
     }
 }
 
+/// `2026-03-01..2026-03-31`, or the one date of a single day.
+pub fn dates_label((from, to): (NaiveDate, NaiveDate)) -> String {
+    if from == to {
+        from.to_string()
+    } else {
+        format!("{from}..{to}")
+    }
+}
+
 /// The first instant of `date` in `zone`, in UTC.
 pub fn local_midnight(zone: Tz, date: NaiveDate) -> DateTime<Utc> {
     local_instant(zone, date, NaiveTime::MIN)
@@ -147,12 +169,14 @@ impl FromStr for Period {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
+        if let Some(p) = Period::PRESETS.iter().find(|p| p.name() == Some(&lower)) {
+            return Ok(*p);
+        }
         match lower.as_str() {
-            "today" => return Ok(Period::Today),
-            "this-week" | "week" => return Ok(Period::ThisWeek),
-            "last-7-days" | "7d" => return Ok(Period::Last7Days),
-            "last-30-days" | "30d" => return Ok(Period::Last30Days),
-            "this-month" | "month" => return Ok(Period::ThisMonth),
+            "week" => return Ok(Period::ThisWeek),
+            "7d" => return Ok(Period::Last7Days),
+            "30d" => return Ok(Period::Last30Days),
+            "month" => return Ok(Period::ThisMonth),
             _ => {}
         }
         let bad = || format!("'{s}' is not a period (expected {})", Period::NAMES);

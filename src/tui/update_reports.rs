@@ -1,15 +1,18 @@
-//! The reports screen (`view.reports`): opening it asks for the numbers of
-//! the period (an effect on the read lane, so a year of history never
-//! blocks a frame); `picker.toggle` moves to the next period preset;
-//! `picker.next`/`picker.prev` move over the numbers; `picker.accept` opens
-//! the items behind the chosen number in the queue (the All view, narrowed
-//! to them like a search, named `report: …`).
+//! The reports screen (`view.reports`, its own `reports` key mode):
+//! opening it asks for the numbers of the period (an effect on the read
+//! lane, so a year of history never blocks a frame);
+//! `reports.next_period`/`prev_period` cycle the presets;
+//! `reports.custom_period` asks for a period in the syntax of `guichet
+//! report --period` (the same parser), keeping the report on screen until
+//! a valid one is typed; `reports.next`/`prev` move over the numbers;
+//! `reports.open` opens the items behind the chosen number in the queue
+//! (the All view, narrowed to them like a search, named `report: …`).
 
 use std::sync::Arc;
 
 use super::effect::Effect;
 use super::state::reports::{ReportsView, cells};
-use super::state::{AppState, Level, Overlay};
+use super::state::{AppState, Level, Overlay, PromptKind};
 use crate::report::{Period, Report, Settings};
 
 fn settings(state: &AppState) -> Box<Settings> {
@@ -28,6 +31,13 @@ fn compute(state: &AppState, period: Period) -> Effect {
     }
 }
 
+fn view(state: &AppState) -> Option<&ReportsView> {
+    match state.overlays.last() {
+        Some(Overlay::Reports(v)) => Some(v),
+        _ => None,
+    }
+}
+
 fn view_mut(state: &mut AppState) -> Option<&mut ReportsView> {
     match state.overlays.last_mut() {
         Some(Overlay::Reports(v)) => Some(v),
@@ -43,14 +53,60 @@ pub fn open(state: &mut AppState) -> Vec<Effect> {
     vec![compute(state, period)]
 }
 
-/// The next period preset; its numbers are computed anew.
-pub fn next_period(state: &mut AppState) -> Vec<Effect> {
+/// Shows `period`; its numbers are computed anew.
+fn show(state: &mut AppState, period: Period) -> Vec<Effect> {
     let Some(view) = view_mut(state) else {
         return Vec::new();
     };
-    let period = view.period.next();
     *view = ReportsView::new(period);
     vec![compute(state, period)]
+}
+
+/// The next (or previous) period preset.
+pub fn next_period(state: &mut AppState, forward: bool) -> Vec<Effect> {
+    let Some(view) = view_mut(state) else {
+        return Vec::new();
+    };
+    let period = if forward {
+        view.period.next()
+    } else {
+        view.period.prev()
+    };
+    show(state, period)
+}
+
+/// Asks for a period, prefilled with the dates on screen.
+pub fn ask_period(state: &mut AppState) {
+    let Some(view) = view(state) else { return };
+    let (from, to) = view.period.dates(state.report_clock.zone, state.now);
+    let presets = Period::PRESETS
+        .iter()
+        .filter_map(|p| p.name().map(str::to_string))
+        .collect();
+    super::update::open_prompt(
+        state,
+        PromptKind::ReportsPeriod,
+        &format!("{from}..{to}"),
+        presets,
+        Vec::new(),
+    );
+}
+
+/// The typed period: shown when it reads, else the prompt says why and
+/// the report under it stays.
+pub fn submit_period(state: &mut AppState, text: &str) -> Vec<Effect> {
+    match text.parse::<Period>() {
+        Ok(period) => {
+            state.overlays.pop();
+            show(state, period)
+        }
+        Err(e) => {
+            if let Some(Overlay::Prompt(p)) = state.overlays.last_mut() {
+                p.error = Some(e);
+            }
+            Vec::new()
+        }
+    }
 }
 
 pub fn move_cursor(state: &mut AppState, by: isize) {

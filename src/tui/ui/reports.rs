@@ -10,9 +10,11 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge, Paragraph};
 
-use super::Ctx;
+use super::{Ctx, key_for};
+use crate::action::{Action, Mode};
 use crate::report::Report;
 use crate::report::export::percent;
+use crate::report::period::dates_label;
 use crate::text::{one_line, pad, truncate};
 use crate::tui::state::reports::{ReportsView, cells};
 
@@ -33,18 +35,14 @@ fn value(n: usize) -> u64 {
 
 pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, view: &ReportsView) {
     frame.render_widget(Clear, area);
-    let title = if area.width >= CHARTS_MIN_WIDTH {
-        format!(
-            " Reports · {} · tab: next period · enter: open the items ",
-            view.period.label()
-        )
-    } else {
-        format!(" Reports · {} · tab · enter ", view.period.label())
-    };
     let outer = Block::default()
         .borders(Borders::ALL)
         .border_style(ctx.style("ui.popup.border"))
-        .title(Span::styled(title, ctx.style("ui.popup.title")))
+        .title(Span::styled(
+            title(ctx, view, area.width),
+            ctx.style("ui.popup.title"),
+        ))
+        .title_bottom(hints(ctx, area.width))
         .style(ctx.style("ui.popup"));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
@@ -95,6 +93,49 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, view: &ReportsView) {
         histogram(frame, rows[1], ctx, report);
         heatmap(frame, rows[2], ctx, report);
     }
+}
+
+/// ` Reports · last 7 days · 2026-11-17..2026-11-23 `: what is on screen,
+/// its dates in the user's zone (the word "Reports" goes first when narrow).
+fn title(ctx: &Ctx, view: &ReportsView, width: u16) -> String {
+    let zone = ctx.state.report_clock.zone;
+    let dates = dates_label(view.period.dates(zone, ctx.state.now));
+    let label = view.period.label();
+    let what = if label == dates {
+        dates
+    } else {
+        format!("{label} · {dates}")
+    };
+    if width >= CHARTS_MIN_WIDTH {
+        format!(" Reports · {what} ")
+    } else {
+        format!(" {what} ")
+    }
+}
+
+/// The screen's keys, as many as fit on the bottom border.
+fn hints(ctx: &Ctx, width: u16) -> Line<'static> {
+    let room = usize::from(width.saturating_sub(4));
+    let mut used = 0;
+    let mut spans = Vec::new();
+    for (action, word) in [
+        (Action::ReportsOpen, "open"),
+        (Action::ReportsCustomPeriod, "period"),
+        (Action::ReportsNextPeriod, "preset"),
+        (Action::AppCancel, "close"),
+    ] {
+        let Some(key) = key_for(ctx, Mode::Reports, action) else {
+            continue;
+        };
+        let w = crate::text::width(&key) + word.len() + 3;
+        if used + w > room {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(format!(" {key}"), ctx.style("ui.hint.key")));
+        spans.push(Span::styled(format!(" {word} "), ctx.style("ui.hint.desc")));
+    }
+    Line::from(spans)
 }
 
 fn gauge(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report) {
