@@ -1,6 +1,7 @@
 //! The reports screen: snapshots at 80×24 and a narrow size, period
-//! switching by key, a custom period typed as `--period` takes it, and a
-//! number opening its items in the queue.
+//! switching by key, a custom period typed as `--period` takes it,
+//! stepping to the period before or after, the comparison with the period
+//! before, and a number opening its items in the queue.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
@@ -222,4 +223,133 @@ fn help_over_the_reports_screen_lists_its_keys() {
         !text.contains("queue.next "),
         "not the queue's keys: {text}"
     );
+}
+
+fn header_from(app: &App) -> String {
+    view(app).report.as_ref().unwrap().header.from.clone()
+}
+
+#[test]
+fn brackets_step_through_periods_of_the_same_kind() {
+    let mut app = app();
+    keys(&mut app, "%");
+    keys(&mut app, "[");
+    let v = view(&app);
+    assert_eq!((v.period, v.step), (Period::Last7Days, -1));
+    let report = v.report.clone().unwrap();
+    assert_eq!(report.header.label, "last 7 days (-1)");
+    assert_eq!(report.header.from, "2026-11-10T00:00:00+00:00");
+    assert_eq!(report.header.to, "2026-11-17T00:00:00+00:00");
+    let text = screen_text(&mut app, 80, 24);
+    assert!(
+        text.contains(" Reports · last 7 days (-1) · 2026-11-10..2026-11-16 "),
+        "{text}"
+    );
+    assert!(text.contains(" Numbers · vs 11-03..11-09 "), "{text}");
+    keys(&mut app, "p");
+    assert_eq!(prompt(&app).input.text, "2026-11-10..2026-11-16");
+    keys(&mut app, "esc");
+
+    // Forward again, but not into a period that has not begun.
+    keys(&mut app, "]");
+    assert_eq!(view(&app).step, 0);
+    keys(&mut app, "]");
+    assert_eq!(view(&app).step, 0);
+    assert!(notice(&app).contains("has not begun"), "{}", notice(&app));
+
+    // A month steps by calendar months; a preset starts again at now.
+    keys(&mut app, "tab tab [");
+    let v = view(&app);
+    assert_eq!((v.period, v.step), (Period::ThisMonth, -1));
+    assert_eq!(header_from(&app), "2026-10-01T00:00:00+00:00");
+    assert!(
+        screen_text(&mut app, 80, 24).contains(" Reports · last month · 2026-10-01..2026-10-31 ")
+    );
+    keys(&mut app, "[");
+    assert_eq!(header_from(&app), "2026-09-01T00:00:00+00:00");
+    keys(&mut app, "shift-tab");
+    assert_eq!(
+        (view(&app).period, view(&app).step),
+        (Period::Last30Days, 0)
+    );
+    keys(&mut app, "left");
+    assert_eq!(
+        header_from(&app),
+        "2026-09-25T00:00:00+00:00",
+        "30 days before 25 October"
+    );
+}
+
+#[test]
+fn the_headline_numbers_are_compared_with_the_period_before() {
+    use guichet::report::compare::{Headline, query};
+    use guichet::report::{ReportFilter, Settings, Stepped, compute};
+    let mut app = app();
+    keys(&mut app, "%");
+    let v = view(&app);
+    let previous = v
+        .previous
+        .clone()
+        .expect("the period before is computed too");
+    // The same numbers as a report asked for the week before.
+    let settings = Settings {
+        zone: chrono_tz::Tz::UTC,
+        hours: app.state.report_clock.hours.clone(),
+        tags: app.state.tags.clone(),
+    };
+    let before = Stepped::at(Period::Last7Days).before();
+    let q = query(before, chrono_tz::Tz::UTC, now(), ReportFilter::default());
+    let expected = Headline::of(&compute(app.store().as_ref(), &settings, &q).unwrap());
+    assert_eq!(*previous, expected);
+    assert_eq!(previous.from, "2026-11-10T00:00:00+00:00");
+    assert_eq!(previous.label, "last 7 days (-1)");
+
+    // Shown next to the numbers: the demo inbox is mostly this week's.
+    let report = v.report.clone().unwrap();
+    let (now_in, before_in) = (report.totals.received, previous.received);
+    assert!(
+        before_in > 0 && now_in > before_in,
+        "{now_in} vs {before_in}"
+    );
+    let pct = ((now_in - before_in) * 100 + before_in / 2) / before_in;
+    let cells = guichet::tui::state::reports::cells_compared(&report, Some(&previous));
+    assert_eq!(cells[0].label, "received");
+    assert_eq!(cells[0].change.unwrap().short(), format!("+{pct}%"));
+    let text = screen_text(&mut app, 80, 24);
+    let line = text.lines().find(|l| l.contains("received")).unwrap();
+    assert!(line.contains(&format!("+{pct}%")), "{line}");
+    assert!(
+        cells.iter().filter(|c| c.change.is_some()).count() >= 3,
+        "received, answered and the rate at least"
+    );
+}
+
+#[test]
+fn a_late_answer_for_another_period_is_dropped() {
+    use guichet::report::Stepped;
+    use guichet::tui::update_reports::reported;
+    let mut app = app();
+    keys(&mut app, "% [");
+    let shown = view(&app).report.clone().unwrap();
+    let other = (*shown).clone();
+    let last = Stepped::at(Period::Last30Days);
+    reported(&mut app.state, last, Ok(other.clone()));
+    reported(&mut app.state, last.before(), Ok(other));
+    assert!(Arc::ptr_eq(view(&app).report.as_ref().unwrap(), &shown));
+    let v = view(&app);
+    assert_eq!(v.previous.as_ref().unwrap().label, "last 7 days (-2)");
+}
+
+#[test]
+fn reports_earlier_80x24() {
+    let mut app = app();
+    keys(&mut app, "% [");
+    insta::assert_snapshot!(screen(&mut app, 80, 24));
+}
+
+#[test]
+fn reports_earlier_narrow() {
+    let mut app = app();
+    keys(&mut app, "% [");
+    insta::assert_snapshot!(screen(&mut app, 50, 20));
 }

@@ -192,6 +192,8 @@ pub enum Action {
     ReportsNextPeriod,
     ReportsPrevPeriod,
     ReportsCustomPeriod,
+    ReportsEarlier,
+    ReportsLater,
 }
 
 impl Action {

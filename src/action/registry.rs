@@ -552,6 +552,18 @@ pub const ACTIONS: &[ActionSpec] = &[
         "Type a period: FROM..TO dates or a preset name",
         R,
     ),
+    bindable(
+        "reports.earlier",
+        A::ReportsEarlier,
+        "The period before (a month for a month)",
+        R,
+    ),
+    bindable(
+        "reports.later",
+        A::ReportsLater,
+        "The period after (up to now)",
+        R,
+    ),
 ];
 
 /// The spec of an action. Every variant has exactly one row (tested).

@@ -500,6 +500,11 @@ pub struct ReportArgs {
     /// With --format csv: add one row per item after the daily rows.
     #[arg(long)]
     pub items: bool,
+    /// With --format md or json: also the headline numbers of the period
+    /// before (the month before for this-month, as many days before
+    /// otherwise) and how each changed.
+    #[arg(long)]
+    pub compare: bool,
     /// Write to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

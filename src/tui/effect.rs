@@ -88,9 +88,10 @@ pub enum Effect {
     },
     /// Summarize the shift, store it with its hand-over note.
     EndShift(crate::triage::shift::Shift),
-    /// Compute the reports screen's numbers for a period.
+    /// Compute the reports screen's numbers for a period (the one on
+    /// screen, or the one before it, for the comparison).
     ComputeReport {
-        period: crate::report::Period,
+        shown: crate::report::Stepped,
         settings: Box<crate::report::Settings>,
         now: chrono::DateTime<chrono::Utc>,
     },
@@ -205,9 +206,9 @@ pub enum Outcome {
     },
     /// The shift's summary, stored.
     ShiftEnded(Box<Result<crate::store::ShiftRecord, String>>),
-    /// The reports screen's numbers for `period`.
+    /// The reports screen's numbers for `shown`.
     Reported {
-        period: crate::report::Period,
+        shown: crate::report::Stepped,
         result: Box<Result<crate::report::Report, String>>,
     },
 }
@@ -371,19 +372,19 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
             crate::triage::shift::finish(store.as_ref(), shift).map_err(|e| e.to_string())
         })),
         Effect::ComputeReport {
-            period,
+            shown,
             settings,
             now,
         } => {
-            let query = crate::report::Query {
-                window: period.window(settings.zone, now),
-                label: period.label(),
-                as_of: now,
-                filter: crate::report::ReportFilter::default(),
-            };
+            let query = crate::report::compare::query(
+                shown,
+                settings.zone,
+                now,
+                crate::report::ReportFilter::default(),
+            );
             let result = crate::report::compute(store.as_ref(), &settings, &query);
             Outcome::Reported {
-                period,
+                shown,
                 result: Box::new(result.map_err(|e| e.to_string())),
             }
         }

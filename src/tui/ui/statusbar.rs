@@ -119,6 +119,8 @@ fn hints(mode: Mode) -> &'static [Action] {
         Mode::Help | Mode::Global => &[A::HelpScrollDown, A::AppCancel],
         Mode::Reports => &[
             A::ReportsOpen,
+            A::ReportsEarlier,
+            A::ReportsLater,
             A::ReportsNextPeriod,
             A::ReportsCustomPeriod,
             A::AppCancel,
