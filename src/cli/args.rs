@@ -460,6 +460,12 @@ pub struct GenArgs {
     /// Seed of the generator (same seed, same items).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+
+    /// Also write the audit lines a team would have left on the items
+    /// (answers, escalations, moderation), so `guichet report` has a
+    /// year of history to work on.
+    #[arg(long)]
+    pub audit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -538,7 +544,11 @@ mod tests {
         assert_eq!(a.store, Some(PathBuf::from("/tmp/x")));
         assert!(matches!(
             a.command,
-            Some(Command::Gen(GenArgs { items: 5, seed: 42 }))
+            Some(Command::Gen(GenArgs {
+                items: 5,
+                seed: 42,
+                audit: false
+            }))
         ));
     }
 
