@@ -82,12 +82,17 @@ pub enum Effect {
         kit: crate::replies::KitRef,
         now: chrono::DateTime<chrono::Utc>,
     },
-    /// Count what this agent did since the shift started (audit lines).
+    /// Count what this agent did since the shift started (the report
+    /// engine over the shift so far).
     ShiftCount {
         started: chrono::DateTime<chrono::Utc>,
+        settings: Box<crate::report::Settings>,
     },
     /// Summarize the shift, store it with its hand-over note.
-    EndShift(crate::triage::shift::Shift),
+    EndShift {
+        shift: crate::triage::shift::Shift,
+        settings: Box<crate::report::Settings>,
+    },
     /// Compute the reports screen's numbers for a period (the one on
     /// screen, or the one before it, for the comparison).
     ComputeReport {
@@ -121,7 +126,7 @@ pub fn lane(effect: &Effect) -> Lane {
         | Effect::AddAuthorNote { .. }
         | Effect::Decide { .. }
         | Effect::Handoff { .. }
-        | Effect::EndShift(_)
+        | Effect::EndShift { .. }
         | Effect::SyncNow => Lane::Write,
         Effect::Search(_)
         | Effect::LoadRows
@@ -359,17 +364,27 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
             kit,
             now,
         } => super::wave::run(store.as_ref(), agent, &seqs, &name, &kit.0, now),
-        Effect::ShiftCount { started } => Outcome::ShiftCounted {
+        Effect::ShiftCount { started, settings } => Outcome::ShiftCounted {
             started,
             items: store.len(),
-            result: crate::triage::shift::tally_since(store.as_ref(), agent, started)
-                .map_err(|e| e.to_string()),
+            result: crate::triage::shift::tally_since(
+                store.as_ref(),
+                &settings,
+                agent,
+                started,
+                chrono::Utc::now(),
+            )
+            .map_err(|e| e.to_string()),
         },
         // The end is when the summary is made, so what the agent did a
         // moment before (between two clock ticks) is in.
-        Effect::EndShift(mut shift) => Outcome::ShiftEnded(Box::new({
+        Effect::EndShift {
+            mut shift,
+            settings,
+        } => Outcome::ShiftEnded(Box::new({
             shift.ended = shift.ended.max(chrono::Utc::now());
-            crate::triage::shift::finish(store.as_ref(), shift).map_err(|e| e.to_string())
+            crate::triage::shift::finish(store.as_ref(), &settings, shift)
+                .map_err(|e| e.to_string())
         })),
         Effect::ComputeReport {
             shown,

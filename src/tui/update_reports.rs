@@ -20,7 +20,8 @@ use super::state::{AppState, Level, Overlay, PromptKind};
 use crate::report::compare::Headline;
 use crate::report::{Period, Report, Settings, Stepped};
 
-fn settings(state: &AppState) -> Box<Settings> {
+/// The report settings of the session (zone, business hours, tags).
+pub(super) fn settings(state: &AppState) -> Box<Settings> {
     Box::new(Settings {
         zone: state.report_clock.zone,
         hours: state.report_clock.hours.clone(),
