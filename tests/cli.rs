@@ -417,6 +417,66 @@ fn sync_delivers_queued_hand_offs_even_without_accounts() {
     );
 }
 
+/// `report --format json` over the year before today, as JSON.
+fn year_report(sb: &Sandbox) -> Value {
+    let today = chrono::Utc::now().date_naive();
+    let period = format!("{}..{today}", today - chrono::Days::new(366));
+    let out = sb.run(&["report", "--period", &period, "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_str(&stdout(&out)).unwrap()
+}
+
+#[test]
+fn gen_audit_gives_reports_a_history() {
+    let plain = Sandbox::new();
+    let out = plain.run(&["gen", "--items", "3000", "--seed", "7"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let with = Sandbox::new();
+    let out = with.run(&["gen", "--items", "3000", "--seed", "7", "--audit"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let line = stdout(&out);
+    let lines: usize = line
+        .strip_prefix("generated 3000 items and ")
+        .and_then(|rest| rest.split_once(" audit lines in "))
+        .map(|(n, _)| n.parse().unwrap())
+        .unwrap_or_else(|| panic!("{line}"));
+    assert!(lines > 1000, "{line}");
+
+    let (before, after) = (year_report(&plain), year_report(&with));
+    let total = |v: &Value, key: &str| v["totals"][key].as_u64().unwrap();
+    assert_eq!(
+        total(&before, "received"),
+        total(&after, "received"),
+        "the same items"
+    );
+    assert!(total(&after, "received") > 2000);
+    // Without audit lines only the brand's synced replies answer; with
+    // them, answers, escalations and moderation are there.
+    assert!(
+        total(&after, "answered") > total(&before, "answered") + 500,
+        "{} vs {}",
+        total(&after, "answered"),
+        total(&before, "answered")
+    );
+    assert_eq!(total(&before, "escalated"), 0);
+    assert!(total(&after, "escalated") > 0);
+    assert!(total(&after, "hidden") > 0);
+    assert!(
+        after["totals"]["first_response"]["median_secs"]
+            .as_i64()
+            .unwrap()
+            > 0
+    );
+    assert!(
+        !after["escalations"]["by_tag"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "{}",
+        after["escalations"]
+    );
+}
+
 #[test]
 fn gen_refuses_to_run_without_an_explicit_store() {
     let sb = Sandbox::new();

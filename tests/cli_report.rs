@@ -43,45 +43,67 @@ struct Setup {
     dir: tempfile::TempDir,
 }
 
+fn answered(native: &str, at: &str) -> AuditEntry {
+    AuditEntry {
+        at: utc(at),
+        who: "camille".into(),
+        item: format!("x:brand:{native}").parse().unwrap(),
+        what: "status answered".into(),
+    }
+}
+
 impl Setup {
+    /// Two items on Friday 27 March, one answered after 1 h 30.
     fn new(config: &str) -> Setup {
+        Setup::with(config, Vec::new(), Vec::new())
+    }
+
+    /// The same, with more items and audit lines.
+    fn with(config: &str, mut more: Vec<Item>, mut audit: Vec<AuditEntry>) -> Setup {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("config")).unwrap();
         std::fs::write(dir.path().join("config/config.toml"), config).unwrap();
         let store = SledStore::open(&dir.path().join("store")).unwrap();
-        store
-            .ingest(vec![
-                // Friday 27 March 2026, 10:00 and 11:00 in Paris.
-                item(
-                    "1",
-                    "2026-03-27T09:00:00Z",
-                    "=HYPERLINK(\"http://evil\")",
-                    None,
-                ),
-                item(
-                    "2",
-                    "2026-03-27T10:00:00Z",
-                    "<script>alert(1)</script>",
-                    Some(99),
-                ),
-            ])
-            .unwrap();
-        store
-            .import_audit(&[AuditEntry {
-                at: utc("2026-03-27T10:30:00Z"),
-                who: "camille".into(),
-                item: "x:brand:1".parse().unwrap(),
-                what: "status answered".into(),
-            }])
-            .unwrap();
+        more.extend(vec![
+            // Friday 27 March 2026, 10:00 and 11:00 in Paris.
+            item(
+                "1",
+                "2026-03-27T09:00:00Z",
+                "=HYPERLINK(\"http://evil\")",
+                None,
+            ),
+            item(
+                "2",
+                "2026-03-27T10:00:00Z",
+                "<script>alert(1)</script>",
+                Some(99),
+            ),
+        ]);
+        store.ingest(more).unwrap();
+        audit.push(answered("1", "2026-03-27T10:30:00Z"));
+        store.import_audit(&audit).unwrap();
         store.flush().unwrap();
         drop(store);
         Setup { dir }
     }
 
     /// `guichet report ARGS` (over Friday 27 to Sunday 29 March unless
-    /// ARGS says another `--period`).
+    /// ARGS says another `--period`). sled lets go of the store's lock
+    /// from a background thread after the setup drops it: a run that finds
+    /// the store "in use" is tried again.
     fn run(&self, args: &[&str]) -> Output {
+        let mut out = self.run_once(args);
+        for _ in 0..50 {
+            if !String::from_utf8_lossy(&out.stderr).contains("in use") {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            out = self.run_once(args);
+        }
+        out
+    }
+
+    fn run_once(&self, args: &[&str]) -> Output {
         let home = self.dir.path().join("home");
         let period: &[&str] = if args.contains(&"--period") {
             &[]
@@ -209,4 +231,85 @@ fn filters_and_errors() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("config.toml:1: key 'timezone'"), "{err}");
     assert!(Path::new(&s.path("store")).exists());
+}
+
+/// 27–29 March against the three days before (24–26 March): 4 items on
+/// Wednesday 25, 3 answered after 30 min, 1 h and 2 h (median, nearest
+/// rank 2 of 3: 1 h). So received 2 vs 4 (-50%), answered 1 vs 3 (-67%),
+/// rate 50% vs 75% (-25 points), median 1 h 30 vs 1 h (+30m).
+fn compared() -> Setup {
+    let items = (3..=6)
+        .map(|n| item(&n.to_string(), "2026-03-25T09:00:00Z", "regular", None))
+        .collect();
+    let audit = vec![
+        answered("3", "2026-03-25T09:30:00Z"),
+        answered("4", "2026-03-25T10:00:00Z"),
+        answered("5", "2026-03-25T11:00:00Z"),
+    ];
+    Setup::with(PARIS, items, audit)
+}
+
+#[test]
+fn compare_adds_the_period_before_in_markdown() {
+    let s = compared();
+    let md = s.ok(&["--compare"]);
+    let section = md
+        .find("## Compared with 2026-03-24..2026-03-26 (2026-03-24 00:00 → 2026-03-27 00:00)")
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        section < md.find("| **total** |").unwrap(),
+        "under the period line, before the tables: {md}"
+    );
+    for row in [
+        "| received | 2 | 4 | -50% |",
+        "| answered | 1 | 3 | -67% |",
+        "| response rate | 50.0% | 75.0% | -25.0 pts |",
+        "| first response (median) | 1h 30m | 1h | +30m |",
+        "| SLA met | 0 of 0 (-) | 0 of 0 (-) | - |",
+    ] {
+        assert!(md.contains(row), "{row} missing:\n{md}");
+    }
+    assert!(!s.ok(&[]).contains("Compared with"), "only with --compare");
+}
+
+#[test]
+fn compare_adds_previous_to_the_json() {
+    let s = compared();
+    let v: serde_json::Value =
+        serde_json::from_str(&s.ok(&["--format", "json", "--compare"])).unwrap();
+    assert_eq!(v["totals"]["received"], 2, "the report is unchanged");
+    let p = &v["previous"];
+    assert_eq!(p["label"], "2026-03-24..2026-03-26");
+    assert_eq!(p["from"], "2026-03-24T00:00:00+01:00");
+    assert_eq!(p["to"], "2026-03-27T00:00:00+01:00");
+    assert_eq!(p["received"], 4);
+    assert_eq!(p["answered"], 3);
+    assert_eq!(p["response_rate"], 0.75);
+    assert_eq!(p["median_first_response_secs"], 3600);
+    assert_eq!(p["sla_met"], 0);
+    assert!(p["sla_met_rate"].is_null());
+    let plain: serde_json::Value = serde_json::from_str(&s.ok(&["--format", "json"])).unwrap();
+    assert!(plain.get("previous").is_none());
+
+    // A month is compared with the calendar month before.
+    let v: serde_json::Value =
+        serde_json::from_str(&s.ok(&["--format", "json", "--compare", "--period", "this-month"]))
+            .unwrap();
+    assert_eq!(v["previous"]["label"], "last month");
+    assert!(
+        v["previous"]["from"]
+            .as_str()
+            .unwrap()
+            .contains("-01T00:00:00"),
+        "{}",
+        v["previous"]
+    );
+
+    let out = s.run(&["--format", "csv", "--compare"]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--compare goes with --format md or json"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

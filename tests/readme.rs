@@ -21,6 +21,7 @@ fn table(keymap: &Keymap) -> String {
         Mode::Palette,
         Mode::Help,
         Mode::Compose,
+        Mode::Reports,
     ] {
         out.push_str(&format!(
             "\n**{mode}**\n\n| keys | action | what it does |\n|---|---|---|\n"

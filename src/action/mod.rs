@@ -27,10 +27,12 @@ pub enum Mode {
     Help,
     /// The reply composer: unbound keys edit the draft.
     Compose,
+    /// The reports screen: its numbers and periods.
+    Reports,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 9] = [
         Mode::Global,
         Mode::Queue,
         Mode::Detail,
@@ -39,6 +41,7 @@ impl Mode {
         Mode::Palette,
         Mode::Help,
         Mode::Compose,
+        Mode::Reports,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +54,7 @@ impl Mode {
             Mode::Palette => "palette",
             Mode::Help => "help",
             Mode::Compose => "compose",
+            Mode::Reports => "reports",
         }
     }
 
@@ -181,6 +185,15 @@ pub enum Action {
 
     HelpScrollDown,
     HelpScrollUp,
+
+    ReportsNext,
+    ReportsPrev,
+    ReportsOpen,
+    ReportsNextPeriod,
+    ReportsPrevPeriod,
+    ReportsCustomPeriod,
+    ReportsEarlier,
+    ReportsLater,
 }
 
 impl Action {

@@ -52,6 +52,7 @@ const Q: &[Mode] = &[M::Queue];
 const D: &[Mode] = &[M::Detail];
 const G: &[Mode] = &[M::Global];
 const C: &[Mode] = &[M::Compose];
+const R: &[Mode] = &[M::Reports];
 
 pub const ACTIONS: &[ActionSpec] = &[
     bindable("app.quit", A::AppQuit, "Quit guichet", G),
@@ -457,7 +458,7 @@ pub const ACTIONS: &[ActionSpec] = &[
     bindable(
         "view.reports",
         A::ViewReports,
-        "Reports: volumes, response times, SLAs (tab: next period, enter: open the items)",
+        "Reports: volumes, response times, SLAs, for any period",
         LIST,
     ),
     bindable(
@@ -519,6 +520,49 @@ pub const ACTIONS: &[ActionSpec] = &[
         A::PickerSend,
         "Canned replies: insert the reply and send it at once",
         &[M::Picker],
+    ),
+    bindable("reports.next", A::ReportsNext, "Select the next number", R),
+    bindable(
+        "reports.prev",
+        A::ReportsPrev,
+        "Select the previous number",
+        R,
+    ),
+    bindable(
+        "reports.open",
+        A::ReportsOpen,
+        "Open the items behind the number in the queue",
+        R,
+    ),
+    bindable(
+        "reports.next_period",
+        A::ReportsNextPeriod,
+        "Next period preset",
+        R,
+    ),
+    bindable(
+        "reports.prev_period",
+        A::ReportsPrevPeriod,
+        "Previous period preset",
+        R,
+    ),
+    bindable(
+        "reports.custom_period",
+        A::ReportsCustomPeriod,
+        "Type a period: FROM..TO dates or a preset name",
+        R,
+    ),
+    bindable(
+        "reports.earlier",
+        A::ReportsEarlier,
+        "The period before (a month for a month)",
+        R,
+    ),
+    bindable(
+        "reports.later",
+        A::ReportsLater,
+        "The period after (up to now)",
+        R,
     ),
 ];
 

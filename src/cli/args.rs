@@ -460,6 +460,12 @@ pub struct GenArgs {
     /// Seed of the generator (same seed, same items).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
+
+    /// Also write the audit lines a team would have left on the items
+    /// (answers, escalations, moderation), so `guichet report` has a
+    /// year of history to work on.
+    #[arg(long)]
+    pub audit: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -500,6 +506,11 @@ pub struct ReportArgs {
     /// With --format csv: add one row per item after the daily rows.
     #[arg(long)]
     pub items: bool,
+    /// With --format md or json: also the headline numbers of the period
+    /// before (the month before for this-month, as many days before
+    /// otherwise) and how each changed.
+    #[arg(long)]
+    pub compare: bool,
     /// Write to FILE instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -533,7 +544,11 @@ mod tests {
         assert_eq!(a.store, Some(PathBuf::from("/tmp/x")));
         assert!(matches!(
             a.command,
-            Some(Command::Gen(GenArgs { items: 5, seed: 42 }))
+            Some(Command::Gen(GenArgs {
+                items: 5,
+                seed: 42,
+                audit: false
+            }))
         ));
     }
 

@@ -2,6 +2,8 @@
 //! self-contained HTML page, to stdout or `--out FILE`. The numbers come
 //! from [`crate::report::compute`], the same engine as the reports screen;
 //! the zone and business hours from config.toml, SLAs from tags.toml.
+//! `--compare` adds the period before's headline numbers and the change
+//! ([`crate::report::compare`], as on the reports screen).
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -12,8 +14,9 @@ use chrono::Utc;
 
 use super::Context;
 use super::args::{ReportArgs, ReportFormat};
+use crate::report::compare::{self, Headline};
 use crate::report::export::{self, csv};
-use crate::report::{Query, Report, ReportFilter, Settings, compute};
+use crate::report::{Report, ReportFilter, Settings, Stepped, compute};
 use crate::store::Store;
 use crate::triage::tags::Tags;
 
@@ -28,23 +31,35 @@ pub(crate) fn load_tags(config: &crate::config::Config) -> anyhow::Result<Tags> 
 }
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    if args.compare && matches!(args.format, ReportFormat::Csv | ReportFormat::Html) {
+        anyhow::bail!("--compare goes with --format md or json");
+    }
     let settings = Settings::from_config(&ctx.config, Arc::new(load_tags(&ctx.config)?));
     let now = Utc::now();
-    let query = Query {
-        window: args.period.window(settings.zone, now),
-        label: args.period.label(),
-        as_of: now,
-        filter: ReportFilter {
-            networks: args.network.clone(),
-            accounts: args.account.clone(),
-            kinds: args.kind.clone(),
-            tags: args.tag.clone(),
-            agent: args.agent.clone(),
-        },
+    let shown = Stepped::at(args.period);
+    let filter = ReportFilter {
+        networks: args.network.clone(),
+        accounts: args.account.clone(),
+        kinds: args.kind.clone(),
+        tags: args.tag.clone(),
+        agent: args.agent.clone(),
     };
+    let query = compare::query(shown, settings.zone, now, filter);
     let report = compute(&ctx.store, &settings, &query)?;
+    let previous = if args.compare {
+        Some(compare::previous(&ctx.store, &settings, shown, &query)?)
+    } else {
+        None
+    };
     let mut body: Vec<u8> = Vec::new();
-    write(&mut body, &report, args, &ctx.store, &settings)?;
+    write(
+        &mut body,
+        &report,
+        previous.as_ref(),
+        args,
+        &ctx.store,
+        &settings,
+    )?;
     match &args.out {
         Some(path) => std::fs::write(path, &body)
             .with_context(|| format!("cannot write {}", path.display()))?,
@@ -60,15 +75,22 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> anyhow::Result<ExitCode> {
 fn write(
     out: &mut dyn Write,
     report: &Report,
+    previous: Option<&Headline>,
     args: &ReportArgs,
     store: &dyn Store,
     settings: &Settings,
 ) -> anyhow::Result<()> {
     match args.format {
-        ReportFormat::Md => out.write_all(export::markdown::render(report).as_bytes())?,
+        ReportFormat::Md => {
+            out.write_all(export::markdown::render_with(report, previous).as_bytes())?;
+        }
         ReportFormat::Html => out.write_all(export::html::render(report).as_bytes())?,
         ReportFormat::Json => {
-            out.write_all(export::json(report)?.as_bytes())?;
+            let text = match previous {
+                Some(before) => compare::json(report, before)?,
+                None => export::json(report)?,
+            };
+            out.write_all(text.as_bytes())?;
             out.write_all(b"\n")?;
         }
         ReportFormat::Csv => {

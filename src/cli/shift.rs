@@ -1,15 +1,18 @@
 //! `guichet shift --last` (the last hand-over note) and `guichet shift
 //! --summary [--since TIME]` (a summary of what the configured agent did
-//! since then, printed and not saved). `guichet shift` alone opens the TUI
+//! since then, printed and not saved; counted by the report engine in the
+//! config's zone and business hours). `guichet shift` alone opens the TUI
 //! with a shift running (see `session`).
 
 use std::io::Write;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 
 use super::args::ShiftArgs;
 use super::{Context, stdout};
+use crate::report::Settings;
 use crate::store::Store;
 use crate::triage::shift::{Shift, gather, note, summarize};
 
@@ -38,7 +41,9 @@ pub fn run(ctx: &Context, args: &ShiftArgs) -> anyhow::Result<ExitCode> {
         started,
         ended: now,
     };
-    let inputs = gather(&ctx.store, &shift, now)?;
+    let tags = super::report::load_tags(&ctx.config)?;
+    let settings = Settings::from_config(&ctx.config, Arc::new(tags));
+    let inputs = gather(&ctx.store, &settings, &shift, now)?;
     write!(out, "{}", note::markdown(&summarize(&shift, &inputs)))?;
     out.flush()?;
     Ok(ExitCode::SUCCESS)

@@ -8,12 +8,14 @@
 //! - [`query`]: filters and settings; [`trail`]: the audit log as events;
 //! - [`sentiment`]: the lexicon behind "most negative authors";
 //! - [`engine`]: the computation; [`metrics`]: the numbers it returns;
+//! - [`compare`]: the headline numbers against the period before;
 //! - [`export`]: the file formats.
 //!
 //! [`compute`] answers a [`Query`]; [`summary`] is the entry point for a
 //! moderation-shift summary (any `from..to` window, one agent).
 
 mod accum;
+pub mod compare;
 pub mod engine;
 pub mod export;
 pub mod hours;
@@ -29,7 +31,7 @@ use serde::Serialize;
 pub use engine::compute;
 pub use hours::{BusinessHours, Clock};
 pub use metrics::{Header, Sla, Spread, Tally};
-pub use period::{Period, Window};
+pub use period::{Period, Stepped, Window};
 pub use query::{Query, ReportFilter, Settings};
 
 use crate::model::Network;

@@ -7,6 +7,11 @@
 //! hours. A midnight that does not exist (a zone that springs forward at
 //! 00:00) starts at the first instant after it. To add a preset: a variant,
 //! its name in [`Period::NAMES`] and its arm in [`Period::window`].
+//!
+//! [`Stepped`] is a period moved whole periods back or forward, as the
+//! reports screen's previous/next keys and the comparison with the period
+//! before use it: a month steps by calendar months, everything else by its
+//! own number of days.
 
 use std::fmt;
 use std::str::FromStr;
@@ -52,6 +57,19 @@ impl Period {
 
     pub const NAMES: &'static str =
         "today, this-week, last-7-days, last-30-days, this-month or YYYY-MM-DD..YYYY-MM-DD";
+
+    /// The name `--period` takes for a preset (`last-7-days`); `None` for
+    /// custom dates.
+    pub fn name(&self) -> Option<&'static str> {
+        Some(match self {
+            Period::Today => "today",
+            Period::ThisWeek => "this-week",
+            Period::Last7Days => "last-7-days",
+            Period::Last30Days => "last-30-days",
+            Period::ThisMonth => "this-month",
+            Period::Custom { .. } => return None,
+        })
+    }
 
     /// Human label: `last 7 days`, `2026-03-01..2026-03-31`.
     pub fn label(&self) -> String {
@@ -116,6 +134,103 @@ impl Period {
     }
 }
 
+/// `2026-03-01..2026-03-31`, or the one date of a single day.
+pub fn dates_label((from, to): (NaiveDate, NaiveDate)) -> String {
+    if from == to {
+        from.to_string()
+    } else {
+        format!("{from}..{to}")
+    }
+}
+
+/// A period moved `step` periods of its kind back (negative) or forward:
+/// this month −1 is last month, today −1 yesterday, last 7 days −1 the 7
+/// days before them, a custom range −1 as many days before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stepped {
+    pub period: Period,
+    pub step: i32,
+}
+
+impl Stepped {
+    /// The period itself, not moved.
+    pub fn at(period: Period) -> Stepped {
+        Stepped { period, step: 0 }
+    }
+
+    /// One period earlier.
+    pub fn before(&self) -> Stepped {
+        Stepped {
+            period: self.period,
+            step: self.step.saturating_sub(1),
+        }
+    }
+
+    /// One period later.
+    pub fn after(&self) -> Stepped {
+        Stepped {
+            period: self.period,
+            step: self.step.saturating_add(1),
+        }
+    }
+
+    /// The first and last local dates covered, at `now`.
+    pub fn dates(&self, zone: Tz, now: DateTime<Utc>) -> (NaiveDate, NaiveDate) {
+        let (first, last) = self.period.dates(zone, now);
+        if self.step == 0 {
+            return (first, last);
+        }
+        if self.period == Period::ThisMonth {
+            let months = chrono::Months::new(self.step.unsigned_abs());
+            let moved = if self.step < 0 {
+                first.checked_sub_months(months)
+            } else {
+                first.checked_add_months(months)
+            };
+            let Some(start) = moved else {
+                return (first, last);
+            };
+            let end = start
+                .checked_add_months(chrono::Months::new(1))
+                .and_then(|next| next.pred_opt())
+                .unwrap_or(start);
+            return (start, end);
+        }
+        let days = (last - first).num_days() + 1;
+        let by = Duration::days(days.saturating_mul(i64::from(self.step)));
+        match (first.checked_add_signed(by), last.checked_add_signed(by)) {
+            (Some(a), Some(b)) => (a, b),
+            _ => (first, last),
+        }
+    }
+
+    /// The UTC window in `zone`, at `now`.
+    pub fn window(&self, zone: Tz, now: DateTime<Utc>) -> Window {
+        let (first, last) = self.dates(zone, now);
+        Period::Custom {
+            from: first,
+            to: last,
+        }
+        .window(zone, now)
+    }
+
+    /// `last month`, `yesterday`, `last 7 days (-2)`; a custom range is
+    /// named by its moved dates.
+    pub fn label(&self, zone: Tz, now: DateTime<Utc>) -> String {
+        match (self.period, self.step) {
+            (p, 0) => p.label(),
+            (Period::Today, -1) => "yesterday".into(),
+            (Period::ThisWeek, -1) => "last week".into(),
+            (Period::ThisMonth, -1) => "last month".into(),
+            (Period::Custom { .. }, _) => {
+                let (from, to) = self.dates(zone, now);
+                Period::Custom { from, to }.label()
+            }
+            (p, step) => format!("{} ({step:+})", p.label()),
+        }
+    }
+}
+
 /// The first instant of `date` in `zone`, in UTC.
 pub fn local_midnight(zone: Tz, date: NaiveDate) -> DateTime<Utc> {
     local_instant(zone, date, NaiveTime::MIN)
@@ -147,12 +262,14 @@ impl FromStr for Period {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let lower = s.trim().to_ascii_lowercase();
+        if let Some(p) = Period::PRESETS.iter().find(|p| p.name() == Some(&lower)) {
+            return Ok(*p);
+        }
         match lower.as_str() {
-            "today" => return Ok(Period::Today),
-            "this-week" | "week" => return Ok(Period::ThisWeek),
-            "last-7-days" | "7d" => return Ok(Period::Last7Days),
-            "last-30-days" | "30d" => return Ok(Period::Last30Days),
-            "this-month" | "month" => return Ok(Period::ThisMonth),
+            "week" => return Ok(Period::ThisWeek),
+            "7d" => return Ok(Period::Last7Days),
+            "30d" => return Ok(Period::Last30Days),
+            "month" => return Ok(Period::ThisMonth),
             _ => {}
         }
         let bad = || format!("'{s}' is not a period (expected {})", Period::NAMES);
@@ -240,5 +357,122 @@ mod tests {
         assert!(parse_zone("Mars/Olympus").is_err());
         assert_eq!(Period::Today.next(), Period::ThisWeek);
         assert_eq!(Period::Today.prev(), Period::ThisMonth);
+    }
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_month_steps_by_calendar_months() {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        let now = utc("2026-03-31T12:00:00Z");
+        let month = Stepped::at(Period::ThisMonth);
+        let back = month.before();
+        assert_eq!(
+            back.dates(paris, now),
+            (date("2026-02-01"), date("2026-02-28"))
+        );
+        assert_eq!(back.label(paris, now), "last month");
+        // February in Paris is all UTC+1.
+        let w = back.window(paris, now);
+        assert_eq!(w.from, utc("2026-01-31T23:00:00Z"));
+        assert_eq!(w.to, utc("2026-02-28T23:00:00Z"));
+        let two = back.before();
+        assert_eq!(
+            two.dates(paris, now),
+            (date("2026-01-01"), date("2026-01-31"))
+        );
+        assert_eq!(two.label(paris, now), "this month (-2)");
+        assert_eq!(
+            month.after().dates(paris, now),
+            (date("2026-04-01"), date("2026-04-30"))
+        );
+        let year = Stepped {
+            period: Period::ThisMonth,
+            step: -12,
+        };
+        assert_eq!(
+            year.dates(paris, now),
+            (date("2025-03-01"), date("2025-03-31"))
+        );
+        // A leap year's February.
+        let leap = utc("2024-03-15T12:00:00Z");
+        assert_eq!(
+            back.dates(paris, leap),
+            (date("2024-02-01"), date("2024-02-29"))
+        );
+        assert_eq!(back.after(), month, "back and forth");
+    }
+
+    #[test]
+    fn days_and_weeks_step_by_their_length_across_dst() {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        // Thursday 2 April 2026; Paris went to UTC+2 on Sunday 29 March.
+        let now = utc("2026-04-02T10:00:00Z");
+        let week = Stepped::at(Period::Last7Days);
+        let w = week.window(paris, now);
+        assert_eq!(w.from, utc("2026-03-26T23:00:00Z"));
+        assert_eq!(w.to - w.from, Duration::hours(167), "the DST week");
+        let before = week.before();
+        assert_eq!(
+            before.dates(paris, now),
+            (date("2026-03-20"), date("2026-03-26"))
+        );
+        let w = before.window(paris, now);
+        assert_eq!(w.from, utc("2026-03-19T23:00:00Z"));
+        assert_eq!(w.to, utc("2026-03-26T23:00:00Z"));
+        assert_eq!(before.label(paris, now), "last 7 days (-1)");
+
+        let monday = Stepped::at(Period::ThisWeek).before();
+        assert_eq!(
+            monday.dates(paris, now),
+            (date("2026-03-23"), date("2026-03-29"))
+        );
+        assert_eq!(monday.label(paris, now), "last week");
+        let w = monday.window(paris, now);
+        assert_eq!(w.to, utc("2026-03-29T22:00:00Z"), "Monday 00:00 at UTC+2");
+
+        let spring = Stepped::at(Period::Today).before();
+        let w = spring.window(paris, utc("2026-03-30T10:00:00Z"));
+        assert_eq!(spring.label(paris, now), "yesterday");
+        assert_eq!(w.from, utc("2026-03-28T23:00:00Z"));
+        assert_eq!(w.to - w.from, Duration::hours(23));
+        let w = spring.window(paris, utc("2026-10-26T10:00:00Z"));
+        assert_eq!(w.to - w.from, Duration::hours(25), "25 October 2026");
+
+        let month = Stepped {
+            period: Period::Last30Days,
+            step: -2,
+        };
+        assert_eq!(
+            month.dates(paris, now),
+            (date("2026-01-03"), date("2026-02-01"))
+        );
+        assert_eq!(month.label(paris, now), "last 30 days (-2)");
+    }
+
+    #[test]
+    fn a_custom_range_steps_by_its_own_length() {
+        let paris: Tz = "Europe/Paris".parse().unwrap();
+        let now = utc("2026-04-02T10:00:00Z");
+        let march = Stepped::at("2026-03-01..2026-03-31".parse().unwrap());
+        // 31 days before, not February.
+        let before = march.before();
+        assert_eq!(
+            before.dates(paris, now),
+            (date("2026-01-29"), date("2026-02-28"))
+        );
+        assert_eq!(before.label(paris, now), "2026-01-29..2026-02-28");
+        assert_eq!(
+            march.after().dates(paris, now),
+            (date("2026-04-01"), date("2026-05-01"))
+        );
+        let day = Stepped::at("2026-03-29..2026-03-29".parse().unwrap());
+        assert_eq!(dates_label(day.before().dates(paris, now)), "2026-03-28");
+        assert_eq!(
+            dates_label(march.dates(paris, now)),
+            "2026-03-01..2026-03-31"
+        );
     }
 }

@@ -82,15 +82,21 @@ pub enum Effect {
         kit: crate::replies::KitRef,
         now: chrono::DateTime<chrono::Utc>,
     },
-    /// Count what this agent did since the shift started (audit lines).
+    /// Count what this agent did since the shift started (the report
+    /// engine over the shift so far).
     ShiftCount {
         started: chrono::DateTime<chrono::Utc>,
+        settings: Box<crate::report::Settings>,
     },
     /// Summarize the shift, store it with its hand-over note.
-    EndShift(crate::triage::shift::Shift),
-    /// Compute the reports screen's numbers for a period.
+    EndShift {
+        shift: crate::triage::shift::Shift,
+        settings: Box<crate::report::Settings>,
+    },
+    /// Compute the reports screen's numbers for a period (the one on
+    /// screen, or the one before it, for the comparison).
     ComputeReport {
-        period: crate::report::Period,
+        shown: crate::report::Stepped,
         settings: Box<crate::report::Settings>,
         now: chrono::DateTime<chrono::Utc>,
     },
@@ -120,7 +126,7 @@ pub fn lane(effect: &Effect) -> Lane {
         | Effect::AddAuthorNote { .. }
         | Effect::Decide { .. }
         | Effect::Handoff { .. }
-        | Effect::EndShift(_)
+        | Effect::EndShift { .. }
         | Effect::SyncNow => Lane::Write,
         Effect::Search(_)
         | Effect::LoadRows
@@ -205,9 +211,9 @@ pub enum Outcome {
     },
     /// The shift's summary, stored.
     ShiftEnded(Box<Result<crate::store::ShiftRecord, String>>),
-    /// The reports screen's numbers for `period`.
+    /// The reports screen's numbers for `shown`.
     Reported {
-        period: crate::report::Period,
+        shown: crate::report::Stepped,
         result: Box<Result<crate::report::Report, String>>,
     },
 }
@@ -358,32 +364,42 @@ pub fn execute(store: &Arc<dyn Store>, agent: &str, effect: Effect) -> Option<Ou
             kit,
             now,
         } => super::wave::run(store.as_ref(), agent, &seqs, &name, &kit.0, now),
-        Effect::ShiftCount { started } => Outcome::ShiftCounted {
+        Effect::ShiftCount { started, settings } => Outcome::ShiftCounted {
             started,
             items: store.len(),
-            result: crate::triage::shift::tally_since(store.as_ref(), agent, started)
-                .map_err(|e| e.to_string()),
+            result: crate::triage::shift::tally_since(
+                store.as_ref(),
+                &settings,
+                agent,
+                started,
+                chrono::Utc::now(),
+            )
+            .map_err(|e| e.to_string()),
         },
         // The end is when the summary is made, so what the agent did a
         // moment before (between two clock ticks) is in.
-        Effect::EndShift(mut shift) => Outcome::ShiftEnded(Box::new({
+        Effect::EndShift {
+            mut shift,
+            settings,
+        } => Outcome::ShiftEnded(Box::new({
             shift.ended = shift.ended.max(chrono::Utc::now());
-            crate::triage::shift::finish(store.as_ref(), shift).map_err(|e| e.to_string())
+            crate::triage::shift::finish(store.as_ref(), &settings, shift)
+                .map_err(|e| e.to_string())
         })),
         Effect::ComputeReport {
-            period,
+            shown,
             settings,
             now,
         } => {
-            let query = crate::report::Query {
-                window: period.window(settings.zone, now),
-                label: period.label(),
-                as_of: now,
-                filter: crate::report::ReportFilter::default(),
-            };
+            let query = crate::report::compare::query(
+                shown,
+                settings.zone,
+                now,
+                crate::report::ReportFilter::default(),
+            );
             let result = crate::report::compute(store.as_ref(), &settings, &query);
             Outcome::Reported {
-                period,
+                shown,
                 result: Box::new(result.map_err(|e| e.to_string())),
             }
         }

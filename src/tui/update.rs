@@ -136,6 +136,14 @@ pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
         A::QueueDrafts => update_canned::open_drafts(state),
         A::QueueAttention => super::update_attention::open(state),
         A::ViewReports => return super::update_reports::open(state),
+        A::ReportsNext => super::update_reports::move_cursor(state, 1),
+        A::ReportsPrev => super::update_reports::move_cursor(state, -1),
+        A::ReportsOpen => super::update_reports::accept(state),
+        A::ReportsNextPeriod => return super::update_reports::next_period(state, true),
+        A::ReportsPrevPeriod => return super::update_reports::next_period(state, false),
+        A::ReportsCustomPeriod => super::update_reports::ask_period(state),
+        A::ReportsEarlier => return super::update_reports::step(state, false),
+        A::ReportsLater => return super::update_reports::step(state, true),
         A::ItemEscalate => super::update_escalate::start(state),
         A::ItemAuthor => return super::update_author::toggle(state),
         A::ItemApprove => return super::update_rules::decide(state, true),
@@ -443,8 +451,8 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
             state.queue.hits = Some((query, hits));
             state.queue.recompute(now);
         }
-        Outcome::Reported { period, result } => {
-            super::update_reports::reported(state, period, *result)
+        Outcome::Reported { shown, result } => {
+            super::update_reports::reported(state, shown, *result)
         }
         Outcome::Searched { result: Err(e), .. } => {
             state.notify(Level::Error, format!("search failed: {e}"))

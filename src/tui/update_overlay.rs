@@ -29,16 +29,6 @@ pub enum TextInput {
 
 pub fn update(state: &mut AppState, action: Action) -> Vec<Effect> {
     use Action as A;
-    if matches!(state.overlays.last(), Some(Overlay::Reports(_))) {
-        match action {
-            A::PickerNext => super::update_reports::move_cursor(state, 1),
-            A::PickerPrev => super::update_reports::move_cursor(state, -1),
-            A::PickerToggle => return super::update_reports::next_period(state),
-            A::PickerAccept => super::update_reports::accept(state),
-            _ => {}
-        }
-        return Vec::new();
-    }
     if matches!(state.overlays.last(), Some(Overlay::Attention(_))) {
         match action {
             A::PickerNext => super::update_attention::move_cursor(state, 1),
@@ -189,6 +179,7 @@ fn submit_prompt(state: &mut AppState) -> Vec<Effect> {
         PromptKind::ReportReason | PromptKind::ReportComment(_) => {
             return super::update_report::submit(state, kind, &text);
         }
+        PromptKind::ReportsPeriod => return super::update_reports::submit_period(state, &text),
         PromptKind::Search => {
             state.overlays.pop();
             state.queue.refine.search = (!text.is_empty()).then_some(text);

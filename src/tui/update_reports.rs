@@ -1,18 +1,27 @@
-//! The reports screen (`view.reports`): opening it asks for the numbers of
-//! the period (an effect on the read lane, so a year of history never
-//! blocks a frame); `picker.toggle` moves to the next period preset;
-//! `picker.next`/`picker.prev` move over the numbers; `picker.accept` opens
-//! the items behind the chosen number in the queue (the All view, narrowed
-//! to them like a search, named `report: …`).
+//! The reports screen (`view.reports`, its own `reports` key mode):
+//! opening it asks for the numbers of the period (an effect on the read
+//! lane, so a year of history never blocks a frame);
+//! `reports.next_period`/`prev_period` cycle the presets;
+//! `reports.custom_period` asks for a period in the syntax of `guichet
+//! report --period` (the same parser), keeping the report on screen until
+//! a valid one is typed; `reports.earlier`/`later` step the period back or
+//! forward by one of its kind ([`Stepped`]). Each period on screen is
+//! computed along with the one before it, for the change of the headline
+//! numbers ([`crate::report::compare`]). `reports.next`/`prev` move over
+//! the numbers;
+//! `reports.open` opens the items behind the chosen number in the queue
+//! (the All view, narrowed to them like a search, named `report: …`).
 
 use std::sync::Arc;
 
 use super::effect::Effect;
 use super::state::reports::{ReportsView, cells};
-use super::state::{AppState, Level, Overlay};
-use crate::report::{Period, Report, Settings};
+use super::state::{AppState, Level, Overlay, PromptKind};
+use crate::report::compare::Headline;
+use crate::report::{Period, Report, Settings, Stepped};
 
-fn settings(state: &AppState) -> Box<Settings> {
+/// The report settings of the session (zone, business hours, tags).
+pub(super) fn settings(state: &AppState) -> Box<Settings> {
     Box::new(Settings {
         zone: state.report_clock.zone,
         hours: state.report_clock.hours.clone(),
@@ -20,11 +29,22 @@ fn settings(state: &AppState) -> Box<Settings> {
     })
 }
 
-fn compute(state: &AppState, period: Period) -> Effect {
-    Effect::ComputeReport {
-        period,
-        settings: settings(state),
-        now: state.now,
+/// The numbers of `shown`, then of the period before it.
+fn compute(state: &AppState, shown: Stepped) -> Vec<Effect> {
+    [shown, shown.before()]
+        .into_iter()
+        .map(|shown| Effect::ComputeReport {
+            shown,
+            settings: settings(state),
+            now: state.now,
+        })
+        .collect()
+}
+
+fn view(state: &AppState) -> Option<&ReportsView> {
+    match state.overlays.last() {
+        Some(Overlay::Reports(v)) => Some(v),
+        _ => None,
     }
 }
 
@@ -36,21 +56,84 @@ fn view_mut(state: &mut AppState) -> Option<&mut ReportsView> {
 }
 
 pub fn open(state: &mut AppState) -> Vec<Effect> {
-    let period = Period::Last7Days;
+    let shown = Stepped::at(Period::Last7Days);
     state
         .overlays
-        .push(Overlay::Reports(Box::new(ReportsView::new(period))));
-    vec![compute(state, period)]
+        .push(Overlay::Reports(Box::new(ReportsView::new(shown))));
+    compute(state, shown)
 }
 
-/// The next period preset; its numbers are computed anew.
-pub fn next_period(state: &mut AppState) -> Vec<Effect> {
+/// Shows `shown`; its numbers are computed anew.
+fn show(state: &mut AppState, shown: Stepped) -> Vec<Effect> {
     let Some(view) = view_mut(state) else {
         return Vec::new();
     };
-    let period = view.period.next();
-    *view = ReportsView::new(period);
-    vec![compute(state, period)]
+    *view = ReportsView::new(shown);
+    compute(state, shown)
+}
+
+/// One period back, or forward while it has begun by now.
+pub fn step(state: &mut AppState, forward: bool) -> Vec<Effect> {
+    let Some(view) = view(state) else {
+        return Vec::new();
+    };
+    let shown = if forward {
+        view.shown().after()
+    } else {
+        view.shown().before()
+    };
+    if shown.window(state.report_clock.zone, state.now).from > state.now {
+        state.notify(Level::Info, "the period after has not begun yet");
+        return Vec::new();
+    }
+    show(state, shown)
+}
+
+/// The next (or previous) period preset.
+pub fn next_period(state: &mut AppState, forward: bool) -> Vec<Effect> {
+    let Some(view) = view_mut(state) else {
+        return Vec::new();
+    };
+    let period = if forward {
+        view.period.next()
+    } else {
+        view.period.prev()
+    };
+    show(state, Stepped::at(period))
+}
+
+/// Asks for a period, prefilled with the dates on screen.
+pub fn ask_period(state: &mut AppState) {
+    let Some(view) = view(state) else { return };
+    let (from, to) = view.shown().dates(state.report_clock.zone, state.now);
+    let presets = Period::PRESETS
+        .iter()
+        .filter_map(|p| p.name().map(str::to_string))
+        .collect();
+    super::update::open_prompt(
+        state,
+        PromptKind::ReportsPeriod,
+        &format!("{from}..{to}"),
+        presets,
+        Vec::new(),
+    );
+}
+
+/// The typed period: shown when it reads, else the prompt says why and
+/// the report under it stays.
+pub fn submit_period(state: &mut AppState, text: &str) -> Vec<Effect> {
+    match text.parse::<Period>() {
+        Ok(period) => {
+            state.overlays.pop();
+            show(state, Stepped::at(period))
+        }
+        Err(e) => {
+            if let Some(Overlay::Prompt(p)) = state.overlays.last_mut() {
+                p.error = Some(e);
+            }
+            Vec::new()
+        }
+    }
 }
 
 pub fn move_cursor(state: &mut AppState, by: isize) {
@@ -60,15 +143,23 @@ pub fn move_cursor(state: &mut AppState, by: isize) {
     view.cursor = (view.cursor + step) % n;
 }
 
-/// The numbers arrived; a late answer for another period is dropped.
-pub fn reported(state: &mut AppState, period: Period, result: Result<Report, String>) {
+/// Numbers arrived: the period on screen's, or the one before it's (kept
+/// as headline numbers); a late answer for another period is dropped.
+pub fn reported(state: &mut AppState, shown: Stepped, result: Result<Report, String>) {
     let Some(view) = view_mut(state) else { return };
-    if view.period != period {
-        return;
-    }
-    match result {
-        Ok(r) => view.report = Some(Arc::new(r)),
-        Err(e) => view.error = Some(e),
+    if shown == view.shown() {
+        match result {
+            Ok(r) => view.report = Some(Arc::new(r)),
+            Err(e) => view.error = Some(e),
+        }
+    } else if shown == view.shown().before() {
+        match result {
+            Ok(r) => view.previous = Some(Arc::new(Headline::of(&r))),
+            Err(e) => state.notify(
+                Level::Warn,
+                format!("no comparison with the period before: {e}"),
+            ),
+        }
     }
 }
 
@@ -82,7 +173,9 @@ pub fn accept(state: &mut AppState) {
         return;
     };
     let seqs = report.drill(&cell.drill, state.report_clock.zone);
-    let label = format!("report: {} ({})", cell.label.trim(), view.period.label());
+    let zone = state.report_clock.zone;
+    let period = view.shown().label(zone, state.now);
+    let label = format!("report: {} ({period})", cell.label.trim());
     state.overlays.pop();
     if seqs.is_empty() {
         state.notify(Level::Info, format!("{label}: no items"));

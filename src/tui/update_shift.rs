@@ -6,19 +6,22 @@
 //! Live refresh: while a shift runs, the clock tick asks the sync engine
 //! for a pass every `shift_refresh` seconds (the same "sync now" as
 //! ctrl-r, so the engine keeps one schedule and one code path) and
-//! recounts the shift from the audit. The counts are also redone after
-//! every action that may have handled something.
+//! recounts the shift (the report engine over the shift so far, as the
+//! hand-over note counts). The counts are also redone after every action
+//! that may have handled something.
 
 use chrono::{DateTime, Utc};
 
 use super::effect::{Effect, Outcome};
 use super::state::{AppState, Level, Overlay, ShiftNote, ShiftState};
+use super::update_reports::settings;
 use crate::store::ShiftRecord;
 use crate::triage::shift::{Shift, Tally};
 
 /// Starts a shift, or ends the running one.
 pub fn toggle(state: &mut AppState) -> Vec<Effect> {
     let now = state.now;
+    let settings = settings(state);
     match state.shift.as_mut() {
         Some(shift) if shift.ending => {
             state.notify(Level::Info, "the hand-over note is being written…");
@@ -32,11 +35,14 @@ pub fn toggle(state: &mut AppState) -> Vec<Effect> {
                 ended: now,
             };
             state.notify(Level::Info, "ending the shift: writing the hand-over note…");
-            vec![Effect::EndShift(shift)]
+            vec![Effect::EndShift { shift, settings }]
         }
         None => {
             state.shift = Some(ShiftState::new(now, state.shift_refresh));
-            let mut effects = vec![Effect::ShiftCount { started: now }];
+            let mut effects = vec![Effect::ShiftCount {
+                started: now,
+                settings,
+            }];
             if !state.accounts.is_empty() {
                 effects.push(Effect::SyncNow);
             }
@@ -78,6 +84,7 @@ pub fn next_unhandled(state: &mut AppState) -> Vec<Effect> {
 /// The clock: a live refresh when one is due.
 pub fn tick(state: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     let has_accounts = !state.accounts.is_empty();
+    let settings = settings(state);
     let Some(shift) = state.shift.as_mut().filter(|s| !s.ending) else {
         return Vec::new();
     };
@@ -87,6 +94,7 @@ pub fn tick(state: &mut AppState, now: DateTime<Utc>) -> Vec<Effect> {
     shift.refreshed = now;
     let mut effects = vec![Effect::ShiftCount {
         started: shift.started,
+        settings,
     }];
     if has_accounts {
         effects.push(Effect::SyncNow);
@@ -109,6 +117,7 @@ pub fn recount_after(state: &AppState, outcome: &Outcome) -> Vec<Effect> {
     if acted {
         vec![Effect::ShiftCount {
             started: shift.started,
+            settings: settings(state),
         }]
     } else {
         Vec::new()
@@ -215,10 +224,16 @@ mod tests {
     fn toggling_starts_then_ends_once() {
         let mut s = state();
         let effects = toggle(&mut s);
-        assert_eq!(effects, vec![Effect::ShiftCount { started: s.now }]);
+        assert_eq!(
+            effects,
+            vec![Effect::ShiftCount {
+                started: s.now,
+                settings: settings(&s),
+            }]
+        );
         s.now += chrono::Duration::minutes(90);
         let effects = toggle(&mut s);
-        let Some(Effect::EndShift(shift)) = effects.first() else {
+        let Some(Effect::EndShift { shift, .. }) = effects.first() else {
             panic!("{effects:?}");
         };
         assert_eq!((shift.ended - shift.started).num_minutes(), 90);

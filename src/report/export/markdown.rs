@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use super::{duration, percent, period_line};
 use crate::report::Report;
+use crate::report::compare::Headline;
 use crate::report::metrics::{AuthorRow, EscalationRow, Tally};
 
 /// Escapes what Markdown would read as markup (and table pipes).
@@ -67,9 +68,18 @@ fn authors(out: &mut String, title: &str, rows: &[AuthorRow]) {
 
 /// The whole report.
 pub fn render(report: &Report) -> String {
+    render_with(report, None)
+}
+
+/// The whole report, with the comparison with the period before (see
+/// [`crate::report::compare`]) under its period line when given.
+pub fn render_with(report: &Report, previous: Option<&Headline>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# Report: {}\n", escape(&report.header.label));
     let _ = writeln!(out, "{}\n", period_line(report));
+    if let Some(before) = previous {
+        let _ = writeln!(out, "{}", crate::report::compare::markdown(report, before));
+    }
     let _ = writeln!(
         out,
         "| | received | answered | response rate | first response (median) | p90 | hidden | deleted | blocked | escalated |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

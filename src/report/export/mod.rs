@@ -86,7 +86,7 @@ pub fn period_line(report: &Report) -> String {
 }
 
 /// `2026-03-27T00:00:00+01:00` → `2026-03-27 00:00`.
-fn short_time(rfc3339: &str) -> String {
+pub fn short_time(rfc3339: &str) -> String {
     rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ")
 }
 

@@ -3,45 +3,50 @@
 //! still open, and the median first-response time; written as a Markdown
 //! hand-over note ([`note`]) for the next person.
 //!
-//! The summary is computed in two steps so it can be tested on a fixed
-//! dataset and later moved onto a shared reports engine:
-//! - [`gather`] reads what the window needs from the [`Store`] (the audit
-//!   lines of the window, the items they name, their escalation history,
-//!   and the unanswered items now) into plain [`Inputs`];
-//! - [`summarize`] is pure: [`Inputs`] → [`ShiftSummary`]; [`finish`]
-//!   chains both, writes the note and saves it ([`Store::save_shift`]). A reports engine
-//!   would replace `gather` with its own queries and keep the definitions
-//!   below (or its equivalent of [`tally`]).
-//!
-//! Definitions (all for the shift's agent, within `[started, ended)`):
-//! - **answered**: items with a `reply queued` (or `private_reply queued`,
-//!   `direct_message queued`) audit line, or `status answered` (the outbox
-//!   confirming a reply);
-//! - **done**: `status done`; **hidden**: `hide queued` / `hide sent`;
-//!   **deleted**: `delete queued` / `delete sent`; **escalated**:
-//!   `escalate …` lines, with whom and which tag read from the item's
-//!   history;
-//! - **handled**: distinct items with any of the above;
+//! The numbers come from the report engine ([`crate::report::summary`]
+//! over the shift's window for its agent), so a shift and a report count
+//! alike; this module adds what the engine does not compute:
+//! - **done**: items the agent marked done in the shift (`status done`);
+//! - **handled**: distinct items the engine counts as the agent's
+//!   (answered, hidden, deleted, blocked, escalated) plus those they marked
+//!   done or answered in the shift whenever they arrived (the engine only
+//!   follows answers to items received in its window);
+//! - **waiting in the outbox**: the agent's replies and actions not sent
+//!   yet (the engine counts a reply or a hide once the network confirms
+//!   it);
 //! - **pending**: items unanswered (new or open, expired snoozes included)
-//!   when the summary is made, whoever they belong to;
-//! - **first response**: from the item's creation on the network to the
-//!   agent's first `… queued` reply line in the window. The queued line,
-//!   not the network's confirmation, because it is when the agent answered
-//!   (the outbox writes it durably before any attempt; sending may lag when
-//!   offline or rate-limited). The median of an even count is the mean of
-//!   the two middle values, rounded down to the second.
+//!   when the summary is made, whoever they belong to, and the oldest of
+//!   them;
+//! - who each escalation went to, with its tag, due time and note (the
+//!   item's history).
+//!
+//! The engine's definitions, for the agent within `[started, ended)`:
+//! *received* are the items that arrived in the shift and are theirs
+//! (assigned to them or acted on by them); *answered* those of them whose
+//! answer the network confirmed (or that were marked answered) by the end,
+//! with the first-response time from the item's creation to it (in
+//! business hours when configured); *hidden*, *deleted*, *blocked* the
+//! confirmed network writes; *escalated* the escalations (the `e` flow,
+//! `status escalated`, or an escalating tag of tags.toml).
+//!
+//! [`gather`] reads everything from the store into plain [`Inputs`];
+//! [`summarize`] is pure ([`Inputs`] → [`ShiftSummary`]); [`finish`]
+//! chains both, writes the note and saves it ([`Store::save_shift`]);
+//! [`tally_since`] gives the running counts of the shift bar.
 
 pub mod note;
 
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Item, ItemId};
+use crate::outbox::SendState;
+use crate::report::{Report, Settings, Spread};
 use crate::store::{AuditEntry, Happened, ShiftRecord, Store, StoreError};
 
 /// How many of the oldest unanswered items the note lists.
@@ -61,93 +66,96 @@ impl Shift {
     }
 }
 
-/// What one audit line did to an item, for the shift's counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Handling {
-    /// A reply put in the outbox (the first response is measured to it).
-    Replied,
-    /// The network confirmed a reply (`status answered`).
-    Answered,
-    Done,
-    Hidden,
-    Deleted,
-    Escalated,
-}
-
-impl Handling {
-    /// Reads an audit line's `what` (see [`crate::change::LocalChange::describe`]
-    /// and `Store::enqueue`); `None` for lines that handle nothing (tags,
-    /// reads, likes…).
-    pub fn of(what: &str) -> Option<Handling> {
-        Some(match what {
-            "reply queued" | "private_reply queued" | "direct_message queued" => Handling::Replied,
-            "status answered" => Handling::Answered,
-            "status done" => Handling::Done,
-            "hide queued" | "hide sent" => Handling::Hidden,
-            "delete queued" | "delete sent" => Handling::Deleted,
-            w if w.starts_with("escalate ") => Handling::Escalated,
-            _ => return None,
-        })
-    }
-}
-
-/// The counts of a shift so far, from its audit lines alone (cheap enough
-/// to recompute while the shift runs).
+/// The counts of a shift (see the module header for each definition).
+/// Fields added later default to 0, so older stored notes still read.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Tally {
     pub handled: usize,
+    /// Items that arrived during the shift and are the agent's.
+    pub received: usize,
+    /// Of those, answered by the end of the shift.
     pub answered: usize,
     pub done: usize,
     pub hidden: usize,
     pub deleted: usize,
+    pub blocked: usize,
     pub escalated: usize,
-    /// Each replied item's first reply line in the window.
-    #[serde(skip)]
-    pub first_replies: BTreeMap<ItemId, DateTime<Utc>>,
-    /// Items with an escalate line, in the order first seen.
-    #[serde(skip)]
-    pub escalated_items: Vec<ItemId>,
+    pub sla_met: usize,
+    pub sla_breached: usize,
 }
 
-/// Counts `audit` for `shift` (lines of other agents and outside the
-/// window are ignored; each item counts once per column).
-pub fn tally(shift: &Shift, audit: &[AuditEntry]) -> Tally {
-    let mut seen: HashMap<Handling, BTreeSet<&ItemId>> = HashMap::new();
-    let mut handled = BTreeSet::new();
-    let mut out = Tally::default();
-    let mut lines: Vec<&AuditEntry> = audit
+/// What the engine does not count: the items the agent marked done, and
+/// those they marked done or answered (handled), from their audit lines
+/// in the shift.
+fn own_lines(shift: &Shift, audit: &[AuditEntry]) -> (BTreeSet<ItemId>, BTreeSet<ItemId>) {
+    let (mut done, mut worked) = (BTreeSet::new(), BTreeSet::new());
+    for line in audit
         .iter()
         .filter(|e| e.who == shift.agent && shift.contains(e.at))
-        .collect();
-    lines.sort_by_key(|e| e.at);
-    for line in lines {
-        let Some(handling) = Handling::of(&line.what) else {
-            continue;
-        };
-        handled.insert(&line.item);
-        if handling == Handling::Replied {
-            out.first_replies
-                .entry(line.item.clone())
-                .or_insert(line.at);
-        }
-        if seen.entry(handling).or_default().insert(&line.item) && handling == Handling::Escalated {
-            out.escalated_items.push(line.item.clone());
+    {
+        match line.what.as_str() {
+            "status done" => {
+                done.insert(line.item.clone());
+                worked.insert(line.item.clone());
+            }
+            "status answered" => {
+                worked.insert(line.item.clone());
+            }
+            _ => {}
         }
     }
-    let count = |h: Handling| seen.get(&h).map_or(0, BTreeSet::len);
-    let answered: BTreeSet<&ItemId> = [Handling::Replied, Handling::Answered]
-        .iter()
-        .filter_map(|h| seen.get(h))
-        .flatten()
-        .copied()
-        .collect();
-    out.handled = handled.len();
-    out.answered = answered.len();
-    out.done = count(Handling::Done);
-    out.hidden = count(Handling::Hidden);
-    out.deleted = count(Handling::Deleted);
-    out.escalated = count(Handling::Escalated);
-    out
+    (done, worked)
+}
+
+/// What [`count`] finds.
+struct Counted {
+    tally: Tally,
+    report: Report,
+    /// The items the agent escalated, with their seq.
+    escalated: Vec<(u32, Item)>,
+}
+
+/// The engine's numbers for the shift, the ones it does not compute added.
+fn count(store: &dyn Store, settings: &Settings, shift: &Shift) -> Result<Counted, StoreError> {
+    let report = crate::report::summary(store, settings, shift.started, shift.ended, &shift.agent)?;
+    let (done, mut handled) = own_lines(shift, &store.audit_between(shift.started, shift.ended)?);
+    let mut escalated = Vec::new();
+    for row in &report.rows {
+        let theirs = row.response_secs.is_some()
+            || row.hidden
+            || row.deleted
+            || row.blocked
+            || row.escalated;
+        if !theirs {
+            continue;
+        }
+        let Some(item) = store.get(row.seq)? else {
+            continue;
+        };
+        handled.insert(item.id.clone());
+        if row.escalated {
+            escalated.push((row.seq, item));
+        }
+    }
+    let t = &report.totals;
+    let tally = Tally {
+        handled: handled.len(),
+        received: t.received,
+        answered: t.answered,
+        done: done.len(),
+        hidden: t.hidden,
+        deleted: t.deleted,
+        blocked: t.blocked,
+        escalated: t.escalated,
+        sla_met: report.sla.met,
+        sla_breached: report.sla.breached,
+    };
+    Ok(Counted {
+        tally,
+        report,
+        escalated,
+    })
 }
 
 /// An item as the note shows it (sanitizing and escaping happen when the
@@ -188,17 +196,23 @@ pub struct Escalated {
 /// Everything [`summarize`] needs, read from the store by [`gather`].
 #[derive(Debug, Clone, Default)]
 pub struct Inputs {
-    /// Audit lines of the window (any agent, any order).
-    pub audit: Vec<AuditEntry>,
-    /// The items those lines name.
-    pub items: HashMap<ItemId, Item>,
-    /// Escalations recorded in the items' history: item, when, by, to,
+    /// The shift's counts.
+    pub tally: Tally,
+    /// First-response times of the answers counted.
+    pub first_response: Spread,
+    /// `mon-fri 09:00-18:00` when response times count business hours.
+    pub business_hours: Option<String>,
+    /// The items escalated in the shift, in the order they were.
+    pub escalated: Vec<Item>,
+    /// Escalations recorded in those items' history: item, when, by, to,
     /// tag, due, note.
     pub escalations: Vec<(ItemId, EscalationEvent)>,
     /// How many items are unanswered now.
     pub pending: usize,
     /// The oldest unanswered items, oldest first (at most [`OPEN_LISTED`]).
     pub open: Vec<Item>,
+    /// The agent's replies and actions not sent yet.
+    pub unsent: usize,
 }
 
 /// An `Escalated` history event, flattened.
@@ -212,7 +226,8 @@ pub struct EscalationEvent {
     pub note: Option<String>,
 }
 
-/// The shift summary: what the hand-over note says.
+/// The shift summary: what the hand-over note says. Fields added later
+/// default, so older stored notes still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShiftSummary {
     pub shift: Shift,
@@ -220,50 +235,66 @@ pub struct ShiftSummary {
     pub pending: usize,
     /// Median first-response time in seconds (none answered: `None`).
     pub median_first_response: Option<i64>,
+    #[serde(default)]
+    pub p90_first_response: Option<i64>,
     /// How many first responses the median is over.
     pub responses: usize,
+    #[serde(default)]
+    pub business_hours: Option<String>,
     pub escalations: Vec<Escalated>,
     /// The oldest unanswered items, oldest first.
     pub open: Vec<ItemLine>,
+    #[serde(default)]
+    pub unsent: usize,
 }
 
 /// The summary of `shift` from `inputs` (pure).
 pub fn summarize(shift: &Shift, inputs: &Inputs) -> ShiftSummary {
-    let tally = tally(shift, &inputs.audit);
-    let mut waits: Vec<i64> = tally
-        .first_replies
+    let escalations = inputs
+        .escalated
         .iter()
-        .filter_map(|(id, at)| {
-            let item = inputs.items.get(id)?;
-            Some((*at - item.remote.created_at).num_seconds().max(0))
-        })
-        .collect();
-    let escalations = tally
-        .escalated_items
-        .iter()
-        .filter_map(|id| {
-            let item = inputs.items.get(id)?;
-            // The agent's last escalation of this item in the window.
+        .map(|item| {
+            // The agent's last escalation of this item in the window; an
+            // escalating tag alone has no hand-off: its tag and assignee.
             let ev = inputs
                 .escalations
                 .iter()
-                .filter(|(i, e)| i == id && e.by == shift.agent && shift.contains(e.at))
-                .max_by_key(|(_, e)| e.at)?;
-            Some(Escalated {
-                item: ItemLine::of(item),
-                to: ev.1.to.clone(),
-                tag: ev.1.tag.clone(),
-                due: ev.1.due,
-                note: ev.1.note.clone(),
-            })
+                .filter(|(i, e)| *i == item.id && e.by == shift.agent && shift.contains(e.at))
+                .max_by_key(|(_, e)| e.at);
+            match ev {
+                Some((_, e)) => Escalated {
+                    item: ItemLine::of(item),
+                    to: e.to.clone(),
+                    tag: e.tag.clone(),
+                    due: e.due,
+                    note: e.note.clone(),
+                },
+                None => Escalated {
+                    item: ItemLine::of(item),
+                    to: item
+                        .local
+                        .assignee
+                        .clone()
+                        .unwrap_or_else(|| "nobody".into()),
+                    tag: match item.local.tags.join(", ") {
+                        t if t.is_empty() => "untagged".into(),
+                        t => t,
+                    },
+                    due: None,
+                    note: None,
+                },
+            }
         })
         .collect();
+    let f = &inputs.first_response;
     ShiftSummary {
         shift: shift.clone(),
-        responses: waits.len(),
-        median_first_response: median(&mut waits),
-        tally,
+        tally: inputs.tally.clone(),
         pending: inputs.pending,
+        median_first_response: f.median_secs,
+        p90_first_response: f.p90_secs,
+        responses: f.count,
+        business_hours: inputs.business_hours.clone(),
         escalations,
         open: inputs
             .open
@@ -271,83 +302,93 @@ pub fn summarize(shift: &Shift, inputs: &Inputs) -> ShiftSummary {
             .take(OPEN_LISTED)
             .map(ItemLine::of)
             .collect(),
+        unsent: inputs.unsent,
     }
-}
-
-/// The median, the two middle values averaged (rounded down).
-pub fn median(values: &mut [i64]) -> Option<i64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let mid = values.len() / 2;
-    Some(if values.len() % 2 == 1 {
-        values[mid]
-    } else {
-        (values[mid - 1] + values[mid]).div_euclid(2)
-    })
 }
 
 /// Reads [`Inputs`] for `shift` from the store; `now` decides which
 /// snoozes have expired (pending counts them).
-pub fn gather(store: &dyn Store, shift: &Shift, now: DateTime<Utc>) -> Result<Inputs, StoreError> {
-    let audit = store.audit_between(shift.started, shift.ended)?;
-    let mut items = HashMap::new();
+pub fn gather(
+    store: &dyn Store,
+    settings: &Settings,
+    shift: &Shift,
+    now: DateTime<Utc>,
+) -> Result<Inputs, StoreError> {
+    let Counted {
+        tally,
+        report,
+        escalated,
+    } = count(store, settings, shift)?;
     let mut escalations = Vec::new();
-    let ours = tally(shift, &audit);
-    let named: BTreeSet<&ItemId> = ours
-        .first_replies
-        .keys()
-        .chain(ours.escalated_items.iter())
-        .collect();
-    for id in named {
-        let Some((seq, item)) = store.find(id)? else {
-            continue;
-        };
-        if ours.escalated_items.contains(id) {
-            for event in store.history(seq)? {
-                if let Happened::Escalated { to, tag, due, note } = event.happened {
-                    let flat = EscalationEvent {
-                        at: event.at,
-                        by: event.by,
-                        to,
-                        tag,
-                        due,
-                        note,
-                    };
-                    escalations.push((id.clone(), flat));
-                }
+    let mut items = Vec::new();
+    for (seq, item) in escalated {
+        for event in store.history(seq)? {
+            if let Happened::Escalated { to, tag, due, note } = event.happened {
+                let flat = EscalationEvent {
+                    at: event.at,
+                    by: event.by,
+                    to,
+                    tag,
+                    due,
+                    note,
+                };
+                escalations.push((item.id.clone(), flat));
             }
         }
-        items.insert(id.clone(), item);
+        items.push(item);
     }
+    // In the order they were escalated (the agent's own event, else when
+    // the item arrived).
+    let when = |item: &Item| {
+        escalations
+            .iter()
+            .filter(|(id, e)| *id == item.id && e.by == shift.agent && shift.contains(e.at))
+            .map(|(_, e)| e.at)
+            .max()
+            .unwrap_or(item.remote.created_at)
+    };
+    items.sort_by_key(|i| when(i));
     let (pending, open) = unanswered(store, now.timestamp())?;
+    let unsent = store
+        .outbox()?
+        .iter()
+        .filter(|e| e.by == shift.agent && !matches!(e.state, SendState::Sent { .. }))
+        .count();
     Ok(Inputs {
-        audit,
-        items,
+        tally,
+        first_response: report.totals.first_response,
+        business_hours: report.header.business_hours,
+        escalated: items,
         escalations,
         pending,
         open,
+        unsent,
     })
 }
 
-/// What `agent` did from `started` on (a shift still running).
+/// What `agent` did from `started` to `now` (a shift still running).
 pub fn tally_since(
     store: &dyn Store,
+    settings: &Settings,
     agent: &str,
     started: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Result<Tally, StoreError> {
     let shift = Shift {
         agent: agent.to_string(),
         started,
-        ended: DateTime::<Utc>::MAX_UTC,
+        ended: now.max(started),
     };
-    Ok(tally(&shift, &store.audit_between(started, shift.ended)?))
+    Ok(count(store, settings, &shift)?.tally)
 }
 
 /// Ends `shift`: its summary and hand-over note, saved in the store.
-pub fn finish(store: &dyn Store, shift: Shift) -> Result<ShiftRecord, StoreError> {
-    let inputs = gather(store, &shift, shift.ended)?;
+pub fn finish(
+    store: &dyn Store,
+    settings: &Settings,
+    shift: Shift,
+) -> Result<ShiftRecord, StoreError> {
+    let inputs = gather(store, settings, &shift, shift.ended)?;
     let summary = summarize(&shift, &inputs);
     let record = ShiftRecord {
         markdown: note::markdown(&summary),

@@ -1,6 +1,7 @@
 //! The shift summary as a Markdown hand-over note: a heading with who and
-//! when, a counts table, the median first response, what was escalated to
-//! whom, and the oldest items still open, with links.
+//! when, a counts table (the report engine's numbers and the shift's own,
+//! see [`super`]), the median and p90 first response, what was escalated
+//! to whom, and the oldest items still open, with links.
 //!
 //! Everything that comes from outside (customer text, handles, names,
 //! notes, links) is sanitized ([`crate::text::one_line`]: no control
@@ -105,29 +106,60 @@ pub fn markdown(s: &ShiftSummary) -> String {
         duration((shift.ended - shift.started).num_seconds())
     );
     md.push_str("## Counts\n\n| What | Items |\n|---|---:|\n");
-    for (what, n) in [
-        ("Handled", t.handled),
-        ("Answered", t.answered),
-        ("Done", t.done),
-        ("Hidden", t.hidden),
-        ("Deleted", t.deleted),
-        ("Escalated", t.escalated),
-        ("Pending now", s.pending),
+    let answered = match t.received {
+        0 => t.answered.to_string(),
+        n => format!(
+            "{} ({:.1}%)",
+            t.answered,
+            t.answered as f64 * 100.0 / n as f64
+        ),
+    };
+    // SLA timers and the outbox only when there is something to say.
+    let timers = t.sla_met + t.sla_breached > 0;
+    for (what, n, shown) in [
+        ("Handled", t.handled.to_string(), true),
+        ("Received during the shift", t.received.to_string(), true),
+        ("Answered (of those)", answered, true),
+        ("Done", t.done.to_string(), true),
+        ("Hidden", t.hidden.to_string(), true),
+        ("Deleted", t.deleted.to_string(), true),
+        ("Blocked", t.blocked.to_string(), true),
+        ("Escalated", t.escalated.to_string(), true),
+        ("SLA met", t.sla_met.to_string(), timers),
+        ("SLA breached", t.sla_breached.to_string(), timers),
+        ("Waiting in the outbox", s.unsent.to_string(), s.unsent > 0),
+        ("Pending now", s.pending.to_string(), true),
     ] {
-        let _ = writeln!(md, "| {what} | {n} |");
+        if shown {
+            let _ = writeln!(md, "| {what} | {n} |");
+        }
     }
     md.push('\n');
+    let clock = match &s.business_hours {
+        Some(h) => format!(", in business hours ({})", escape(h)),
+        None => String::new(),
+    };
     match s.median_first_response {
         Some(m) => {
+            let p90 = s
+                .p90_first_response
+                .map(|p| format!(" (p90 {})", duration(p)))
+                .unwrap_or_default();
             let _ = writeln!(
                 md,
-                "Median first response: **{}** over {} {} (from the item's creation to the reply queued).\n",
+                "Median first response: **{}**{p90} over {} {} to items received during the shift (from the item's creation to its answer{clock}).\n",
                 duration(m),
                 s.responses,
-                if s.responses == 1 { "reply" } else { "replies" }
+                if s.responses == 1 {
+                    "answer"
+                } else {
+                    "answers"
+                }
             );
         }
-        None => md.push_str("Median first response: none (no reply in this shift).\n\n"),
+        None => md.push_str(
+            "Median first response: none (no item received during the shift was answered).\n\n",
+        ),
     }
     md.push_str("## Escalated\n\n");
     if s.escalations.is_empty() {

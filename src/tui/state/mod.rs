@@ -164,9 +164,9 @@ impl AppState {
                 Overlay::Picker(_)
                 | Overlay::Canned(_)
                 | Overlay::Drafts(_)
-                | Overlay::Attention(_)
-                | Overlay::Reports(_),
+                | Overlay::Attention(_),
             ) => Mode::Picker,
+            Some(Overlay::Reports(_)) => Mode::Reports,
             Some(Overlay::Palette(_)) => Mode::Palette,
             Some(Overlay::Help { .. } | Overlay::Shift(_)) => Mode::Help,
             None if self.composer.is_some() => Mode::Compose,
@@ -177,7 +177,14 @@ impl AppState {
 
     /// The mode under the popups (what help and the palette act on).
     pub fn base_mode(&self) -> Mode {
-        if self.composer.is_some() {
+        // The reports screen is a full-screen view: help lists its keys.
+        if self
+            .overlays
+            .iter()
+            .any(|o| matches!(o, Overlay::Reports(_)))
+        {
+            Mode::Reports
+        } else if self.composer.is_some() {
             Mode::Compose
         } else if self.detail.is_some() {
             Mode::Detail

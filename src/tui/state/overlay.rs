@@ -34,6 +34,8 @@ pub enum PromptKind {
     ReportReason,
     /// Step 2: the comment for the network's moderators.
     ReportComment(crate::networks::report::ReportReason),
+    /// The reports screen's period, typed as `--period` takes it.
+    ReportsPeriod,
 }
 
 impl PromptKind {
@@ -60,6 +62,7 @@ impl PromptKind {
             PromptKind::EscalationOutcome => "What they did",
             PromptKind::ReportReason => "Report as",
             PromptKind::ReportComment(_) => "Comment for the moderators",
+            PromptKind::ReportsPeriod => "Report period",
         }
     }
 
@@ -86,6 +89,9 @@ impl PromptKind {
             PromptKind::ReportReason => "tab completes the network's categories · enter goes on",
             PromptKind::ReportComment(_) => {
                 "optional · read by the network's moderators · enter sends the report"
+            }
+            PromptKind::ReportsPeriod => {
+                "FROM..TO (2026-03-01..2026-03-31, your zone's days) or a preset · tab completes"
             }
         }
     }

@@ -1,56 +1,81 @@
-//! The reports screen's state: the period shown, the report once computed
-//! (off the render path, by an effect), and the cursor over its numbers.
-//! Every number is a [`Cell`] that knows which items it counts ([`Drill`]),
-//! so choosing it opens them in the queue.
+//! The reports screen's state: the period shown (a preset or custom dates,
+//! moved `step` periods back or forward), the report once computed (off
+//! the render path, by an effect), the headline numbers of the period
+//! before it for the comparison, and the cursor over its numbers. Every
+//! number is a [`Cell`] that knows which items it counts ([`Drill`]), so
+//! choosing it opens them in the queue.
 
 use std::sync::Arc;
 
+use crate::report::compare::{Change, Headline, changes};
 use crate::report::export::{duration, percent};
-use crate::report::{Drill, Period, Report, metrics::BUCKETS};
+use crate::report::{Drill, Period, Report, Stepped, metrics::BUCKETS};
 
 #[derive(Debug, Clone)]
 pub struct ReportsView {
     pub period: Period,
+    /// Periods moved from `period` (`-1`: the one before).
+    pub step: i32,
     /// `None` while it is being computed.
     pub report: Option<Arc<Report>>,
+    /// The period before's numbers, once computed.
+    pub previous: Option<Arc<Headline>>,
     pub error: Option<String>,
     /// Index into [`cells`] of the report.
     pub cursor: usize,
 }
 
-// A report is compared by identity: it is replaced, never edited.
+fn same<T>(a: &Option<Arc<T>>, b: &Option<Arc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+// Reports are compared by identity: they are replaced, never edited.
 impl PartialEq for ReportsView {
     fn eq(&self, other: &Self) -> bool {
         self.period == other.period
+            && self.step == other.step
             && self.error == other.error
             && self.cursor == other.cursor
-            && match (&self.report, &other.report) {
-                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            }
+            && same(&self.report, &other.report)
+            && same(&self.previous, &other.previous)
     }
 }
 
 impl Eq for ReportsView {}
 
 impl ReportsView {
-    pub fn new(period: Period) -> ReportsView {
+    pub fn new(shown: Stepped) -> ReportsView {
         ReportsView {
-            period,
+            period: shown.period,
+            step: shown.step,
             report: None,
+            previous: None,
             error: None,
             cursor: 0,
+        }
+    }
+
+    /// What is on screen.
+    pub fn shown(&self) -> Stepped {
+        Stepped {
+            period: self.period,
+            step: self.step,
         }
     }
 }
 
 /// One selectable number.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
     pub label: String,
     pub value: String,
     pub drill: Drill,
+    /// Against the period before (headline numbers only).
+    pub change: Option<Change>,
 }
 
 fn cell(label: impl Into<String>, value: impl ToString, drill: Drill) -> Cell {
@@ -58,24 +83,45 @@ fn cell(label: impl Into<String>, value: impl ToString, drill: Drill) -> Cell {
         label: label.into(),
         value: value.to_string(),
         drill,
+        change: None,
     }
 }
 
 /// The report's numbers, in screen order.
 pub fn cells(r: &Report) -> Vec<Cell> {
+    cells_compared(r, None)
+}
+
+/// The same, the headline numbers with their change since `previous`.
+pub fn cells_compared(r: &Report, previous: Option<&Headline>) -> Vec<Cell> {
     let t = &r.totals;
+    let c = previous.map(|p| changes(&Headline::of(r), p));
+    let c = c.as_ref();
+    let with = |mut cell: Cell, change: Option<Change>| {
+        cell.change = change;
+        cell
+    };
     let mut out = vec![
-        cell("received", t.received, Drill::Received),
-        cell(
-            "answered",
-            format!("{} ({})", t.answered, percent(t.response_rate)),
-            Drill::Answered,
+        with(
+            cell("received", t.received, Drill::Received),
+            c.map(|c| c.received),
+        ),
+        with(
+            cell("answered", t.answered, Drill::Answered),
+            c.map(|c| c.answered),
+        ),
+        with(
+            cell("response rate", percent(t.response_rate), Drill::Answered),
+            c.and_then(|c| c.response_rate),
         ),
         cell("unanswered", t.received - t.answered, Drill::Unanswered),
-        cell(
-            "reply median",
-            duration(t.first_response.median_secs),
-            Drill::Answered,
+        with(
+            cell(
+                "reply median",
+                duration(t.first_response.median_secs),
+                Drill::Answered,
+            ),
+            c.and_then(|c| c.median_first_response),
         ),
         cell(
             "reply p90",

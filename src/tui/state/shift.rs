@@ -1,6 +1,7 @@
 //! A shift in progress, as the TUI keeps it: when it started, which items
-//! arrived since, the counts so far (from the audit, recounted after each
-//! action and at each live refresh), and when the last refresh was asked.
+//! arrived since, the counts so far (the report engine over the shift,
+//! recounted after each action and at each live refresh), and when the
+//! last refresh was asked.
 
 use chrono::{DateTime, Utc};
 

@@ -1,6 +1,8 @@
-//! The reports screen, full screen over the queue: the SLA gauge, the tag
-//! breakdown and the list of numbers (the cursor picks one to open its
-//! items) on the left; volume per day per network, the response-time
+//! The reports screen, full screen over the queue: the period and its
+//! dates in the header, the keys on the bottom border; the SLA gauge, the
+//! tag breakdown and the list of numbers (the cursor picks one to open its
+//! items; the headline ones show their change against the period before)
+//! on the left; volume per day per network, the response-time
 //! distribution and the hour × weekday heat map on the right. On a narrow
 //! terminal only the left column shows. It draws what the state holds;
 //! the numbers were computed by an effect.
@@ -10,11 +12,13 @@ use ratatui::layout::{Constraint, Direction, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Borders, Clear, Gauge, Paragraph};
 
-use super::Ctx;
+use super::{Ctx, key_for};
+use crate::action::{Action, Mode};
 use crate::report::Report;
-use crate::report::export::percent;
+use crate::report::compare::{Headline, changes};
+use crate::report::period::dates_label;
 use crate::text::{one_line, pad, truncate};
-use crate::tui::state::reports::{ReportsView, cells};
+use crate::tui::state::reports::{ReportsView, cells_compared};
 
 /// Below this width the charts are left out.
 const CHARTS_MIN_WIDTH: u16 = 70;
@@ -33,18 +37,14 @@ fn value(n: usize) -> u64 {
 
 pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, view: &ReportsView) {
     frame.render_widget(Clear, area);
-    let title = if area.width >= CHARTS_MIN_WIDTH {
-        format!(
-            " Reports · {} · tab: next period · enter: open the items ",
-            view.period.label()
-        )
-    } else {
-        format!(" Reports · {} · tab · enter ", view.period.label())
-    };
     let outer = Block::default()
         .borders(Borders::ALL)
         .border_style(ctx.style("ui.popup.border"))
-        .title(Span::styled(title, ctx.style("ui.popup.title")))
+        .title(Span::styled(
+            title(ctx, view, area.width),
+            ctx.style("ui.popup.title"),
+        ))
+        .title_bottom(hints(ctx, area.width))
         .style(ctx.style("ui.popup"));
     let inner = outer.inner(area);
     frame.render_widget(outer, area);
@@ -77,11 +77,12 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, view: &ReportsView) {
             Constraint::Min(3),
         ])
         .split(left);
-    gauge(frame, rows[0], ctx, report);
+    let previous = view.previous.as_deref();
+    gauge(frame, rows[0], ctx, report, previous);
     if tag_rows > 0 {
         tags(frame, rows[1], ctx, report);
     }
-    numbers(frame, rows[2], ctx, report, view.cursor);
+    numbers(frame, rows[2], ctx, view, report);
     if let Some(right) = right {
         let rows = Layout::default()
             .direction(Direction::Vertical)
@@ -97,11 +98,63 @@ pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, view: &ReportsView) {
     }
 }
 
-fn gauge(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report) {
+/// ` Reports · last 7 days · 2026-11-17..2026-11-23 `: what is on screen,
+/// its dates in the user's zone (the word "Reports" goes first when narrow).
+fn title(ctx: &Ctx, view: &ReportsView, width: u16) -> String {
+    let (zone, now) = (ctx.state.report_clock.zone, ctx.state.now);
+    let shown = view.shown();
+    let dates = dates_label(shown.dates(zone, now));
+    let label = shown.label(zone, now);
+    let what = if label == dates {
+        dates
+    } else {
+        format!("{label} · {dates}")
+    };
+    if width >= CHARTS_MIN_WIDTH {
+        format!(" Reports · {what} ")
+    } else {
+        format!(" {what} ")
+    }
+}
+
+/// The screen's keys, as many as fit on the bottom border.
+fn hints(ctx: &Ctx, width: u16) -> Line<'static> {
+    let room = usize::from(width.saturating_sub(4));
+    let mut used = 0;
+    let mut spans = Vec::new();
+    for (action, word) in [
+        (Action::ReportsOpen, "open"),
+        (Action::ReportsEarlier, "earlier"),
+        (Action::ReportsLater, "later"),
+        (Action::ReportsCustomPeriod, "period"),
+        (Action::ReportsNextPeriod, "preset"),
+        (Action::AppCancel, "close"),
+    ] {
+        let Some(key) = key_for(ctx, Mode::Reports, action) else {
+            continue;
+        };
+        let w = crate::text::width(&key) + word.len() + 3;
+        if used + w > room {
+            break;
+        }
+        used += w;
+        spans.push(Span::styled(format!(" {key}"), ctx.style("ui.hint.key")));
+        spans.push(Span::styled(format!(" {word} "), ctx.style("ui.hint.desc")));
+    }
+    Line::from(spans)
+}
+
+fn gauge(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report, previous: Option<&Headline>) {
     let s = &r.sla;
     let label = format!("{} met · {} breached", s.met, s.breached);
+    let change = previous
+        .and_then(|p| changes(&Headline::of(r), p).sla_met_rate)
+        .map(|c| match c.short().as_str() {
+            "=" => " SLA met: as before ".to_string(),
+            moved => format!(" SLA met {moved} "),
+        });
     let g = Gauge::default()
-        .block(block(ctx, " SLA "))
+        .block(block(ctx, change.as_deref().unwrap_or(" SLA ")))
         .gauge_style(ctx.style("status.answered"))
         .ratio(s.ratio().unwrap_or(0.0).clamp(0.0, 1.0))
         .label(Span::styled(label, ctx.style("ui.text")));
@@ -130,8 +183,11 @@ fn tags(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report) {
     frame.render_widget(chart, area);
 }
 
-fn numbers(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report, cursor: usize) {
-    let all = cells(r);
+/// The numbers, the cursor's highlighted; the headline ones end with their
+/// change against the period before, right-aligned.
+fn numbers(frame: &mut Frame, area: Rect, ctx: &Ctx, view: &ReportsView, r: &Report) {
+    let all = cells_compared(r, view.previous.as_deref());
+    let cursor = view.cursor;
     let height = usize::from(area.height.saturating_sub(2));
     let start = cursor.saturating_sub(height.saturating_sub(1));
     let width = usize::from(area.width.saturating_sub(2));
@@ -143,15 +199,39 @@ fn numbers(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report, cursor: usize) 
         .take(height)
         .map(|(i, c)| {
             let mut style = ctx.style("ui.text");
+            let mut dim = ctx.style("ui.text.dim");
             if i == cursor {
                 style = style.patch(ctx.style("ui.selection"));
+                dim = dim.patch(ctx.style("ui.selection"));
             }
+            let change = c.change.map(|c| c.short()).unwrap_or_default();
+            let room = width.saturating_sub(crate::text::width(&change));
             let text = format!("{} {}", pad(&c.label, label_w), c.value);
-            Line::styled(pad(&text, width), style)
+            Line::from(vec![
+                Span::styled(pad(&text, room), style),
+                Span::styled(change, dim),
+            ])
         })
         .collect();
-    let title = format!(" Numbers · {} answered ", percent(r.totals.response_rate));
+    let title = match &view.previous {
+        Some(p) => format!(" Numbers · vs {} ", short_dates(p)),
+        None => " Numbers ".to_string(),
+    };
     frame.render_widget(Paragraph::new(lines).block(block(ctx, &title)), area);
+}
+
+/// `11-10..11-16` from a headline's bounds (the end is exclusive).
+fn short_dates(h: &Headline) -> String {
+    let date = |s: &str| {
+        chrono::DateTime::parse_from_rfc3339(s)
+            .ok()
+            .map(|t| t.date_naive())
+    };
+    match (date(&h.from), date(&h.to).and_then(|d| d.pred_opt())) {
+        (Some(a), Some(b)) if a == b => a.format("%m-%d").to_string(),
+        (Some(a), Some(b)) => format!("{}..{}", a.format("%m-%d"), b.format("%m-%d")),
+        _ => crate::text::one_line(&h.label),
+    }
 }
 
 fn days(frame: &mut Frame, area: Rect, ctx: &Ctx, r: &Report) {

@@ -117,6 +117,14 @@ fn hints(mode: Mode) -> &'static [Action] {
             A::AppCancel,
         ],
         Mode::Help | Mode::Global => &[A::HelpScrollDown, A::AppCancel],
+        Mode::Reports => &[
+            A::ReportsOpen,
+            A::ReportsEarlier,
+            A::ReportsLater,
+            A::ReportsNextPeriod,
+            A::ReportsCustomPeriod,
+            A::AppCancel,
+        ],
     }
 }
 
@@ -206,5 +214,6 @@ fn mode_label(mode: Mode) -> &'static str {
         Mode::Input => "INPUT",
         Mode::Palette => "COMMAND",
         Mode::Help => "HELP",
+        Mode::Reports => "REPORTS",
     }
 }
