@@ -102,6 +102,11 @@ fn schema_3_store_moves_to_chunks_and_keeps_local_state() {
                 .exists()
         );
     }
+    // The copy has this build's 8 MB sled segments; the old store, made
+    // with sled's default, opened with its own (sled refuses a change).
+    let conf =
+        String::from_utf8_lossy(&std::fs::read(dir.path().join("conf")).unwrap()).into_owned();
+    assert!(conf.contains("segment_size: 8388608"), "{conf}");
     assert_eq!(store.len(), 150);
     for (seq, it) in (0u32..).zip(&items) {
         let (found, back) = store.find(&it.id).unwrap().unwrap();
@@ -215,5 +220,32 @@ fn a_new_store_starts_at_the_current_schema() {
             .tree_names()
             .iter()
             .any(|n| n.as_ref() == b"items")
+    );
+}
+
+#[test]
+fn a_current_store_made_with_sleds_default_segments_still_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        // As this schema's stores were made before the 8 MB segments.
+        let db = sled::open(dir.path()).unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        migrate::set_version(&meta, migrate::SCHEMA_VERSION).unwrap();
+        db.flush().unwrap();
+    }
+    {
+        let store = common::reopen(dir.path()).unwrap();
+        store
+            .ingest(vec![item(Network::X, "1", "still works", 0)])
+            .unwrap();
+        store.flush().unwrap();
+    }
+    let store = common::reopen(dir.path()).unwrap();
+    assert_eq!(store.len(), 1);
+    let conf =
+        String::from_utf8_lossy(&std::fs::read(dir.path().join("conf")).unwrap()).into_owned();
+    assert!(
+        conf.contains("segment_size: 524288"),
+        "kept its own: {conf}"
     );
 }

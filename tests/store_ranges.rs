@@ -234,7 +234,8 @@ fn reopened_after(
         store.flush().unwrap();
     }
     {
-        let db = sled::open(&path).unwrap();
+        // With the store's own sled settings (sled refuses others).
+        let db = guichet::store::segments::config(&path).open().unwrap();
         tamper(&db, &db.open_tree("meta").unwrap());
         db.flush().unwrap();
     }

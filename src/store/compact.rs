@@ -68,7 +68,7 @@ pub fn compact(db: sled::Db, path: &Path, skip: &[&str]) -> Result<(), StoreErro
         std::fs::remove_dir_all(&copy).map_err(io)?;
     }
     {
-        let fresh = sled::Config::new().path(&copy).open()?;
+        let fresh = super::segments::fresh().path(&copy).open()?;
         for name in db.tree_names() {
             if skip.iter().any(|s| s.as_bytes() == name.as_ref()) {
                 continue;

@@ -58,6 +58,7 @@ mod outbox_tree;
 mod proposals;
 mod report_scan;
 pub mod rows;
+pub mod segments;
 mod shifts;
 mod sled_store;
 mod sled_write;

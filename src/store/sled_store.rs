@@ -58,10 +58,6 @@ pub(super) const NEXT_SEQ: &[u8] = b"next_seq";
 /// The sentiment lexicon version the `facts` were scored with.
 const LEXICON: &[u8] = b"lexicon";
 
-/// Page cache size: large enough for the working set of the queue, small
-/// enough to keep a million-item session under its memory budget.
-const CACHE_BYTES: u64 = 48 * 1024 * 1024;
-
 /// Trees a compaction leaves behind: the schema-1 search tree, which a
 /// rebuild drops (it may still be listed until the copy).
 const DROPPED: &[&str] = &["search"];
@@ -71,11 +67,7 @@ const DROPPED: &[&str] = &["search"];
 fn open_retrying(path: &Path) -> Result<sled::Db, StoreError> {
     let mut tries = 0;
     loop {
-        match sled::Config::new()
-            .path(path)
-            .cache_capacity(CACHE_BYTES)
-            .open()
-        {
+        match super::segments::config(path).open() {
             Err(e) if e.to_string().contains("could not acquire lock") && tries < 250 => {
                 tries += 1;
                 std::thread::sleep(std::time::Duration::from_millis(20));
@@ -96,10 +88,7 @@ impl SledStore {
     /// Opens (or creates) the store in `path`, running migrations.
     pub fn open(path: &Path) -> Result<SledStore, StoreError> {
         compact::recover(path)?;
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(CACHE_BYTES)
-            .open()?;
+        let db = super::segments::config(path).open()?;
         let migrated = migrate::run(&db, &db.open_tree("meta")?, &path.display().to_string())?;
         if !migrated {
             return SledStore::from_db(db, path.to_path_buf());
@@ -115,10 +104,7 @@ impl SledStore {
 
     /// A store that disappears when dropped (demo, tests).
     pub fn temporary() -> Result<SledStore, StoreError> {
-        let db = sled::Config::new()
-            .temporary(true)
-            .cache_capacity(CACHE_BYTES)
-            .open()?;
+        let db = super::segments::fresh().temporary(true).open()?;
         migrate::run(&db, &db.open_tree("meta")?, "(temporary)")?;
         SledStore::from_db(db, PathBuf::from("(temporary)"))
     }
@@ -331,14 +317,16 @@ impl Store for SledStore {
     }
 
     fn rows(&self) -> Result<RowSet, StoreError> {
-        let mut set = RowSet::default();
+        // Sized once: growing by doubling would leave up to half of a
+        // million-row vector unused.
+        let mut set = RowSet {
+            rows: Vec::with_capacity(self.len()),
+            ..RowSet::default()
+        };
         for entry in self.rows.iter() {
             let (k, v) = entry?;
             match decode::<RowChunk>(&v) {
-                Ok(chunk) => {
-                    set.rows.reserve(chunk.len());
-                    chunk.load_into(&mut set);
-                }
+                Ok(chunk) => chunk.load_into(&mut set),
                 Err(e) => tracing::error!(chunk = ?k, error = %e, "unreadable row chunk skipped"),
             }
         }
