@@ -313,3 +313,21 @@ fn drafts_and_reply_usage_survive_restart_and_resync() {
     assert!(store.draft(&id).unwrap().is_none());
     assert!(store.drafts().unwrap().is_empty());
 }
+
+#[test]
+fn a_store_without_its_search_text_file_writes_it_again_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = common::reopen(dir.path()).unwrap();
+        store
+            .ingest(vec![item(Network::Mastodon, "9", "colis cassé", 5)])
+            .unwrap();
+        assert_eq!(store.search("colis casse").unwrap().len(), 1);
+        store.flush().unwrap();
+    }
+    // As a store made before the search text left sled (or a lost file).
+    std::fs::remove_file(dir.path().join("search-text")).unwrap();
+    let store = common::reopen(dir.path()).unwrap();
+    assert_eq!(store.search("colis casse").unwrap().len(), 1);
+    assert!(dir.path().join("search-text").exists());
+}

@@ -1,12 +1,13 @@
-//! Chunked trees: queue rows and search text stored many items per sled
+//! Chunked records: queue rows (a sled tree) and search text (the
+//! `search-text` file, see [`super::text_file`]) stored many items per
 //! key, because sled's cost is per key. Reading a million rows is then a
 //! thousand reads instead of a million, and a search scans a few thousand
-//! values.
+//! chunks.
 //!
 //! - `rows`: key = `seq >> ROW_BITS`; value = a [`RowChunk`]: the rows of up
 //!   to 1,024 items with chunk-local string dictionaries, so decoding does
 //!   not allocate a string per row.
-//! - `text`: key = `seq >> TEXT_BITS`; value = [`TextChunk`] bytes: `seq`,
+//! - search text: chunk = `seq >> TEXT_BITS`; [`TextChunk`] bytes: `seq`,
 //!   length and folded text per item, scanned without decoding.
 //!
 //! Writers read a chunk, change it with [`RowChunk::put`]/[`TextChunk::put`]

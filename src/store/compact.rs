@@ -95,6 +95,11 @@ pub fn compact(db: sled::Db, path: &Path, skip: &[&str]) -> Result<(), StoreErro
         fresh.flush()?;
     }
     drop(db);
+    // The search text lives beside sled's files, not in a tree.
+    let text = path.join(super::text_file::FILE_NAME);
+    if text.exists() {
+        std::fs::copy(&text, copy.join(super::text_file::FILE_NAME)).map_err(io)?;
+    }
     std::fs::File::create(copy.join(MARKER))
         .and_then(|f| f.sync_all())
         .map_err(io)?;

@@ -11,7 +11,6 @@
 //! | `item_chunks` | seq >> 6 (u32 BE)              | up to 64 [`Item`]s ([`item_chunks`]) |
 //! | `slots`       | seq >> 10                      | 25 bytes per seq: created, id/thread/author hashes, status ([`slots`]) |
 //! | `rows`        | seq >> 10                      | [`chunks::RowChunk`]               |
-//! | `text`        | seq >> 8                       | [`chunks::TextChunk`]              |
 //! | `facts`       | seq >> 10                      | 42 bytes per seq for reports ([`facts`]) |
 //! | `tags`        | seq, tag                       | [`TagRecord`] (who/when/why)       |
 //! | `assignments` | seq                            | [`Assignment`]                     |
@@ -28,6 +27,9 @@
 //! | `shifts`      | end time (ns), counter         | [`ShiftRecord`] (JSON)             |
 //! | `sealed`      | connector key                  | encrypted secret                   |
 //! | `meta`        | `schema`, `next_seq`, `dirty`, `trail-dirty` | numbers              |
+//!
+//! The folded search text is not a tree: it lives in the `search-text`
+//! file beside sled's (see [`text_file`]).
 //!
 //! Items are keyed by a dense internal sequence number rather than by their
 //! id string: the in-memory queue rows then carry 4 bytes instead of a
@@ -63,6 +65,7 @@ mod shifts;
 mod sled_store;
 mod sled_write;
 pub mod slots;
+pub mod text_file;
 pub mod trail;
 
 use std::collections::HashMap;

@@ -17,6 +17,7 @@ use super::item_chunks::{ChunkView, item_chunk};
 use super::rows::{RowRecord, RowSet};
 use super::sled_write::Batches;
 use super::slots::{self, IdMap, Slot, author_hash, hash64, thread_hash};
+use super::text_file::TextFile;
 use super::{AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, compact, migrate};
 use crate::change::LocalChange;
 use crate::model::{Item, ItemId, StatusKind};
@@ -31,7 +32,8 @@ pub struct SledStore {
     pub(super) items: sled::Tree,
     pub(super) slots: sled::Tree,
     pub(super) rows: sled::Tree,
-    pub(super) text: sled::Tree,
+    /// Folded search text, in a file beside sled (see `text_file`).
+    pub(super) text: TextFile,
     /// Report facts, one fixed record per seq (see `facts`).
     pub(super) facts: sled::Tree,
     /// The audit lines a report uses, by hour (see `trail`).
@@ -60,7 +62,7 @@ const LEXICON: &[u8] = b"lexicon";
 
 /// Trees a compaction leaves behind: the schema-1 search tree, which a
 /// rebuild drops (it may still be listed until the copy).
-const DROPPED: &[&str] = &["search"];
+const DROPPED: &[&str] = &["search", "text"];
 
 /// Opens a store just closed: sled releases its lock from a background
 /// thread, so "could not acquire lock" is retried for a moment.
@@ -91,30 +93,31 @@ impl SledStore {
         let db = super::segments::config(path).open()?;
         let migrated = migrate::run(&db, &db.open_tree("meta")?, &path.display().to_string())?;
         if !migrated {
-            return SledStore::from_db(db, path.to_path_buf());
+            return SledStore::from_db(db, path.to_path_buf(), false);
         }
         // The old trees' space stays in sled's file and slows every open:
         // rebuild the derived trees (dirty flag), then copy what is live
         // into a fresh file (see `compact`), which then needs no rebuild.
-        let db = SledStore::from_db(db, path.to_path_buf())?.db;
+        let db = SledStore::from_db(db, path.to_path_buf(), false)?.db;
         tracing::info!("copying the migrated store into a fresh file");
         compact::compact(db, path, DROPPED)?;
-        SledStore::from_db(open_retrying(path)?, path.to_path_buf())
+        SledStore::from_db(open_retrying(path)?, path.to_path_buf(), false)
     }
 
     /// A store that disappears when dropped (demo, tests).
     pub fn temporary() -> Result<SledStore, StoreError> {
         let db = super::segments::fresh().temporary(true).open()?;
         migrate::run(&db, &db.open_tree("meta")?, "(temporary)")?;
-        SledStore::from_db(db, PathBuf::from("(temporary)"))
+        SledStore::from_db(db, PathBuf::from("(temporary)"), true)
     }
 
-    fn from_db(db: sled::Db, path: PathBuf) -> Result<SledStore, StoreError> {
+    fn from_db(db: sled::Db, path: PathBuf, temporary: bool) -> Result<SledStore, StoreError> {
+        let text = TextFile::open((!temporary).then_some(path.as_path()))?;
         let store = SledStore {
             items: db.open_tree("item_chunks")?,
             slots: db.open_tree("slots")?,
             rows: db.open_tree("rows")?,
-            text: db.open_tree("text")?,
+            text,
             facts: db.open_tree("facts")?,
             trail: db.open_tree("trail")?,
             tags: db.open_tree("tags")?,
@@ -139,6 +142,11 @@ impl SledStore {
         {
             // The report facts hold sentiment scores of the old lexicon.
             tracing::info!("the sentiment lexicon changed; rescoring items");
+            store.meta.insert(DIRTY, &[1])?;
+        }
+        if store.text.is_empty() && !store.slots.is_empty() {
+            // Made before the search text left sled, or the file was lost.
+            tracing::info!("writing the search text file");
             store.meta.insert(DIRTY, &[1])?;
         }
         if store.meta.get(DIRTY)?.is_some() {
@@ -206,11 +214,14 @@ impl SledStore {
     pub fn rebuild_indexes(&self) -> Result<(), StoreError> {
         let _guard = self.lock();
         self.meta.insert(DIRTY, &[1])?;
-        for tree in [&self.slots, &self.rows, &self.text, &self.facts] {
+        for tree in [&self.slots, &self.rows, &self.facts] {
             tree.clear()?;
         }
-        // The schema-1 per-item search tree, replaced by `text` chunks.
+        self.text.clear()?;
+        // The schema-1 per-item search tree, and the `text` tree the
+        // search-text file replaced.
         self.db.drop_tree("search")?;
+        self.db.drop_tree("text")?;
         let mut next = 0u32;
         let mut batch = Batches::default();
         for entry in self.items.iter() {
@@ -232,6 +243,7 @@ impl SledStore {
         }
         self.apply_batches(batch)?;
         self.meta.insert(NEXT_SEQ, &seq_key(next))?;
+        self.text.sync()?;
         self.meta.remove(DIRTY)?;
         *self.id_map() = None;
         *locked(&self.count) = None;
@@ -392,26 +404,25 @@ impl Store for SledStore {
         }
         // Two halves of the chunk range, one per core.
         let last = self.next_seq()? >> chunks::TEXT_BITS;
-        let mid = (last / 2 + 1).to_be_bytes();
+        let mid = last / 2 + 1;
         let finders: Vec<memchr::memmem::Finder> = words
             .iter()
             .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
             .collect();
-        let scan = |range: sled::Iter| -> Result<Vec<u32>, StoreError> {
+        let scan = |range: std::ops::Range<u32>| -> Result<Vec<u32>, StoreError> {
             let mut out = Vec::new();
-            for entry in range {
-                let (_, v) = entry?;
-                for (seq, text) in TextChunk::entries(&v) {
+            self.text.scan_chunks(range, &mut |chunk| {
+                for (seq, text) in TextChunk::entries(chunk) {
                     if finders.iter().all(|f| f.find(text).is_some()) {
                         out.push(seq);
                     }
                 }
-            }
+            })?;
             Ok(out)
         };
         let (low, high) = std::thread::scope(|s| {
-            let low = s.spawn(|| scan(self.text.range(..mid)));
-            let high = scan(self.text.range(mid..));
+            let low = s.spawn(|| scan(0..mid));
+            let high = scan(mid..u32::MAX);
             (low.join(), high)
         });
         let mut out =

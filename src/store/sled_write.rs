@@ -216,14 +216,14 @@ impl SledStore {
     }
 
     fn merge_text(&self, updates: BTreeMap<[u8; 4], Vec<(u32, String)>>) -> Result<(), StoreError> {
-        let mut batch = sled::Batch::default();
+        let mut chunks = Vec::with_capacity(updates.len());
         for (key, texts) in updates {
-            let mut chunk = TextChunk(self.text.get(key)?.map(|v| v.to_vec()).unwrap_or_default());
+            let at = u32::from_be_bytes(key);
+            let mut chunk = TextChunk(self.text.get(at)?.unwrap_or_default());
             chunk.put_many(&texts);
-            batch.insert(&key, chunk.0);
+            chunks.push((at, chunk.0));
         }
-        self.text.apply_batch(batch)?;
-        Ok(())
+        self.text.put_many(&chunks)
     }
 
     /// The chunk holding `seq`, read from the store the first time.
@@ -315,6 +315,7 @@ impl SledStore {
         }
         self.apply_batches(batch)?;
         self.meta.insert(NEXT_SEQ, &seq_key(next))?;
+        self.text.sync()?;
         self.meta.remove(DIRTY)?;
         for (hash, seq) in added {
             ids.insert(hash, seq);
