@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod period;
 pub mod query;
 pub mod sentiment;
+mod top;
 pub mod trail;
 
 use chrono::{DateTime, Utc};

@@ -153,11 +153,6 @@ impl Trails {
         self.group(id).map_or(&[], |g| self.events(g).1)
     }
 
-    /// Who did `e`.
-    pub fn who(&self, e: &Event) -> &str {
-        self.names.get(e.who as usize).map_or("?", String::as_str)
-    }
-
     /// The name index of `name`, if it did anything.
     pub fn find(&self, name: &str) -> Option<u32> {
         let i = self.names.iter().position(|n| n == name)?;

@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use super::chunks::{self, RowChunk, TextChunk};
+use super::chunks::{self, RowChunk};
 use super::codec::{self, decode, seq_key};
 use super::item_chunks::{ChunkView, item_chunk};
 use super::rows::{RowRecord, RowSet};
@@ -402,33 +402,8 @@ impl Store for SledStore {
         if words.is_empty() {
             return Ok(Vec::new());
         }
-        // Two halves of the chunk range, one per core.
-        let last = self.next_seq()? >> chunks::TEXT_BITS;
-        let mid = last / 2 + 1;
-        let finders: Vec<memchr::memmem::Finder> = words
-            .iter()
-            .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
-            .collect();
-        let scan = |range: std::ops::Range<u32>| -> Result<Vec<u32>, StoreError> {
-            let mut out = Vec::new();
-            self.text.scan_chunks(range, &mut |chunk| {
-                for (seq, text) in TextChunk::entries(chunk) {
-                    if finders.iter().all(|f| f.find(text).is_some()) {
-                        out.push(seq);
-                    }
-                }
-            })?;
-            Ok(out)
-        };
-        let (low, high) = std::thread::scope(|s| {
-            let low = s.spawn(|| scan(0..mid));
-            let high = scan(mid..u32::MAX);
-            (low.join(), high)
-        });
-        let mut out =
-            low.map_err(|_| StoreError::Transaction("search thread panicked".into()))??;
-        out.extend(high?);
-        Ok(out)
+        self.text
+            .find(&words, self.next_seq()? >> chunks::TEXT_BITS)
     }
 
     fn history(&self, seq: u32) -> Result<Vec<super::HistoryEvent>, StoreError> {

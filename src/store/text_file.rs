@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use super::StoreError;
+use super::chunks::TextChunk;
 
 pub const FILE_NAME: &str = "search-text";
 
@@ -233,6 +234,36 @@ impl TextFile {
             visit(&buf);
         }
         Ok(())
+    }
+
+    /// Seqs whose text holds every word, ascending; `last` is the
+    /// highest chunk in use. Two halves of the chunks, one per core.
+    pub fn find(&self, words: &[String], last: u32) -> Result<Vec<u32>, StoreError> {
+        let finders: Vec<memchr::memmem::Finder> = words
+            .iter()
+            .map(|w| memchr::memmem::Finder::new(w.as_bytes()))
+            .collect();
+        let scan = |range: std::ops::Range<u32>| -> Result<Vec<u32>, StoreError> {
+            let mut out = Vec::new();
+            self.scan_chunks(range, &mut |chunk| {
+                for (seq, text) in TextChunk::entries(chunk) {
+                    if finders.iter().all(|f| f.find(text).is_some()) {
+                        out.push(seq);
+                    }
+                }
+            })?;
+            Ok(out)
+        };
+        let mid = last / 2 + 1;
+        let (low, high) = std::thread::scope(|s| {
+            let low = s.spawn(|| scan(0..mid));
+            let high = scan(mid..u32::MAX);
+            (low.join(), high)
+        });
+        let mut out =
+            low.map_err(|_| StoreError::Transaction("search thread panicked".into()))??;
+        out.extend(high?);
+        Ok(out)
     }
 }
 

@@ -104,20 +104,6 @@ pub struct TrailRead {
 }
 
 impl TrailRead {
-    /// The events of audit lines, as the trail tree would give them (for
-    /// lines not written to a store).
-    pub fn of_lines(lines: &[AuditEntry]) -> TrailRead {
-        let mut bucket = Bucket::default();
-        for line in lines {
-            for what in What::parse_all(&line.what) {
-                bucket.push(nanos(line.at), hash64(line.item.as_str()), &line.who, &what);
-            }
-        }
-        let mut out = TrailRead::default();
-        out.add(bucket, i64::MIN, i64::MAX, &mut HashMap::new());
-        out
-    }
-
     /// Adds a bucket's events in `[from, to)`; `index` finds the names
     /// already in [`TrailRead::names`].
     fn add(&mut self, bucket: Bucket, from: i64, to: i64, index: &mut HashMap<String, u32>) {

@@ -99,19 +99,8 @@ pub fn render(report: &Report) -> String {
     authors(&mut out, "Most negative", &report.authors.most_negative);
     authors(&mut out, "Influencers", &report.authors.influencers);
     out.push_str("<h2>Engagement</h2><ul>");
-    for (what, e) in [
-        ("on items received", &report.engagement.received),
-        ("on the brand's posts", &report.engagement.brand),
-    ] {
-        let rate = e
-            .rate
-            .map(|r| format!(", engagement rate {:.2}%", r * 100.0))
-            .unwrap_or_default();
-        let _ = write!(
-            out,
-            "<li>{what}: {} likes, {} replies, {} shares over {} items{rate}</li>",
-            e.likes, e.replies, e.shares, e.items
-        );
+    for line in super::engagement_lines(report) {
+        let _ = write!(out, "<li>{line}</li>");
     }
     out.push_str("</ul></body></html>\n");
     out

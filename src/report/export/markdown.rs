@@ -115,19 +115,8 @@ pub fn render_with(report: &Report, previous: Option<&Headline>) -> String {
     authors(&mut out, "most negative", &report.authors.most_negative);
     authors(&mut out, "influencers", &report.authors.influencers);
     let _ = writeln!(out, "\n## Engagement\n");
-    for (what, e) in [
-        ("on items received", &report.engagement.received),
-        ("on the brand's posts", &report.engagement.brand),
-    ] {
-        let rate = e
-            .rate
-            .map(|r| format!(", engagement rate {:.2}%", r * 100.0))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "- {what}: {} likes, {} replies, {} shares over {} items{rate}",
-            e.likes, e.replies, e.shares, e.items
-        );
+    for line in super::engagement_lines(report) {
+        let _ = writeln!(out, "- {line}");
     }
     let _ = writeln!(out, "\n## Busiest hours\n");
     let _ = writeln!(out, "{}", busiest(report));

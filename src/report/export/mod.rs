@@ -65,6 +65,24 @@ pub fn escalation_cells(e: &super::metrics::EscalationRow) -> [String; 5] {
 }
 
 /// The report as pretty JSON.
+/// One line per engagement sum: received items, then the brand's posts.
+pub fn engagement_lines(report: &Report) -> [String; 2] {
+    [
+        ("on items received", &report.engagement.received),
+        ("on the brand's posts", &report.engagement.brand),
+    ]
+    .map(|(what, e)| {
+        let rate = e
+            .rate
+            .map(|r| format!(", engagement rate {:.2}%", r * 100.0))
+            .unwrap_or_default();
+        format!(
+            "{what}: {} likes, {} replies, {} shares over {} items{rate}",
+            e.likes, e.replies, e.shares, e.items
+        )
+    })
+}
+
 pub fn json(report: &Report) -> Result<String, serde_json::Error> {
     serde_json::to_string_pretty(report)
 }
