@@ -220,7 +220,8 @@ fn in_list(list: &[Option<u16>], v: u16) -> bool {
 }
 
 impl Compiled {
-    pub fn matches(&self, row: &Row, now: i64) -> bool {
+    /// Whether `row` of `set` passes.
+    pub fn matches(&self, set: &RowSet, row: &Row, now: i64) -> bool {
         in_mask(self.networks, row.network.index())
             && in_mask(self.kinds, row.kind.index())
             && (in_mask(self.statuses, row.effective_status(now).index())
@@ -230,7 +231,12 @@ impl Compiled {
             && in_list(&self.accounts, row.account)
             && in_list(&self.assignees, row.assignee)
             && in_list(&self.langs, row.lang)
-            && (self.tags.is_empty() || self.tags.iter().any(|t| t.is_some_and(|t| row.has_tag(t))))
+            && (self.tags.is_empty()
+                || set
+                    .names
+                    .tag_set(row.tags)
+                    .iter()
+                    .any(|t| self.tags.contains(&Some(*t))))
             && (!self.unread || !row.read)
             && (!self.proposed || row.proposed)
     }
@@ -308,7 +314,7 @@ pub fn view(set: &RowSet, filter: &Filter, hits: Option<&[u32]>, sort: Sort, now
         .iter()
         .enumerate()
         .filter(|(_, r)| {
-            compiled.matches(r, now) && hits.is_none_or(|h| h.binary_search(&r.seq).is_ok())
+            compiled.matches(set, r, now) && hits.is_none_or(|h| h.binary_search(&r.seq).is_ok())
         })
         .filter_map(|(i, _)| u32::try_from(i).ok())
         .collect();
@@ -334,7 +340,10 @@ pub fn view(set: &RowSet, filter: &Filter, hits: Option<&[u32]>, sort: Sort, now
 /// How many rows pass a filter (sidebar counters).
 pub fn count(set: &RowSet, filter: &Filter, now: i64) -> usize {
     let compiled = filter.compile(set);
-    set.rows.iter().filter(|r| compiled.matches(r, now)).count()
+    set.rows
+        .iter()
+        .filter(|r| compiled.matches(set, r, now))
+        .count()
 }
 
 /// A named filter: the built-in views and those from `config.toml`.

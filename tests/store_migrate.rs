@@ -249,3 +249,78 @@ fn a_current_store_made_with_sleds_default_segments_still_opens() {
         "kept its own: {conf}"
     );
 }
+
+#[test]
+fn schema_5_items_in_64_item_chunks_move_to_small_chunks() {
+    use guichet::store::item_chunks::{ChunkBuf, ChunkView, ITEMS_TREE, OLD_ITEMS_TREE};
+    let dir = tempfile::tempdir().unwrap();
+    let items: Vec<Item> = (0..200)
+        .map(|i| {
+            item(
+                Network::Mastodon,
+                &i.to_string(),
+                &format!("message {i}"),
+                i,
+            )
+        })
+        .collect();
+    {
+        let store = SledStore::open(dir.path()).unwrap();
+        store.ingest(items.clone()).unwrap();
+        let (seq, _) = store.find(&items[130].id).unwrap().unwrap();
+        store
+            .change(
+                &[seq],
+                &LocalChange::AddTag {
+                    tag: "vip".into(),
+                    why: None,
+                },
+                "camille",
+            )
+            .unwrap();
+        store.flush().unwrap();
+    }
+    {
+        // As schema 5 wrote them: 64 seqs per key in `item_chunks`.
+        let db = guichet::store::segments::config(dir.path()).open().unwrap();
+        let new = db.open_tree(ITEMS_TREE).unwrap();
+        let old = db.open_tree(OLD_ITEMS_TREE).unwrap();
+        let mut bufs = std::collections::BTreeMap::<u32, ChunkBuf>::new();
+        for kv in new.iter() {
+            let (_, v) = kv.unwrap();
+            for (seq, body) in ChunkView::new(&v).entries() {
+                bufs.entry(seq >> 6)
+                    .or_default()
+                    .put_encoded(seq, body.to_vec());
+            }
+        }
+        assert_eq!(bufs.len(), 4, "200 items make four old chunks");
+        for (key, buf) in bufs {
+            old.insert(key.to_be_bytes(), buf.to_bytes()).unwrap();
+        }
+        db.drop_tree(ITEMS_TREE).unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        migrate::set_version(&meta, 5).unwrap();
+        db.flush().unwrap();
+    }
+    let store = common::reopen(dir.path()).unwrap();
+    assert_eq!(store.len(), 200);
+    for it in &items {
+        let (seq, back) = store.find(&it.id).unwrap().unwrap();
+        assert_eq!(back.remote.text, it.remote.text);
+        assert_eq!(store.get(seq).unwrap().unwrap().id, it.id);
+    }
+    let (_, vip) = store.find(&items[130].id).unwrap().unwrap();
+    assert_eq!(vip.local.tags, vec!["vip".to_string()]);
+    assert_eq!(store.search("message 177").unwrap().len(), 1);
+    let names = store.db().tree_names();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.as_ref() == OLD_ITEMS_TREE.as_bytes())
+    );
+    let chunks = store.db().open_tree(ITEMS_TREE).unwrap();
+    assert_eq!(chunks.len(), 25, "8 items per chunk");
+    let meta = store.db().open_tree("meta").unwrap();
+    assert_eq!(migrate::stored_version(&meta).unwrap(), Some(6));
+}

@@ -274,7 +274,7 @@ impl Build<'_> {
         {
             *cell += 1;
         }
-        for tag in &it.row.tags {
+        for tag in names.tag_set(it.row.tags) {
             *self.tags.entry(*tag).or_default() += 1;
         }
         let score = i32::from(f.sentiment);
@@ -402,9 +402,8 @@ impl Build<'_> {
             })
             .collect();
         if tags.is_empty() {
-            tags = it
-                .row
-                .tags
+            tags = names
+                .tag_set(it.row.tags)
                 .iter()
                 .map(|t| names.tag_name(*t).to_string())
                 .collect();

@@ -39,8 +39,8 @@ impl ReportFilter {
                     .any(|a| a == names.account_name(row.account)))
             && (self.kinds.is_empty() || self.kinds.contains(&row.kind))
             && (self.tags.is_empty()
-                || row
-                    .tags
+                || names
+                    .tag_set(row.tags)
                     .iter()
                     .any(|t| self.tags.iter().any(|x| x == names.tag_name(*t))))
     }

@@ -152,8 +152,11 @@ impl RowChunk {
             set.rows.push(super::Row {
                 seq: p.seq,
                 created: p.created,
-                snooze_until: p.snooze_until,
-                tags: p.tags.iter().map(|t| via(&tags, *t)).collect(),
+                snooze_until: super::rows::secs(p.snooze_until),
+                tags: {
+                    let mapped: Vec<u16> = p.tags.iter().map(|t| via(&tags, *t)).collect();
+                    set.names.tag_set_of(&mapped)
+                },
                 account: via(&accounts, p.account),
                 assignee: via_opt(&assignees, p.assignee),
                 lang: via_opt(&langs, p.lang),
@@ -260,8 +263,9 @@ mod tests {
             set.rows.iter().map(|r| r.seq).collect::<Vec<_>>(),
             vec![3, 7]
         );
-        assert_eq!(set.rows[1].tags.len(), 2);
-        assert_eq!(set.names.tag_name(set.rows[1].tags[0]), "legal");
+        let tags = set.names.tag_set(set.rows[1].tags);
+        assert_eq!(tags.len(), 2);
+        assert_eq!(set.names.tag_name(tags[0]), "legal");
         assert_eq!(set.rows[0].assignee, 0);
     }
 

@@ -218,7 +218,7 @@ impl SledStore {
             if row.status == StatusKind::Escalated
                 && let Some(due) = dues.get(&row.seq)
             {
-                row.snooze_until = *due;
+                row.snooze_until = super::rows::secs(*due);
                 present.insert(row.seq);
             }
         }
@@ -232,7 +232,7 @@ impl SledStore {
                 {
                     let created = item.remote.created_at.timestamp();
                     let mut row = set.make_row(*seq, created, &RowRecord::of(&item));
-                    row.snooze_until = *due;
+                    row.snooze_until = super::rows::secs(*due);
                     set.rows.push(row);
                 }
             }

@@ -1,6 +1,12 @@
-//! Items stored many per sled key (`items` tree, schema 4), because sled's
-//! cost is per key: a batch of new items, whose seqs are consecutive, is a
-//! few chunk writes instead of one write per item.
+//! Items stored many per sled key ([`ITEMS_TREE`], schema 6), because
+//! sled's cost is per key: a batch of new items, whose seqs are
+//! consecutive, is a few chunk writes instead of one write per item.
+//!
+//! Chunks are small on purpose. sled reads and caches whole leaves (up to
+//! 16 keys), and its cache only evicts once a shard has queued 64 reads, so
+//! every leaf a session touches stays in memory for a long time. With 64
+//! items per chunk (schema 4 and 5) a leaf held up to 480 KB, and each
+//! screen of search hits kept 10–20 MB; with 8 it holds up to 64 KB.
 //!
 //! A chunk holds the items of up to 2^[`ITEM_BITS`] consecutive seqs as
 //! raw bytes, with an index so one item decodes without the others:
@@ -18,8 +24,14 @@ use super::StoreError;
 use super::codec::{decode, encode};
 use crate::model::Item;
 
-/// Items per chunk: 2^6 = 64, about 30 KB of value.
-pub const ITEM_BITS: u32 = 6;
+/// Items per chunk: 2^3 = 8, about 4 KB of value.
+pub const ITEM_BITS: u32 = 3;
+
+/// The tree of item chunks of [`ITEM_BITS`].
+pub const ITEMS_TREE: &str = "items_8";
+
+/// The tree of schema 4 and 5: 64 items per chunk.
+pub const OLD_ITEMS_TREE: &str = "item_chunks";
 
 pub fn item_chunk(seq: u32) -> [u8; 4] {
     (seq >> ITEM_BITS).to_be_bytes()
@@ -178,8 +190,9 @@ mod tests {
         assert_eq!(view.get(65).unwrap().unwrap().remote.text, "second, edited");
         assert!(view.get(66).unwrap().is_none());
         assert_eq!(ChunkBuf::from_bytes(&bytes), buf);
-        assert_eq!(item_chunk(63), [0, 0, 0, 0]);
-        assert_eq!(item_chunk(64), [0, 0, 0, 1]);
+        assert_eq!(item_chunk(7), [0, 0, 0, 0]);
+        assert_eq!(item_chunk(8), [0, 0, 0, 1]);
+        assert_eq!(item_chunk(64), [0, 0, 0, 8]);
         // Damaged values read as empty instead of panicking.
         assert!(ChunkView::new(&bytes[..6]).is_empty());
         assert!(ChunkView::new(&[]).is_empty());

@@ -9,7 +9,7 @@
 use super::StoreError;
 
 /// The layout this build writes.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 const SCHEMA: &[u8] = b"schema";
 
@@ -22,6 +22,7 @@ const MIGRATIONS: &[Migration] = &[
     from_2_moderation,
     from_3_per_item,
     from_4_report_index,
+    from_5_small_chunks,
 ];
 
 /// Trees of schema 3 and earlier that schema 4 replaced.
@@ -77,7 +78,7 @@ const MOVE_BATCH: usize = 256;
 fn from_3_per_item(db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreError> {
     use super::item_chunks::{ChunkBuf, item_chunk};
     let old = db.open_tree("items")?;
-    let new = db.open_tree("item_chunks")?;
+    let new = db.open_tree(super::item_chunks::OLD_ITEMS_TREE)?;
     let mut batch = sled::Batch::default();
     let mut pending = 0usize;
     let mut moved = 0usize;
@@ -130,6 +131,50 @@ fn from_4_report_index(_db: &sled::Db, meta: &sled::Tree) -> Result<(), StoreErr
     Ok(())
 }
 
+/// Version 6 keeps 8 items per chunk instead of 64, in a new tree, so a
+/// read pulls a small leaf into sled's cache (see [`super::item_chunks`]).
+/// Chunks are regrouped by the seqs they hold, whatever their old size.
+/// Safe to run again after a crash: the new chunks are rewritten whole,
+/// and the old tree goes only once all is copied. The derived trees key
+/// by seq, so they stay as they are.
+fn from_5_small_chunks(db: &sled::Db, _meta: &sled::Tree) -> Result<(), StoreError> {
+    use super::item_chunks::{ChunkBuf, ChunkView, ITEMS_TREE, OLD_ITEMS_TREE, item_chunk};
+    if !db
+        .tree_names()
+        .iter()
+        .any(|n| n.as_ref() == OLD_ITEMS_TREE.as_bytes())
+    {
+        return Ok(());
+    }
+    let old = db.open_tree(OLD_ITEMS_TREE)?;
+    let new = db.open_tree(ITEMS_TREE)?;
+    let mut moved = 0usize;
+    let mut batch = sled::Batch::default();
+    let mut pending = 0usize;
+    for kv in old.iter() {
+        let (_, v) = kv?;
+        let mut bufs: std::collections::BTreeMap<[u8; 4], ChunkBuf> = Default::default();
+        for (seq, body) in ChunkView::new(&v).entries() {
+            bufs.entry(item_chunk(seq))
+                .or_default()
+                .put_encoded(seq, body.to_vec());
+            moved += 1;
+        }
+        for (key, buf) in bufs {
+            batch.insert(&key, buf.to_bytes());
+            pending += 1;
+        }
+        if pending >= MOVE_BATCH * 8 {
+            new.apply_batch(std::mem::take(&mut batch))?;
+            pending = 0;
+        }
+    }
+    new.apply_batch(batch)?;
+    db.drop_tree(OLD_ITEMS_TREE)?;
+    tracing::info!(moved, "items moved to 8-item chunks");
+    Ok(())
+}
+
 /// Whether tree `name` exists and holds anything (without creating it).
 fn has_data(db: &sled::Db, name: &str) -> Result<bool, StoreError> {
     if !db
@@ -158,7 +203,9 @@ pub fn set_version(meta: &sled::Tree, version: u32) -> Result<(), StoreError> {
 /// holds no items, and version 0 when it does. Returns whether any
 /// migration ran.
 pub fn run(db: &sled::Db, meta: &sled::Tree, path: &str) -> Result<bool, StoreError> {
-    let items_present = has_data(db, "items")? || has_data(db, "item_chunks")?;
+    let items_present = has_data(db, "items")?
+        || has_data(db, super::item_chunks::OLD_ITEMS_TREE)?
+        || has_data(db, super::item_chunks::ITEMS_TREE)?;
     let mut version = match stored_version(meta)? {
         Some(v) => v,
         None if items_present => 0,

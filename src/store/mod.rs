@@ -52,6 +52,7 @@ pub mod codec;
 pub mod compact;
 mod drafts;
 pub mod facts;
+mod first_screen;
 mod history;
 pub mod item_chunks;
 pub mod legacy;

@@ -2,9 +2,10 @@
 //! items in memory without loading them.
 //!
 //! Each stored item has a [`RowRecord`] in its `rows` chunk (see
-//! [`super::chunks`]). Loading turns records into [`Row`]s (about 40 bytes each) whose
-//! strings (account, tags, assignee) are interned in an [`Interner`]. The
-//! full text stays in the store; the queue reads it only for visible rows.
+//! [`super::chunks`]). Loading turns records into [`Row`]s (32 bytes each) whose
+//! strings (account, assignee, language) and tag sets are interned in an
+//! [`Interner`]. The full text stays in the store; the queue reads it only
+//! for visible rows.
 
 use std::collections::HashMap;
 
@@ -50,15 +51,18 @@ impl RowRecord {
     }
 }
 
-/// One queue row in memory. Strings are indexes into the [`Interner`].
+/// One queue row in memory: 32 bytes, a million of them in 32 MB. Strings
+/// and tag sets are indexes into the [`Interner`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub seq: u32,
-    pub created: i64,
     /// When a snoozed item wakes, or when an escalated item's first answer
-    /// is due (0: never). The store fills dues in from `escalations`.
-    pub snooze_until: i64,
-    pub tags: Box<[u16]>,
+    /// is due, in seconds since the epoch (0: never; see [`secs`]). The
+    /// store fills dues in from `escalations`.
+    pub snooze_until: u32,
+    pub created: i64,
+    /// An interned tag set (0 is no tags): see [`Interner::tag_set`].
+    pub tags: u32,
     pub account: u16,
     /// 0 means unassigned; otherwise an interned assignee + 1.
     pub assignee: u16,
@@ -76,7 +80,7 @@ pub struct Row {
 impl Row {
     /// Status at `now` (an expired snooze is open again).
     pub fn effective_status(&self, now: i64) -> StatusKind {
-        if self.status == StatusKind::Snoozed && self.snooze_until <= now {
+        if self.status == StatusKind::Snoozed && i64::from(self.snooze_until) <= now {
             StatusKind::Open
         } else {
             self.status
@@ -86,17 +90,27 @@ impl Row {
     /// An escalated item whose colleague's answer is overdue: it comes
     /// back to the top of the queue ("boomerang").
     pub fn overdue(&self, now: i64) -> bool {
-        self.status == StatusKind::Escalated && self.snooze_until > 0 && self.snooze_until <= now
+        self.status == StatusKind::Escalated
+            && self.snooze_until > 0
+            && i64::from(self.snooze_until) <= now
     }
 
     /// When an escalated item's answer is due.
     pub fn due(&self) -> Option<i64> {
-        (self.status == StatusKind::Escalated && self.snooze_until > 0).then_some(self.snooze_until)
+        (self.status == StatusKind::Escalated && self.snooze_until > 0)
+            .then_some(i64::from(self.snooze_until))
     }
 
-    pub fn has_tag(&self, tag: u16) -> bool {
-        self.tags.contains(&tag)
+    /// When it wakes or is due, in seconds (0: never).
+    pub fn wakes(&self) -> i64 {
+        i64::from(self.snooze_until)
     }
+}
+
+/// A time in seconds as a row keeps it: clamped to what `u32` holds (from
+/// 1970 to 2106), so 0 still means "never".
+pub fn secs(t: i64) -> u32 {
+    u32::try_from(t.max(0)).unwrap_or(u32::MAX)
 }
 
 /// Interned strings for rows. Index order is first-seen order.
@@ -106,6 +120,9 @@ pub struct Interner {
     pub tags: Vec<String>,
     pub assignees: Vec<String>,
     pub langs: Vec<String>,
+    /// Distinct tag sets; index 0 is the empty set.
+    tag_sets: Vec<Box<[u16]>>,
+    tag_set_ix: HashMap<Box<[u16]>, u32>,
     account_ix: HashMap<String, u16>,
     tag_ix: HashMap<String, u16>,
     assignee_ix: HashMap<String, u16>,
@@ -131,6 +148,30 @@ impl Interner {
 
     pub fn tag(&mut self, s: &str) -> u16 {
         intern(&mut self.tags, &mut self.tag_ix, s)
+    }
+
+    /// The index of a set of interned tags (rows share them: most rows
+    /// carry none or one of a few combinations).
+    pub fn tag_set_of(&mut self, tags: &[u16]) -> u32 {
+        if tags.is_empty() {
+            return 0;
+        }
+        if let Some(i) = self.tag_set_ix.get(tags) {
+            return *i;
+        }
+        if self.tag_sets.is_empty() {
+            self.tag_sets.push(Box::default());
+        }
+        // Past u32::MAX sets, the last one is reused (never in practice).
+        let i = u32::try_from(self.tag_sets.len()).unwrap_or(u32::MAX);
+        self.tag_sets.push(tags.into());
+        self.tag_set_ix.insert(tags.into(), i);
+        i
+    }
+
+    /// The tags of an interned set.
+    pub fn tag_set(&self, set: u32) -> &[u16] {
+        self.tag_sets.get(set as usize).map_or(&[], |s| &**s)
     }
 
     /// 0 is "nobody"; a name gets its index + 1.
@@ -196,12 +237,12 @@ impl RowSet {
     }
 
     pub fn make_row(&mut self, seq: u32, created: i64, rec: &RowRecord) -> Row {
-        let tags: Box<[u16]> = rec.tags.iter().map(|t| self.names.tag(t)).collect();
+        let tags: Vec<u16> = rec.tags.iter().map(|t| self.names.tag(t)).collect();
         Row {
             seq,
             created,
-            snooze_until: rec.snooze_until,
-            tags,
+            snooze_until: secs(rec.snooze_until),
+            tags: self.names.tag_set_of(&tags),
             account: self.names.account(&rec.account),
             assignee: self.names.assignee(rec.assignee.as_deref()),
             lang: self.names.lang(rec.lang.as_deref()),
@@ -235,6 +276,29 @@ impl RowSet {
             LocalChange::Escalate { to, .. } => Some(self.names.assignee(Some(to))),
             _ => None,
         };
+        let Some(old_tags) = self.rows.get(row_ix).map(|r| r.tags) else {
+            return;
+        };
+        let tag_set = match (change, tag_ix) {
+            (LocalChange::AddTag { .. }, Some(t)) => {
+                let mut tags = self.names.tag_set(old_tags).to_vec();
+                if !tags.contains(&t) {
+                    tags.push(t);
+                }
+                self.names.tag_set_of(&tags)
+            }
+            (LocalChange::RemoveTag { .. }, Some(t)) => {
+                let tags: Vec<u16> = self
+                    .names
+                    .tag_set(old_tags)
+                    .iter()
+                    .copied()
+                    .filter(|x| *x != t)
+                    .collect();
+                self.names.tag_set_of(&tags)
+            }
+            _ => old_tags,
+        };
         let Some(row) = self.rows.get_mut(row_ix) else {
             return;
         };
@@ -242,28 +306,17 @@ impl RowSet {
             LocalChange::SetStatus(s) => {
                 row.status = s.kind();
                 row.snooze_until = match s {
-                    Status::Snoozed { until } => until.timestamp(),
+                    Status::Snoozed { until } => secs(until.timestamp()),
                     _ => 0,
                 };
             }
             LocalChange::SetRead(r) => row.read = *r,
             LocalChange::SetPriority(p) => row.priority = *p,
-            LocalChange::AddTag { .. } => {
-                if let Some(t) = tag_ix.filter(|t| !row.tags.contains(t)) {
-                    let mut tags = row.tags.to_vec();
-                    tags.push(t);
-                    row.tags = tags.into_boxed_slice();
-                }
-            }
-            LocalChange::RemoveTag { .. } => {
-                if let Some(t) = tag_ix {
-                    row.tags = row.tags.iter().copied().filter(|x| *x != t).collect();
-                }
-            }
+            LocalChange::AddTag { .. } | LocalChange::RemoveTag { .. } => row.tags = tag_set,
             LocalChange::Assign(_) => row.assignee = assignee_ix.unwrap_or(0),
             LocalChange::Escalate { due, .. } => {
                 row.status = StatusKind::Escalated;
-                row.snooze_until = due.map_or(0, |d| d.timestamp());
+                row.snooze_until = due.map_or(0, |d| secs(d.timestamp()));
                 row.assignee = assignee_ix.unwrap_or(0);
             }
             LocalChange::AddNote(_) | LocalChange::Record(_) => {}
@@ -317,7 +370,8 @@ mod tests {
             },
         );
         let urgent = set.names.find_tag("urgent").unwrap();
-        assert_eq!(&*set.rows[0].tags, &[urgent]);
+        assert_eq!(set.names.tag_set(set.rows[0].tags), &[urgent]);
+        assert_eq!(set.rows[1].tags, set.names.tag_set_of(&[0]), "shared");
         set.apply(1, &LocalChange::Assign(Some("camille".into())));
         assert_eq!(
             set.names.assignee_name(set.rows[1].assignee),
@@ -325,6 +379,18 @@ mod tests {
         );
         set.apply(1, &LocalChange::Assign(None));
         assert_eq!(set.rows[1].assignee, 0);
+    }
+
+    #[test]
+    fn a_row_is_32_bytes() {
+        assert_eq!(std::mem::size_of::<Row>(), 32);
+    }
+
+    #[test]
+    fn times_past_u32_are_clamped_not_wrapped() {
+        assert_eq!(secs(-5), 0);
+        assert_eq!(secs(1_700_000_000), 1_700_000_000);
+        assert_eq!(secs(i64::MAX), u32::MAX);
     }
 
     #[test]

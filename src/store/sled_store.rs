@@ -14,13 +14,13 @@ use std::sync::Mutex;
 use super::chunks::{self, RowChunk};
 use super::codec::{self, decode, seq_key};
 use super::item_chunks::{ChunkView, item_chunk};
-use super::rows::{RowRecord, RowSet};
+use super::rows::RowSet;
 use super::sled_write::Batches;
 use super::slots::{self, IdMap, Slot, author_hash, hash64, thread_hash};
 use super::text_file::TextFile;
 use super::{AuditEntry, IngestSummary, Store, StoreError, Stored, TagRecord, compact, migrate};
 use crate::change::LocalChange;
-use crate::model::{Item, ItemId, StatusKind};
+use crate::model::{Item, ItemId};
 use crate::outbox::{OutAction, OutboxEntry};
 use crate::text::fold;
 
@@ -114,7 +114,7 @@ impl SledStore {
     fn from_db(db: sled::Db, path: PathBuf, temporary: bool) -> Result<SledStore, StoreError> {
         let text = TextFile::open((!temporary).then_some(path.as_path()))?;
         let store = SledStore {
-            items: db.open_tree("item_chunks")?,
+            items: db.open_tree(super::item_chunks::ITEMS_TREE)?,
             slots: db.open_tree("slots")?,
             rows: db.open_tree("rows")?,
             text,
@@ -348,27 +348,7 @@ impl Store for SledStore {
     }
 
     fn first_rows(&self, limit: usize) -> Result<RowSet, StoreError> {
-        let unanswered = [StatusKind::New.index(), StatusKind::Open.index()];
-        // The `limit` oldest (created, seq) of unanswered items.
-        let mut heap = std::collections::BinaryHeap::with_capacity(limit + 1);
-        self.scan_slots(|seq, slot| {
-            if unanswered.contains(&slot.status) {
-                heap.push((slot.created, seq));
-                if heap.len() > limit {
-                    heap.pop();
-                }
-            }
-        })?;
-        let mut set = RowSet::default();
-        for (created, seq) in heap.into_sorted_vec() {
-            if let Some(item) = self.get(seq)? {
-                set.push_record(seq, created, &RowRecord::of(&item));
-            }
-        }
-        // Overdue escalations come back on top: the first screen has them.
-        self.fill_dues(&mut set, true)?;
-        self.fill_proposed(&mut set)?;
-        Ok(set)
+        self.first_screen(limit)
     }
 
     fn thread(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError> {

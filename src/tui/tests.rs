@@ -196,7 +196,8 @@ fn tag_prompt_normalises_and_applies_to_targets() {
     );
     assert!(s.overlays.is_empty());
     let tag = s.queue.set.names.find_tag("sales-lead").unwrap();
-    assert!(s.queue.set.rows[0].has_tag(tag));
+    let set = &s.queue.set;
+    assert!(set.names.tag_set(set.rows[0].tags).contains(&tag));
 }
 
 #[test]

@@ -297,8 +297,8 @@ fn prompt_for_targets(state: &mut AppState, kind: PromptKind) {
                 .iter()
                 .filter_map(|s| state.queue.row_index(*s))
                 .flat_map(|i| {
-                    state.queue.set.rows[i]
-                        .tags
+                    names
+                        .tag_set(state.queue.set.rows[i].tags)
                         .iter()
                         .map(|t| names.tag_name(*t).to_string())
                 })

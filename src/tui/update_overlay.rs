@@ -298,15 +298,20 @@ pub fn open_picker(state: &mut AppState, action: Action) {
     let now = state.now_ts();
     let names = &q.set.names;
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for row in q.set.rows.iter().filter(|r| compiled.matches(r, now)) {
+    for row in q
+        .set
+        .rows
+        .iter()
+        .filter(|r| compiled.matches(&q.set, r, now))
+    {
         let mut bump = |k: String| *counts.entry(k).or_default() += 1;
         match field {
             FilterField::Network => bump(row.network.to_string()),
             FilterField::Account => bump(names.account_name(row.account).to_string()),
             FilterField::Kind => bump(row.kind.to_string()),
             FilterField::Status => bump(row.effective_status(now).to_string()),
-            FilterField::Tag => row
-                .tags
+            FilterField::Tag => names
+                .tag_set(row.tags)
                 .iter()
                 .for_each(|t| bump(names.tag_name(*t).to_string())),
             FilterField::Assignee => bump(

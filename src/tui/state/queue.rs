@@ -157,9 +157,9 @@ impl QueueState {
                 matches!(
                     r.status,
                     crate::model::StatusKind::Snoozed | crate::model::StatusKind::Escalated
-                ) && r.snooze_until > now
+                ) && r.wakes() > now
             })
-            .map(|r| r.snooze_until)
+            .map(crate::store::Row::wakes)
             .min();
     }
 
@@ -199,7 +199,10 @@ impl QueueState {
         let matching = |set: &RowSet, ix: usize| -> Vec<bool> {
             filters
                 .iter()
-                .map(|f| f.as_ref().is_some_and(|f| f.matches(&set.rows[ix], now)))
+                .map(|f| {
+                    f.as_ref()
+                        .is_some_and(|f| f.matches(set, &set.rows[ix], now))
+                })
                 .collect()
         };
         for seq in seqs {

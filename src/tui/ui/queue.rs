@@ -236,7 +236,7 @@ fn tag_spans(ctx: &Ctx, row: &Row, width: usize, on: &dyn Fn(&str) -> Style) -> 
     let room = width.saturating_sub(1);
     let mut used = 0;
     let mut out = Vec::new();
-    for (i, t) in row.tags.iter().enumerate() {
+    for (i, t) in names.tag_set(row.tags).iter().enumerate() {
         let name = crate::text::one_line(names.tag_name(*t));
         let sep = if i == 0 { "" } else { " " };
         let text = format!("{sep}#{name}");
