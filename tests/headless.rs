@@ -38,6 +38,37 @@ fn opens_on_the_full_inbox_oldest_unanswered_first() {
 }
 
 #[test]
+fn queue_lines_come_from_glances_and_only_the_selected_item_is_read() {
+    let mut app = app();
+    keys(&mut app, "j j");
+    app.hydrate();
+    let on_screen = app.state.on_screen();
+    assert!(on_screen.len() > 10);
+    let sel = selected(&app);
+    let at = on_screen.iter().position(|s| *s == sel).unwrap();
+    for (i, seq) in on_screen.iter().enumerate() {
+        let g = app
+            .state
+            .glances
+            .get(seq)
+            .expect("every line has its glance");
+        let item = stored(&app, *seq);
+        assert_eq!(g.handle, item.remote.author.handle);
+        assert_eq!(g.id, item.id.as_str());
+        // Whole items (sled reads, cached by sled) only for rows that were
+        // in hand: the selected one and those it passed on the way.
+        assert_eq!(app.state.items.contains_key(seq), i <= at, "{seq}");
+    }
+    let first_author: String = app.state.glances[&on_screen[0]]
+        .handle
+        .chars()
+        .take(8)
+        .collect();
+    let screen = common::session::screen_text(&mut app, 120, 35);
+    assert!(screen.contains(&first_author), "{first_author}: {screen}");
+}
+
+#[test]
 fn open_marks_read_and_shows_context() {
     let mut app = app();
     keys(&mut app, "j j");

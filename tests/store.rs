@@ -331,3 +331,60 @@ fn a_store_without_its_search_text_file_writes_it_again_on_open() {
     assert_eq!(store.search("colis casse").unwrap().len(), 1);
     assert!(dir.path().join("search-text").exists());
 }
+
+#[test]
+fn glances_show_a_queue_line_and_follow_a_resync() {
+    let store = SledStore::temporary().unwrap();
+    let mut first = item(Network::X, "1", "Livraison en retard", 10);
+    first.remote.author.handle = "lea_m".into();
+    let (seqs, _) = store
+        .ingest(vec![first.clone(), item(Network::X, "2", "Merci !", 20)])
+        .unwrap();
+    let glances = store.glances(&[seqs[1], seqs[0], 999]).unwrap();
+    let got: Vec<(u32, &str, &str, &str)> = glances
+        .iter()
+        .map(|(s, g)| (*s, g.id.as_str(), g.handle.as_str(), g.text.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (seqs[0], "x:brand:1", "lea_m", "Livraison en retard"),
+            (seqs[1], "x:brand:2", "@fan1", "Merci !"),
+        ],
+        "in seq order, the unknown seq left out"
+    );
+    first.remote.text = "Livraison arrivée, merci".into();
+    store.ingest(vec![first]).unwrap();
+    let again = store.glances(&[seqs[0]]).unwrap();
+    assert_eq!(again[0].1.text, "Livraison arrivée, merci");
+}
+
+#[test]
+fn a_search_text_file_without_glances_gets_them_on_open() {
+    use guichet::store::glance::GLANCE_BASE;
+    use guichet::store::text_file::TextFile;
+    let dir = tempfile::tempdir().unwrap();
+    let seq = {
+        let store = common::reopen(dir.path()).unwrap();
+        let (seqs, _) = store
+            .ingest(vec![item(Network::Mastodon, "9", "colis cassé", 5)])
+            .unwrap();
+        store.flush().unwrap();
+        seqs[0]
+    };
+    {
+        // As the file was before glances: search chunks only.
+        let file = TextFile::open(Some(dir.path())).unwrap();
+        assert!(file.has_from(GLANCE_BASE));
+        let search = file.get(0).unwrap().unwrap();
+        file.clear().unwrap();
+        file.put_many(&[(0, search)]).unwrap();
+        file.sync().unwrap();
+        assert!(!file.has_from(GLANCE_BASE));
+    }
+    let store = common::reopen(dir.path()).unwrap();
+    let glances = store.glances(&[seq]).unwrap();
+    assert_eq!(glances.len(), 1);
+    assert_eq!(glances[0].1.text, "colis cassé");
+    assert_eq!(store.search("colis casse").unwrap(), vec![seq]);
+}

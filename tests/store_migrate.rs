@@ -250,9 +250,11 @@ fn a_current_store_made_with_sleds_default_segments_still_opens() {
     );
 }
 
-#[test]
-fn schema_5_items_in_64_item_chunks_move_to_small_chunks() {
-    use guichet::store::item_chunks::{ChunkBuf, ChunkView, ITEMS_TREE, OLD_ITEMS_TREE};
+/// A store of 200 items (one tagged "vip") whose items are then moved
+/// into `tree`, 2^`bits` per key, as schema `version` kept them; reopened,
+/// everything is back in 16-item chunks.
+fn items_move_from(tree: &str, bits: u32, version: u32, old_keys: usize) {
+    use guichet::store::item_chunks::{ChunkBuf, ChunkView, ITEMS_TREE};
     let dir = tempfile::tempdir().unwrap();
     let items: Vec<Item> = (0..200)
         .map(|i| {
@@ -281,26 +283,25 @@ fn schema_5_items_in_64_item_chunks_move_to_small_chunks() {
         store.flush().unwrap();
     }
     {
-        // As schema 5 wrote them: 64 seqs per key in `item_chunks`.
         let db = guichet::store::segments::config(dir.path()).open().unwrap();
         let new = db.open_tree(ITEMS_TREE).unwrap();
-        let old = db.open_tree(OLD_ITEMS_TREE).unwrap();
+        let old = db.open_tree(tree).unwrap();
         let mut bufs = std::collections::BTreeMap::<u32, ChunkBuf>::new();
         for kv in new.iter() {
             let (_, v) = kv.unwrap();
             for (seq, body) in ChunkView::new(&v).entries() {
-                bufs.entry(seq >> 6)
+                bufs.entry(seq >> bits)
                     .or_default()
                     .put_encoded(seq, body.to_vec());
             }
         }
-        assert_eq!(bufs.len(), 4, "200 items make four old chunks");
+        assert_eq!(bufs.len(), old_keys);
         for (key, buf) in bufs {
             old.insert(key.to_be_bytes(), buf.to_bytes()).unwrap();
         }
         db.drop_tree(ITEMS_TREE).unwrap();
         let meta = db.open_tree("meta").unwrap();
-        migrate::set_version(&meta, 5).unwrap();
+        migrate::set_version(&meta, version).unwrap();
         db.flush().unwrap();
     }
     let store = common::reopen(dir.path()).unwrap();
@@ -314,13 +315,27 @@ fn schema_5_items_in_64_item_chunks_move_to_small_chunks() {
     assert_eq!(vip.local.tags, vec!["vip".to_string()]);
     assert_eq!(store.search("message 177").unwrap().len(), 1);
     let names = store.db().tree_names();
-    assert!(
-        !names
-            .iter()
-            .any(|n| n.as_ref() == OLD_ITEMS_TREE.as_bytes())
-    );
+    assert!(!names.iter().any(|n| n.as_ref() == tree.as_bytes()));
     let chunks = store.db().open_tree(ITEMS_TREE).unwrap();
-    assert_eq!(chunks.len(), 25, "8 items per chunk");
+    assert_eq!(chunks.len(), 13, "16 items per chunk");
+    for kv in chunks.iter() {
+        let (_, v) = kv.unwrap();
+        let n = ChunkView::new(&v).len();
+        assert!(n == 16 || n == 200 % 16, "a whole chunk: {n}");
+    }
     let meta = store.db().open_tree("meta").unwrap();
-    assert_eq!(migrate::stored_version(&meta).unwrap(), Some(6));
+    assert_eq!(
+        migrate::stored_version(&meta).unwrap(),
+        Some(migrate::SCHEMA_VERSION)
+    );
+}
+
+#[test]
+fn schema_5_items_in_64_item_chunks_move_to_16_item_chunks() {
+    items_move_from(guichet::store::item_chunks::OLD_ITEMS_TREE, 6, 5, 4);
+}
+
+#[test]
+fn schema_6_items_in_8_item_chunks_merge_into_16_item_chunks() {
+    items_move_from(guichet::store::item_chunks::ITEMS_8_TREE, 3, 6, 25);
 }

@@ -205,10 +205,10 @@ impl TextChunk {
     }
 
     /// Inserts or replaces several texts, rewriting the chunk once.
-    pub fn put_many(&mut self, updates: &[(u32, String)]) {
+    pub fn put_many<T: AsRef<[u8]>>(&mut self, updates: &[(u32, T)]) {
         let mut merged: BTreeMap<u32, &[u8]> = TextChunk::entries(&self.0).collect();
         for (seq, text) in updates {
-            merged.insert(*seq, text.as_bytes());
+            merged.insert(*seq, text.as_ref());
         }
         let size = merged.values().map(|t| t.len() + 8).sum();
         let mut out = Vec::with_capacity(size);

@@ -6,7 +6,10 @@
 //! 16 keys), and its cache only evicts once a shard has queued 64 reads, so
 //! every leaf a session touches stays in memory for a long time. With 64
 //! items per chunk (schema 4 and 5) a leaf held up to 480 KB, and each
-//! screen of search hits kept 10–20 MB; with 8 it holds up to 64 KB.
+//! screen of search hits kept 10–20 MB. With 16 it holds up to 128 KB
+//! (about 70 KB kept per item read), and queue lines read no item at all
+//! (see [`super::glance`]). 8 per chunk halved that again but cost 40% of
+//! the ingest speed (10k bench: 101,000 items/s against 157,000).
 //!
 //! A chunk holds the items of up to 2^[`ITEM_BITS`] consecutive seqs as
 //! raw bytes, with an index so one item decodes without the others:
@@ -24,14 +27,17 @@ use super::StoreError;
 use super::codec::{decode, encode};
 use crate::model::Item;
 
-/// Items per chunk: 2^3 = 8, about 4 KB of value.
-pub const ITEM_BITS: u32 = 3;
+/// Items per chunk: 2^4 = 16, about 8 KB of value.
+pub const ITEM_BITS: u32 = 4;
 
 /// The tree of item chunks of [`ITEM_BITS`].
-pub const ITEMS_TREE: &str = "items_8";
+pub const ITEMS_TREE: &str = "items_16";
 
 /// The tree of schema 4 and 5: 64 items per chunk.
 pub const OLD_ITEMS_TREE: &str = "item_chunks";
+
+/// The tree of schema 6: 8 items per chunk.
+pub const ITEMS_8_TREE: &str = "items_8";
 
 pub fn item_chunk(seq: u32) -> [u8; 4] {
     (seq >> ITEM_BITS).to_be_bytes()
@@ -190,9 +196,9 @@ mod tests {
         assert_eq!(view.get(65).unwrap().unwrap().remote.text, "second, edited");
         assert!(view.get(66).unwrap().is_none());
         assert_eq!(ChunkBuf::from_bytes(&bytes), buf);
-        assert_eq!(item_chunk(7), [0, 0, 0, 0]);
-        assert_eq!(item_chunk(8), [0, 0, 0, 1]);
-        assert_eq!(item_chunk(64), [0, 0, 0, 8]);
+        assert_eq!(item_chunk(15), [0, 0, 0, 0]);
+        assert_eq!(item_chunk(16), [0, 0, 0, 1]);
+        assert_eq!(item_chunk(64), [0, 0, 0, 4]);
         // Damaged values read as empty instead of panicking.
         assert!(ChunkView::new(&bytes[..6]).is_empty());
         assert!(ChunkView::new(&[]).is_empty());

@@ -53,6 +53,7 @@ pub mod compact;
 mod drafts;
 pub mod facts;
 mod first_screen;
+pub mod glance;
 mod history;
 pub mod item_chunks;
 pub mod legacy;
@@ -170,6 +171,10 @@ pub trait Store: Send + Sync {
     /// The first `limit` unanswered rows, oldest first: enough to draw the
     /// first screen before [`Store::rows`] has finished.
     fn first_rows(&self, limit: usize) -> Result<RowSet, StoreError>;
+
+    /// What the queue lines of `seqs` show (see [`glance`]), without
+    /// reading the items. Seqs without an item are left out.
+    fn glances(&self, seqs: &[u32]) -> Result<Vec<(u32, glance::Glance)>, StoreError>;
 
     /// Items of the same thread, oldest first.
     fn thread(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError>;

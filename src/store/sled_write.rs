@@ -12,6 +12,7 @@ use sled::transaction::{ConflictableTransactionError, TransactionError};
 use super::chunks::{RowChunk, TextChunk, row_chunk, text_chunk};
 use super::codec::{self, decode, encode, seq_key, tag_key};
 use super::facts::{self, Fact, fact_chunk};
+use super::glance::{Glance, glance_chunk};
 use super::history;
 use super::item_chunks::{ChunkBuf, item_chunk};
 use super::rows::RowRecord;
@@ -30,7 +31,8 @@ pub(super) struct Batches {
     items: BTreeMap<[u8; 4], ChunkBuf>,
     slots: BTreeMap<[u8; 4], Vec<(u32, Slot)>>,
     rows: BTreeMap<[u8; 4], Vec<(u32, i64, RowRecord)>>,
-    text: BTreeMap<[u8; 4], Vec<(u32, String)>>,
+    /// Text-file chunks: search text and glances.
+    text: BTreeMap<u32, Vec<(u32, Vec<u8>)>>,
     facts: BTreeMap<[u8; 4], Vec<(u32, Fact)>>,
     /// Items indexed so far.
     pub len: usize,
@@ -42,6 +44,7 @@ pub(super) struct Derived {
     created: i64,
     row: RowRecord,
     text: String,
+    glance: Vec<u8>,
     fact: Fact,
 }
 
@@ -54,6 +57,7 @@ impl Derived {
             created: item.remote.created_at.timestamp(),
             row: RowRecord::of(item),
             fact: Fact::of(item, sentiment),
+            glance: Glance::encode(item),
             text,
         }
     }
@@ -100,9 +104,13 @@ impl Batches {
             .or_default()
             .push((seq, d.created, d.row));
         self.text
-            .entry(text_chunk(seq))
+            .entry(u32::from_be_bytes(text_chunk(seq)))
             .or_default()
-            .push((seq, d.text));
+            .push((seq, d.text.into_bytes()));
+        self.text
+            .entry(glance_chunk(seq))
+            .or_default()
+            .push((seq, d.glance));
         self.facts
             .entry(fact_chunk(seq))
             .or_default()
@@ -215,10 +223,9 @@ impl SledStore {
         Ok(())
     }
 
-    fn merge_text(&self, updates: BTreeMap<[u8; 4], Vec<(u32, String)>>) -> Result<(), StoreError> {
+    fn merge_text(&self, updates: BTreeMap<u32, Vec<(u32, Vec<u8>)>>) -> Result<(), StoreError> {
         let mut chunks = Vec::with_capacity(updates.len());
-        for (key, texts) in updates {
-            let at = u32::from_be_bytes(key);
+        for (at, texts) in updates {
             let mut chunk = TextChunk(self.text.get(at)?.unwrap_or_default());
             chunk.put_many(&texts);
             chunks.push((at, chunk.0));

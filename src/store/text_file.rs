@@ -1,5 +1,6 @@
 //! The search text, kept in a plain file beside sled (`search-text` in the
-//! store's directory) rather than in a sled tree.
+//! store's directory) rather than in a sled tree, with the queue lines'
+//! glances (chunk numbers from [`super::glance::GLANCE_BASE`]).
 //!
 //! A search reads the folded text of every item (about 150 MB for a
 //! million). Read through sled, those pages stayed referenced by its cache
@@ -126,6 +127,11 @@ impl TextFile {
     /// Whether the file holds no chunk.
     pub fn is_empty(&self) -> bool {
         self.inner().index.is_empty()
+    }
+
+    /// Whether the file holds a chunk numbered `from` or above.
+    pub fn has_from(&self, from: u32) -> bool {
+        self.inner().index.range(from..).next().is_some()
     }
 
     /// The chunk's bytes, if written.
@@ -257,7 +263,7 @@ impl TextFile {
         let mid = last / 2 + 1;
         let (low, high) = std::thread::scope(|s| {
             let low = s.spawn(|| scan(0..mid));
-            let high = scan(mid..u32::MAX);
+            let high = scan(mid..super::glance::GLANCE_BASE);
             (low.join(), high)
         });
         let mut out =

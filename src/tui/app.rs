@@ -227,10 +227,31 @@ impl App {
         self.dirty = true;
     }
 
-    /// Reads the items of the rows on screen that are not cached yet. Local
-    /// reads of a few dozen keys: cheap enough for the UI task.
+    /// Reads what the screen needs and is not cached yet: the glances of
+    /// the rows on screen, and the whole items of the selected and opened
+    /// rows. Local reads of a few dozen records: cheap enough for the UI
+    /// task.
     pub fn hydrate(&mut self) {
-        let wanted = self.state.on_screen();
+        let lines = self.state.on_screen();
+        if self.state.glances.len() > CACHE_MAX {
+            self.state.glances.retain(|seq, _| lines.contains(seq));
+        }
+        let missing: Vec<u32> = lines
+            .iter()
+            .copied()
+            .filter(|s| !self.state.glances.contains_key(s))
+            .collect();
+        if !missing.is_empty() {
+            match self.store.glances(&missing) {
+                Ok(found) => self.state.glances.extend(found),
+                Err(e) => {
+                    tracing::error!(error = %e, "queue lines unreadable");
+                    self.state
+                        .notify(Level::Error, format!("the queue lines are unreadable: {e}"));
+                }
+            }
+        }
+        let wanted = self.state.in_hand();
         if self.state.items.len() > CACHE_MAX {
             self.state.items.retain(|seq, _| wanted.contains(seq));
         }

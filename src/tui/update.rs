@@ -573,6 +573,9 @@ pub fn apply(state: &mut AppState, outcome: Outcome) -> Vec<Effect> {
 
 fn load_rows(state: &mut AppState, set: RowSet) {
     let now = state.now_ts();
+    // A reload follows a sync, which may have edited texts: glances are
+    // read again (a screenful of small reads).
+    state.glances.clear();
     state.queue.set_rows(set, false, now);
 }
 

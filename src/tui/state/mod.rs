@@ -67,8 +67,12 @@ pub struct AppState {
     pub queue: QueueState,
     pub detail: Option<Detail>,
     pub overlays: Vec<Overlay>,
-    /// Items of the rows on screen, read from the store before drawing.
+    /// Whole items of the selected and the opened row (and of rows acted
+    /// on), read from the store before drawing.
     pub items: HashMap<u32, Item>,
+    /// What the queue lines on screen show, read before drawing: a glance
+    /// costs no item read (see `store::glance`).
+    pub glances: HashMap<u32, crate::store::glance::Glance>,
     /// Keys typed so far in a multi-key sequence, and what may follow.
     pub pending: String,
     pub which_key: Vec<(String, String)>,
@@ -128,6 +132,7 @@ impl AppState {
             detail: None,
             overlays: Vec::new(),
             items: HashMap::new(),
+            glances: HashMap::new(),
             pending: String::new(),
             which_key: Vec::new(),
             notice: None,
@@ -247,6 +252,17 @@ impl AppState {
 
     pub fn now_ts(&self) -> i64 {
         self.now.timestamp()
+    }
+
+    /// Seqs whose whole item the keys act on: the selected row, the open
+    /// item and the first marked row.
+    pub fn in_hand(&self) -> Vec<u32> {
+        let q = &self.queue;
+        let mut seqs: Vec<u32> = q.selected.into_iter().collect();
+        seqs.extend(self.detail.as_ref().map(|d| d.seq));
+        seqs.extend(q.marks.first().copied());
+        seqs.dedup();
+        seqs
     }
 
     /// Seqs of the rows currently on screen (and the open item).

@@ -2,6 +2,7 @@
 //! snippet, tags, priority, status and age. Columns drop out on narrow
 //! terminals, widest-first, so the snippet always keeps some room.
 
+use crate::store::glance::Glance;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -154,7 +155,9 @@ fn row_line(
         base = base.patch(ctx.style("ui.selection"));
     }
     let on = |scope: &str| base.patch(ctx.style(scope));
-    let item = state.items.get(&row.seq);
+    // The line's glance, or the whole item when one is at hand.
+    let from_item = state.items.get(&row.seq).map(Glance::of);
+    let glance = state.glances.get(&row.seq).or(from_item.as_ref());
     let mark = match (marked, !row.read) {
         (true, _) => "◆",
         _ if row.overdue(now) => "↩",
@@ -173,11 +176,9 @@ fn row_line(
     if cols.kind {
         spans.push(cell(row.kind.as_str(), 8, on("queue.kind")));
     }
-    let author = item.map_or("…", |i| i.remote.author.handle.as_str());
+    let author = glance.map_or("…", |g| g.handle.as_str());
     spans.push(cell(author, cols.author + 1, on("queue.author")));
-    let snippet = item.map_or(String::new(), |i| {
-        crate::text::one_line(crate::text::prefix(&i.remote.text, 400).0)
-    });
+    let snippet = glance.map_or(String::new(), |g| crate::text::one_line(&g.text));
     let snippet_w = usize::from(width).saturating_sub(fixed_width(cols));
     spans.push(cell(&snippet, snippet_w, on("queue.snippet")));
     if cols.tags > 0 {
@@ -186,7 +187,7 @@ fn row_line(
     spans.push(priority(row.priority, &on));
     if cols.status {
         let status = row.effective_status(now);
-        let entries = item.and_then(|i| state.outbox.get(i.id.as_str()));
+        let entries = glance.and_then(|g| state.outbox.get(g.id.as_str()));
         // A hand-off waiting to go leaves the SLA timer in view; a refused
         // one says so.
         let outbox = entries.and_then(|list| {
