@@ -201,6 +201,20 @@ impl Action {
         registry::spec_of(self)
     }
 
+    /// Moves the selection and reads nothing of the item: the app does not
+    /// load the selected item for it (see `App::load_in_hand`).
+    pub fn only_moves(self) -> bool {
+        matches!(
+            self,
+            Action::QueueNext
+                | Action::QueuePrev
+                | Action::QueueFirst
+                | Action::QueueLast
+                | Action::QueuePageDown
+                | Action::QueuePageUp
+        )
+    }
+
     pub fn name(self) -> &'static str {
         self.spec().name
     }

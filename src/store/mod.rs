@@ -174,6 +174,15 @@ pub trait Store: Send + Sync {
 
     /// What the queue lines of `seqs` show (see [`glance`]), without
     /// reading the items. Seqs without an item are left out.
+    /// The seqs of `item`'s thread (itself included), oldest first, from
+    /// the hash index alone: no item is read. A hash collision may add a
+    /// stranger; whoever loads them checks [`Item::thread_key`].
+    fn thread_seqs(&self, item: &Item) -> Result<Vec<u32>, StoreError>;
+
+    /// The seqs of `item`'s author's items (itself included), newest
+    /// first, from the hash index alone (check [`Item::author_key`]).
+    fn author_seqs(&self, item: &Item) -> Result<Vec<u32>, StoreError>;
+
     fn glances(&self, seqs: &[u32]) -> Result<Vec<(u32, glance::Glance)>, StoreError>;
 
     /// Items of the same thread, oldest first.
@@ -321,4 +330,24 @@ pub trait Store: Send + Sync {
     fn remove_outbox(&self, id: u64) -> Result<(), StoreError>;
 
     fn flush(&self) -> Result<(), StoreError>;
+}
+
+/// The items of `seqs` that pass `keep`, up to `limit`, in order: how
+/// hash-index candidates are checked against the items themselves.
+pub fn read_where(
+    store: &(impl Store + ?Sized),
+    seqs: impl Iterator<Item = u32>,
+    limit: usize,
+    keep: impl Fn(&Item) -> bool,
+) -> Result<Vec<Stored>, StoreError> {
+    let mut out = Vec::new();
+    for seq in seqs {
+        if out.len() >= limit {
+            break;
+        }
+        if let Some(item) = store.get(seq)?.filter(|i| keep(i)) {
+            out.push((seq, item));
+        }
+    }
+    Ok(out)
 }

@@ -268,16 +268,7 @@ impl SledStore {
         limit: usize,
         keep: impl Fn(&Item) -> bool,
     ) -> Result<Vec<Stored>, StoreError> {
-        let mut out = Vec::new();
-        for seq in seqs {
-            if out.len() >= limit {
-                break;
-            }
-            if let Some(item) = self.get(seq)?.filter(|i| keep(i)) {
-                out.push((seq, item));
-            }
-        }
-        Ok(out)
+        super::read_where(self, seqs, limit, keep)
     }
 
     /// `(created, seq)` of every item whose slot passes `pick`, ascending.
@@ -351,6 +342,25 @@ impl Store for SledStore {
 
     fn first_rows(&self, limit: usize) -> Result<RowSet, StoreError> {
         self.first_screen(limit)
+    }
+
+    fn thread_seqs(&self, item: &Item) -> Result<Vec<u32>, StoreError> {
+        let hash = thread_hash(item);
+        Ok(self
+            .picked(|s| s.thread == hash)?
+            .into_iter()
+            .map(|p| p.1)
+            .collect())
+    }
+
+    fn author_seqs(&self, item: &Item) -> Result<Vec<u32>, StoreError> {
+        let hash = author_hash(item);
+        Ok(self
+            .picked(|s| s.author == hash)?
+            .into_iter()
+            .rev()
+            .map(|p| p.1)
+            .collect())
     }
 
     fn glances(&self, seqs: &[u32]) -> Result<Vec<(u32, Glance)>, StoreError> {

@@ -115,6 +115,9 @@ impl App {
             Lookup::Matched(actions) => {
                 self.end_sequence();
                 for action in actions {
+                    if !action.only_moves() {
+                        self.load_in_hand();
+                    }
                     let effects = update::update(&mut self.state, action);
                     self.effects.extend(effects);
                     if self.state.quit {
@@ -228,9 +231,8 @@ impl App {
     }
 
     /// Reads what the screen needs and is not cached yet: the glances of
-    /// the rows on screen, and the whole items of the selected and opened
-    /// rows. Local reads of a few dozen records: cheap enough for the UI
-    /// task.
+    /// the rows on screen, and the open item whole. Local reads of a few
+    /// dozen records: cheap enough for the UI task.
     pub fn hydrate(&mut self) {
         let lines = self.state.on_screen();
         if self.state.glances.len() > CACHE_MAX {
@@ -251,7 +253,20 @@ impl App {
                 }
             }
         }
+        // The open item is shown whole; the selected one is read when a key
+        // acts on it, so moving through rows reads no item.
+        let open: Vec<u32> = self.state.detail.iter().map(|d| d.seq).collect();
+        self.load_items(open);
+    }
+
+    /// Reads the whole items that keys act on (selected, open, first
+    /// marked), before an action that may need them runs.
+    pub fn load_in_hand(&mut self) {
         let wanted = self.state.in_hand();
+        self.load_items(wanted);
+    }
+
+    fn load_items(&mut self, wanted: Vec<u32>) {
         if self.state.items.len() > CACHE_MAX {
             self.state.items.retain(|seq, _| wanted.contains(seq));
         }

@@ -10,9 +10,6 @@ use crate::outbox::{OutAction, OutboxEntry, SendState};
 use crate::store::{Store, StoreError};
 use crate::tui::state::Seen;
 
-/// How far back the thread is compared.
-const THREAD_LIMIT: usize = 200;
-
 /// Queues `action` for item `seq`; holds it when the item moved on since
 /// `seen`. Returns the entry and why it was held.
 pub fn enqueue_checked(
@@ -55,12 +52,19 @@ fn changed(
     let Some(known) = &seen.thread else {
         return Ok(None);
     };
-    let thread = store.thread(item, THREAD_LIMIT)?;
-    let new: Vec<&crate::model::Item> = thread
-        .iter()
-        .filter(|(s, _)| !known.contains(s))
-        .map(|(_, i)| i)
-        .collect();
+    // The thread's seqs now against those seen; only the new ones are
+    // read (and checked: the index is by hash).
+    let key = item.thread_key();
+    let known: std::collections::HashSet<u32> = known.iter().copied().collect();
+    let mut new = Vec::new();
+    for seq in store.thread_seqs(item)? {
+        if known.contains(&seq) {
+            continue;
+        }
+        if let Some(i) = store.get(seq)?.filter(|i| i.thread_key() == key) {
+            new.push(i);
+        }
+    }
     Ok(new.first().map(|first| {
         let who = if first.remote.from_us {
             "the brand".to_string()

@@ -3,6 +3,7 @@
 //! hands effects to [`execute`] (on a blocking thread at run time, inline
 //! in headless tests) and feeds the resulting [`Outcome`] back.
 
+use crate::store::read_where;
 use std::sync::Arc;
 
 use crate::change::LocalChange;
@@ -218,8 +219,11 @@ pub enum Outcome {
     },
 }
 
-/// How many thread items and author items the detail view loads.
-const CONTEXT_LIMIT: usize = 50;
+/// Thread items the detail view reads on each side of the item.
+const THREAD_AROUND: usize = 4;
+
+/// The author's other items the detail view reads.
+const AUTHOR_SHOWN: usize = 10;
 
 /// Runs one effect against the store. Blocking: call it from a blocking
 /// thread when the UI must stay responsive.
@@ -416,13 +420,27 @@ fn load_detail(store: &Arc<dyn Store>, seq: u32) -> Result<Detail, crate::store:
     let Some(item) = store.get(seq)? else {
         return Err(crate::store::StoreError::NotFound(format!("#{seq}")));
     };
-    let thread = store.thread(&item, CONTEXT_LIMIT)?;
-    let author_items = store
-        .by_author(&item, CONTEXT_LIMIT + 1)?
+    // Only what the view shows is read: every item read stays in sled's
+    // cache, and a thread or an author can have thousands.
+    let thread_seqs = store.thread_seqs(&item)?;
+    let at = thread_seqs.iter().position(|s| *s == seq).unwrap_or(0);
+    let thread_from = at.saturating_sub(THREAD_AROUND);
+    let window = thread_seqs
+        .get(thread_from..(at + THREAD_AROUND + 1).min(thread_seqs.len()))
+        .unwrap_or_default();
+    let key = item.thread_key();
+    let thread = read_where(store.as_ref(), window.iter().copied(), usize::MAX, |i| {
+        i.thread_key() == key
+    })?;
+    let others: Vec<u32> = store
+        .author_seqs(&item)?
         .into_iter()
-        .filter(|(s, _)| *s != seq)
-        .take(CONTEXT_LIMIT)
+        .filter(|s| *s != seq)
         .collect();
+    let author = item.author_key();
+    let author_items = read_where(store.as_ref(), others.iter().copied(), AUTHOR_SHOWN, |i| {
+        i.author_key() == author
+    })?;
     let tag_records = store.tag_records(seq)?;
     let history = store.history(seq)?;
     let escalation = store
@@ -434,7 +452,10 @@ fn load_detail(store: &Arc<dyn Store>, seq: u32) -> Result<Detail, crate::store:
         seq,
         item: Some(item),
         thread,
+        thread_seqs,
+        thread_from,
         author_items,
+        author_total: others.len(),
         tag_records,
         history,
         escalation,

@@ -75,7 +75,7 @@ pub fn open_replacing(state: &mut AppState, seq: u32, text: &str, entry: u64) ->
 /// thread always holds the item itself).
 fn loaded_thread(state: &AppState, seq: u32) -> Option<Vec<u32>> {
     let d = state.detail.as_ref().filter(|d| d.seq == seq)?;
-    (!d.thread.is_empty()).then(|| d.thread.iter().map(|(s, _)| *s).collect())
+    (!d.thread.is_empty()).then(|| d.thread_seqs.clone())
 }
 
 /// The item's thread arrived: what the agent sees from now on is what a

@@ -45,10 +45,18 @@ pub struct Notice {
 pub struct Detail {
     pub seq: u32,
     pub item: Option<Item>,
-    /// Other items of the same thread, oldest first (the item included).
+    /// The thread around the item, oldest first (the item included): a
+    /// window of the thread, not all of it.
     pub thread: Vec<Stored>,
-    /// The author's other items, newest first (the item excluded).
+    /// Every seq of the thread when it loaded, oldest first (from the
+    /// hash index: what a reply is checked against for new messages).
+    pub thread_seqs: Vec<u32>,
+    /// How many thread items come before the window.
+    pub thread_from: usize,
+    /// The author's latest other items, newest first (the item excluded).
     pub author_items: Vec<Stored>,
+    /// How many other items the author has in the store.
+    pub author_total: usize,
     pub tag_records: Vec<(String, TagRecord)>,
     /// Tags added and removed, assignments, escalations: oldest first.
     pub history: Vec<crate::store::HistoryEvent>,

@@ -21,9 +21,6 @@ const MAX_BODY_CHARS: usize = 20_000;
 /// Longest context text (post, thread entries) drawn.
 const MAX_CONTEXT_CHARS: usize = 2_000;
 
-/// Thread items shown before and after the open one.
-const THREAD_AROUND: usize = 4;
-
 pub fn render(frame: &mut Frame, area: Rect, ctx: &Ctx, detail: &Detail) {
     let width = usize::from(area.width.saturating_sub(2)).max(10);
     let lines = match (&detail.item, &detail.author) {
@@ -265,31 +262,22 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
             push_wrapped(&mut out, link, width, "  ", meta);
         }
     }
-    if detail.thread.len() > 1 {
+    // The thread's size comes from the index; the window around the item
+    // is what was read.
+    let total = detail.thread_seqs.len().max(detail.thread.len());
+    if total > 1 {
         out.push(Line::default());
-        out.push(section(
-            ctx,
-            &format!("Thread ({})", detail.thread.len()),
-            width,
-        ));
-        let at = detail
-            .thread
-            .iter()
-            .position(|(s, _)| *s == detail.seq)
-            .unwrap_or(0);
-        let from = at.saturating_sub(THREAD_AROUND);
-        let to = (at + THREAD_AROUND + 1).min(detail.thread.len());
+        out.push(section(ctx, &format!("Thread ({total})"), width));
+        let from = detail.thread_from;
         if from > 0 {
             out.push(Line::styled(format!("  … {from} earlier"), meta));
         }
-        for (seq, t) in &detail.thread[from..to] {
+        for (seq, t) in &detail.thread {
             thread_entry(ctx, &mut out, t, *seq == detail.seq, width);
         }
-        if to < detail.thread.len() {
-            out.push(Line::styled(
-                format!("  … {} later", detail.thread.len() - to),
-                meta,
-            ));
+        let later = total.saturating_sub(from + detail.thread.len());
+        if later > 0 {
+            out.push(Line::styled(format!("  … {later} later"), meta));
         }
     }
     if let Some(replies) = ctx.state.outbox.get(item.id.as_str()) {
@@ -403,12 +391,21 @@ fn lines(ctx: &Ctx, detail: &Detail, item: &Item, width: usize) -> Vec<Line<'sta
             &format!(
                 "{} also wrote ({})",
                 one_line(&r.author.handle),
-                detail.author_items.len()
+                detail.author_total.max(detail.author_items.len())
             ),
             width,
         ));
         for (_, other) in &detail.author_items {
             out.push(other_item_line(ctx, other, width));
+        }
+        let more = detail
+            .author_total
+            .saturating_sub(detail.author_items.len());
+        if more > 0 {
+            out.push(Line::styled(
+                format!("  … {more} older (the author panel lists them)"),
+                meta,
+            ));
         }
     }
     out
