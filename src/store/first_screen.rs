@@ -1,9 +1,12 @@
-//! The first screen: the rows the TUI draws before the full index is
-//! loaded, read from the small `slots` and `rows` chunks only.
+//! What the TUI reads to draw without reading items: the first screen
+//! (the rows drawn before the full index is loaded, from the small
+//! `slots` and `rows` chunks) and the queue lines' glances (from the text
+//! file).
 
 use super::StoreError;
 use super::chunks::{self, RowChunk};
 use super::codec::decode;
+use super::glance::{Glance, glance_chunk};
 use super::rows::RowSet;
 use super::sled_store::SledStore;
 use crate::model::StatusKind;
@@ -47,5 +50,28 @@ impl SledStore {
         self.fill_dues(&mut set, true)?;
         self.fill_proposed(&mut set)?;
         Ok(set)
+    }
+
+    /// The glances of `seqs` found in the text file, in seq order.
+    pub(super) fn glances_of(&self, seqs: &[u32]) -> Result<Vec<(u32, Glance)>, StoreError> {
+        let mut wanted = seqs.to_vec();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut out = Vec::with_capacity(wanted.len());
+        let mut chunk: Option<(u32, Vec<u8>)> = None;
+        for seq in wanted {
+            let at = glance_chunk(seq);
+            if chunk.as_ref().is_none_or(|(c, _)| *c != at) {
+                chunk = Some((at, self.text.get(at)?.unwrap_or_default()));
+            }
+            let bytes = chunk.as_ref().map_or(&[][..], |(_, b)| b.as_slice());
+            let found = chunks::TextChunk::entries(bytes).find(|(s, _)| *s == seq);
+            match found.map(|(_, g)| Glance::decode(g)) {
+                Some(Some(g)) => out.push((seq, g)),
+                Some(None) => tracing::error!(seq, "unreadable glance skipped"),
+                None => {}
+            }
+        }
+        Ok(out)
     }
 }

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 
 use super::chunks::{self, RowChunk};
 use super::codec::{self, decode, seq_key};
-use super::glance::{Glance, glance_chunk};
+use super::glance::Glance;
 use super::item_chunks::{ChunkView, item_chunk};
 use super::rows::RowSet;
 use super::sled_write::Batches;
@@ -364,25 +364,7 @@ impl Store for SledStore {
     }
 
     fn glances(&self, seqs: &[u32]) -> Result<Vec<(u32, Glance)>, StoreError> {
-        let mut wanted = seqs.to_vec();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let mut out = Vec::with_capacity(wanted.len());
-        let mut chunk: Option<(u32, Vec<u8>)> = None;
-        for seq in wanted {
-            let at = glance_chunk(seq);
-            if chunk.as_ref().is_none_or(|(c, _)| *c != at) {
-                chunk = Some((at, self.text.get(at)?.unwrap_or_default()));
-            }
-            let bytes = chunk.as_ref().map_or(&[][..], |(_, b)| b.as_slice());
-            let found = chunks::TextChunk::entries(bytes).find(|(s, _)| *s == seq);
-            match found.map(|(_, g)| Glance::decode(g)) {
-                Some(Some(g)) => out.push((seq, g)),
-                Some(None) => tracing::error!(seq, "unreadable glance skipped"),
-                None => {}
-            }
-        }
-        Ok(out)
+        self.glances_of(seqs)
     }
 
     fn thread(&self, item: &Item, limit: usize) -> Result<Vec<Stored>, StoreError> {
