@@ -148,14 +148,21 @@ impl RowChunk {
         let langs: Vec<u16> = self.langs.iter().map(|l| set.names.lang(Some(l))).collect();
         let via = |map: &[u16], i: u16| map.get(usize::from(i)).copied().unwrap_or(0);
         let via_opt = |map: &[u16], i: u16| i.checked_sub(1).map_or(0, |i| via(map, i));
+        // The chunk's tag combinations, each interned once.
+        let mut sets: std::collections::HashMap<&[u16], u32> = std::collections::HashMap::new();
         for p in &self.rows {
             set.rows.push(super::Row {
                 seq: p.seq,
                 created: p.created,
                 snooze_until: super::rows::secs(p.snooze_until),
-                tags: {
-                    let mapped: Vec<u16> = p.tags.iter().map(|t| via(&tags, *t)).collect();
-                    set.names.tag_set_of(&mapped)
+                tags: match sets.get(p.tags.as_slice()) {
+                    Some(set) => *set,
+                    None => {
+                        let mapped: Vec<u16> = p.tags.iter().map(|t| via(&tags, *t)).collect();
+                        let id = set.names.tag_set_of(&mapped);
+                        sets.insert(&p.tags, id);
+                        id
+                    }
                 },
                 account: via(&accounts, p.account),
                 assignee: via_opt(&assignees, p.assignee),
