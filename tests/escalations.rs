@@ -74,6 +74,7 @@ fn history_keeps_additions_removals_and_escalations_across_a_restart() {
     assert_eq!(open[0].1.to, "marie");
     assert_eq!(open[0].1.by, "camille");
     assert_eq!(open[0].1.due, Some(due));
+    assert_eq!(store.escalation(seq).unwrap(), Some(open[0].1.clone()));
     let got = store.get(seq).unwrap().unwrap();
     assert_eq!(got.local.status, Status::Escalated);
     assert_eq!(got.local.assignee.as_deref(), Some("marie"));
@@ -97,6 +98,7 @@ fn leaving_escalated_closes_the_record_and_says_how() {
         .change(&seqs, &LocalChange::SetStatus(Status::Open), "marie")
         .unwrap();
     assert!(store.escalations().unwrap().is_empty());
+    assert_eq!(store.escalation(seqs[0]).unwrap(), None);
     let closed: Vec<String> = store
         .history(seqs[0])
         .unwrap()

@@ -253,6 +253,13 @@ impl SledStore {
         Ok(out)
     }
 
+    pub(super) fn escalation_of(&self, seq: u32) -> Result<Option<EscalationRecord>, StoreError> {
+        match self.escalations.get(super::codec::seq_key(seq))? {
+            Some(v) => Ok(Some(decode(&v)?)),
+            None => Ok(None),
+        }
+    }
+
     pub(super) fn open_escalations(&self) -> Result<Vec<(u32, EscalationRecord)>, StoreError> {
         let mut out = Vec::new();
         for entry in self.escalations.iter() {

@@ -232,6 +232,9 @@ pub trait Store: Send + Sync {
     /// Every item waiting on a colleague, with its open escalation.
     fn escalations(&self) -> Result<Vec<(u32, EscalationRecord)>, StoreError>;
 
+    /// The open escalation of one item, if any.
+    fn escalation(&self, seq: u32) -> Result<Option<EscalationRecord>, StoreError>;
+
     /// The latest `limit` audit lines, newest first.
     fn audit(&self, limit: usize) -> Result<Vec<AuditEntry>, StoreError>;
 

@@ -439,6 +439,10 @@ impl Store for SledStore {
         self.open_escalations()
     }
 
+    fn escalation(&self, seq: u32) -> Result<Option<super::EscalationRecord>, StoreError> {
+        self.escalation_of(seq)
+    }
+
     fn tag_records(&self, seq: u32) -> Result<Vec<(String, TagRecord)>, StoreError> {
         let mut out = Vec::new();
         for entry in self.tags.scan_prefix(seq_key(seq)) {

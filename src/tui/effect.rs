@@ -443,11 +443,7 @@ fn load_detail(store: &Arc<dyn Store>, seq: u32) -> Result<Detail, crate::store:
     })?;
     let tag_records = store.tag_records(seq)?;
     let history = store.history(seq)?;
-    let escalation = store
-        .escalations()?
-        .into_iter()
-        .find(|(s, _)| *s == seq)
-        .map(|(_, rec)| rec);
+    let escalation = store.escalation(seq)?;
     Ok(Detail {
         seq,
         item: Some(item),
