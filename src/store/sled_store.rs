@@ -261,16 +261,6 @@ impl SledStore {
         Ok(())
     }
 
-    /// Loads `seqs` in order until `limit` of them pass `keep`.
-    fn load_matching(
-        &self,
-        seqs: impl Iterator<Item = u32>,
-        limit: usize,
-        keep: impl Fn(&Item) -> bool,
-    ) -> Result<Vec<Stored>, StoreError> {
-        super::read_where(self, seqs, limit, keep)
-    }
-
     /// `(created, seq)` of every item whose slot passes `pick`, ascending.
     fn picked(&self, pick: impl Fn(&Slot) -> bool) -> Result<Vec<(i64, u32)>, StoreError> {
         let mut out = Vec::new();
@@ -307,9 +297,7 @@ impl Store for SledStore {
                 .map(|p| p.1)
                 .collect(),
         };
-        Ok(self
-            .load_matching(candidates.into_iter(), 1, |i| i.id == *id)?
-            .pop())
+        Ok(super::read_where(self, candidates.into_iter(), 1, |i| i.id == *id)?.pop())
     }
 
     fn change(
@@ -371,7 +359,7 @@ impl Store for SledStore {
         let key = item.thread_key();
         let hash = thread_hash(item);
         let seqs = self.picked(|s| s.thread == hash)?;
-        self.load_matching(seqs.into_iter().map(|p| p.1), limit, |i| {
+        super::read_where(self, seqs.into_iter().map(|p| p.1), limit, |i| {
             i.thread_key() == key
         })
     }
@@ -379,7 +367,7 @@ impl Store for SledStore {
     fn escalated(&self) -> Result<Vec<Stored>, StoreError> {
         let escalated = crate::model::StatusKind::Escalated.index();
         let seqs = self.picked(|s| s.status == escalated)?;
-        self.load_matching(seqs.into_iter().map(|p| p.1), usize::MAX, |i| {
+        super::read_where(self, seqs.into_iter().map(|p| p.1), usize::MAX, |i| {
             i.local.status == crate::model::Status::Escalated
         })
     }
@@ -388,7 +376,7 @@ impl Store for SledStore {
         let key = item.author_key();
         let hash = author_hash(item);
         let seqs = self.picked(|s| s.author == hash)?;
-        self.load_matching(seqs.into_iter().rev().map(|p| p.1), limit, |i| {
+        super::read_where(self, seqs.into_iter().rev().map(|p| p.1), limit, |i| {
             i.author_key() == key
         })
     }

@@ -140,7 +140,7 @@ pub fn lane(effect: &Effect) -> Lane {
     }
 }
 
-/// A finished effect, fed back to `update::apply`.
+/// A finished effect, fed back to `update_outcome::apply`.
 #[derive(Debug)]
 pub enum Outcome {
     Changed {

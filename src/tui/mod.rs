@@ -21,6 +21,7 @@ pub mod update_canned;
 pub mod update_compose;
 pub mod update_escalate;
 pub mod update_moderate;
+pub mod update_outcome;
 pub mod update_overlay;
 pub mod update_reply;
 pub mod update_report;

@@ -5,7 +5,8 @@ use chrono::{TimeZone, Utc};
 
 use super::effect::{Effect, Outcome};
 use super::state::{AppState, Overlay, PromptKind, QueueState};
-use super::update::{apply, update};
+use super::update::update;
+use super::update_outcome::apply;
 use super::update_overlay::{TextInput, text};
 use crate::action::{Action, Mode};
 use crate::change::LocalChange;

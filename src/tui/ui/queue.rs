@@ -156,7 +156,11 @@ fn row_line(
     }
     let on = |scope: &str| base.patch(ctx.style(scope));
     // The line's glance, or the whole item when one is at hand.
-    let from_item = state.items.get(&row.seq).map(Glance::of);
+    let from_item = if state.glances.contains_key(&row.seq) {
+        None
+    } else {
+        state.items.get(&row.seq).map(Glance::of)
+    };
     let glance = state.glances.get(&row.seq).or(from_item.as_ref());
     let mark = match (marked, !row.read) {
         (true, _) => "◆",
